@@ -1,0 +1,44 @@
+#!/bin/sh
+# run.sh - run every test binary, count TAP results, print the verdict
+#
+# usage: tests/run.sh BINDIR TEST...
+#
+# Each test binary is a cmocka program (TAP output via
+# CMOCKA_MESSAGE_OUTPUT=TAP); fuzz_replay replays the fuzz corpus.
+# A binary that exits non-zero without a failed TAP line (a crash, a
+# sanitizer report, a leak) counts as one more failure. The last line is
+# "N passed, N failed"; the exit status is non-zero if anything failed.
+set -u
+bindir=$1; shift
+logdir=$bindir/logs
+mkdir -p "$logdir"
+pass=0; fail=0
+
+# run_one NAME CMD... - run one binary, fold its TAP lines into the totals
+run_one() {
+	name=$1; shift
+	log=$logdir/$name.log
+	CMOCKA_MESSAGE_OUTPUT=TAP "$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >>"$log"
+	fi
+	pass=$((pass + p)); fail=$((fail + f))
+	if [ "$f" -ne 0 ]; then
+		echo "FAIL $name: $p passed, $f failed"
+		sed 's/^/    /' "$log" | tail -n 60
+	else
+		echo "PASS $name: $p passed"
+	fi
+}
+
+for t in "$@"; do
+	run_one "$t" "$bindir/$t"
+done
+run_one fuzz_replay "$bindir/fuzz_replay" tests/fuzz
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
