@@ -21,7 +21,7 @@ CSTD	:= -std=gnu11
 OPT	?= -O2 -g
 WARN	:= -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wshadow
-INCS	:= -Iasn1 -I$(GEN) -Itests/support
+INCS	:= -Iasn1 -Imta -Istore -Iconformance -I$(GEN) -Itests/support
 SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	   -fno-omit-frame-pointer
 FUZZSAN	:= -fsanitize=fuzzer-no-link,address,undefined \
@@ -32,15 +32,20 @@ FUZZSAN	:= -fsanitize=fuzzer-no-link,address,undefined \
 # (pointer-overflow) and memcpy()s 0 octets from NULL (nonnull-attribute).
 # These three are relaxed for generated code only.
 GENRELAX := -w -fno-sanitize=shift-base,pointer-overflow,nonnull-attribute
-LIBS	:= -lpthread
+LIBS	:= -luv -llmdb -ljansson -lconfig -lcrypto -lpthread
 TESTLIBS := -lcmocka -lpcap
 
 ASN1_SRC := $(sort $(wildcard asn1/*.asn1))
 ASN1C_FLAGS := -fcompound-names -fincludes-quoted
 
-# Our own library code, one module per file.
-LIB_SRCS := asn1/codec.c
-PROGS	:= x400ber
+# Programs: one file with main() each. Everything else in asn1/, mta/,
+# store/ and conformance/ is library code, one module per file, in
+# libx400.a; a new module or program needs no Makefile change.
+MAIN_SRCS := $(wildcard tools/*.c) $(wildcard mta/x400d.c) \
+	     $(wildcard conformance/x400conf.c)
+LIB_SRCS := $(filter-out $(MAIN_SRCS),$(wildcard asn1/*.c mta/*.c store/*.c \
+	     conformance/*.c))
+PROGS	:= $(notdir $(basename $(MAIN_SRCS)))
 SUPPORT_SRCS := $(wildcard tests/support/*.c)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS	:= $(patsubst tests/unit/%.c,%,$(TEST_SRCS))
@@ -113,11 +118,19 @@ $(eval $(call FLAVOUR,asan,$(CC),$(SAN)))
 $(eval $(call FLAVOUR,fuzz,$(CLANG),$(FUZZSAN)))
 
 # ---- programs ---------------------------------------------------------
-$(BUILD)/bin/%: $(BUILD)/norm/tools/%.o $(BUILD)/norm/libx400.a \
-		$(BUILD)/norm/libx400asn1.a
-	@mkdir -p $(@D)
-	@echo "LD $@"
-	@$(CC) -o $@ $^ $(LIBS)
+# $(1) flavour, $(2) compiler, $(3) flags, $(4) main source. The asan
+# flavour's programs are what the integration tests run.
+define PROGRAM
+$(BUILD)/$(1)/bin/$(notdir $(basename $(4))): $(BUILD)/$(1)/$(4:.c=.o) \
+		$(BUILD)/$(1)/libx400.a $(BUILD)/$(1)/libx400asn1.a
+	@mkdir -p $$(@D)
+	@echo "LD[$(1)] $$@"
+	@$(2) $(3) -o $$@ $$^ $(LIBS)
+endef
+$(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,norm,$(CC),,$(m))))
+$(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,asan,$(CC),$(SAN),$(m))))
+$(BUILD)/bin/%: $(BUILD)/norm/bin/%
+	@mkdir -p $(@D) && cp $< $@
 
 # The demo until the relay lands (issue 5): print real PDUs that PP and
 # ISODE sent, from the fuzz seed corpus.
@@ -146,8 +159,9 @@ $(BUILD)/norm/tests/fuzz_seeds: $(BUILD)/norm/tests/fuzz/fuzz_seeds.o \
 $(eval $(call TESTBINS,norm,$(CC),))
 $(eval $(call TESTBINS,asan,$(CC),$(SAN)))
 
-check: $(addprefix $(BUILD)/asan/tests/,$(TESTS)) $(BUILD)/asan/tests/fuzz_replay
-	@tests/run.sh $(BUILD)/asan/tests $(TESTS)
+check: $(addprefix $(BUILD)/asan/tests/,$(TESTS)) $(BUILD)/asan/tests/fuzz_replay \
+       $(addprefix $(BUILD)/asan/bin/,$(PROGS))
+	@X400_BIN=$(abspath $(BUILD)/asan/bin) tests/run.sh $(BUILD)/asan/tests $(TESTS)
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/bin/fuzz_,$(FUZZ_PDUS))
@@ -174,3 +188,4 @@ fuzz-seeds: $(BUILD)/norm/tests/fuzz_seeds
 
 clean:
 	rm -rf $(BUILD)
+-include $(shell find $(BUILD) -name "*.d" 2>/dev/null)

@@ -4,7 +4,10 @@
 # usage: tests/run.sh BINDIR TEST...
 #
 # Each test binary is a cmocka program (TAP output via
-# CMOCKA_MESSAGE_OUTPUT=TAP); fuzz_replay replays the fuzz corpus.
+# CMOCKA_MESSAGE_OUTPUT=TAP); fuzz_replay replays the fuzz corpus; each
+# tests/integration/*.sh is a shell test printing TAP lines ("ok N - ...",
+# "not ok N - ..."), run with X400_BIN (the ASan programs) and
+# X400_TESTBIN (the ASan test binaries) in its environment.
 # A binary that exits non-zero without a failed TAP line (a crash, a
 # sanitizer report, a leak) counts as one more failure. The last line is
 # "N passed, N failed"; the exit status is non-zero if anything failed.
@@ -13,6 +16,7 @@ bindir=$1; shift
 logdir=$bindir/logs
 mkdir -p "$logdir"
 pass=0; fail=0
+X400_TESTBIN=$(cd "$bindir" && pwd); export X400_TESTBIN
 
 # run_one NAME CMD... - run one binary, fold its TAP lines into the totals
 run_one() {
@@ -39,6 +43,10 @@ for t in "$@"; do
 	run_one "$t" "$bindir/$t"
 done
 run_one fuzz_replay "$bindir/fuzz_replay" tests/fuzz
+for t in tests/integration/*.sh; do
+	[ -f "$t" ] || continue
+	run_one "$(basename "$t" .sh)" sh "$t"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
