@@ -52,6 +52,11 @@ TESTS	:= $(patsubst tests/unit/%.c,%,$(TEST_SRCS))
 
 # Top-level PDUs, one fuzz target each, from the codec registry.
 FUZZ_PDUS := $(shell sed -n 's/.*CODEC_PDU([A-Za-z_0-9]*, *"\([^"]*\)").*/\1/p' asn1/codec_pdus.h)
+# Layer parsers: tests/fuzz/target_<name>.c defines LLVMFuzzerTestOneInput;
+# each becomes build/fuzz/bin/fuzz_<name>, and replay_<name> (the same
+# entry under ASan, fed tests/fuzz/corpus/<name>/ and crashes/<name>/ by
+# tests/fuzz/replay_main.c) runs in make check.
+FUZZ_LAYERS := $(patsubst tests/fuzz/target_%.c,%,$(wildcard tests/fuzz/target_*.c))
 FUZZ_SECONDS ?= 60
 
 .PHONY: all check demo fuzz fuzz-run fuzz-seeds clean gen
@@ -151,6 +156,11 @@ $(BUILD)/$(1)/tests/fuzz_replay: $(BUILD)/$(1)/tests/fuzz/fuzz_pdu.o \
 	@echo "LD[$(1)] $$@"
 	@$(2) $(3) -o $$@ $$^ $(LIBS)
 endef
+$(BUILD)/asan/tests/replay_%: $(BUILD)/asan/tests/fuzz/target_%.o \
+		$(BUILD)/asan/tests/fuzz/replay_main.o \
+		$(BUILD)/asan/libx400.a $(BUILD)/asan/libx400asn1.a
+	@echo "LD[asan] $@"
+	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 $(BUILD)/norm/tests/fuzz_seeds: $(BUILD)/norm/tests/fuzz/fuzz_seeds.o \
 		$(BUILD)/norm/tests/support/capture.o \
 		$(BUILD)/norm/libx400.a $(BUILD)/norm/libx400asn1.a
@@ -160,19 +170,28 @@ $(eval $(call TESTBINS,norm,$(CC),))
 $(eval $(call TESTBINS,asan,$(CC),$(SAN)))
 
 check: $(addprefix $(BUILD)/asan/tests/,$(TESTS)) $(BUILD)/asan/tests/fuzz_replay \
+       $(addprefix $(BUILD)/asan/tests/replay_,$(FUZZ_LAYERS)) \
        $(addprefix $(BUILD)/asan/bin/,$(PROGS))
-	@X400_BIN=$(abspath $(BUILD)/asan/bin) tests/run.sh $(BUILD)/asan/tests $(TESTS)
+	@X400_BIN=$(abspath $(BUILD)/asan/bin) FUZZ_LAYERS="$(FUZZ_LAYERS)" \
+	    tests/run.sh $(BUILD)/asan/tests $(TESTS)
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------
-FUZZ_BINS := $(addprefix $(BUILD)/fuzz/bin/fuzz_,$(FUZZ_PDUS))
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/bin/fuzz_,$(FUZZ_PDUS) $(FUZZ_LAYERS))
 fuzz: $(FUZZ_BINS)
-$(BUILD)/fuzz/bin/fuzz_%: $(BUILD)/fuzz/tests/fuzz/fuzz_pdu.o \
+$(addprefix $(BUILD)/fuzz/bin/fuzz_,$(FUZZ_PDUS)): \
+		$(BUILD)/fuzz/tests/fuzz/fuzz_pdu.o \
+		$(BUILD)/fuzz/libx400.a $(BUILD)/fuzz/libx400asn1.a
+	@mkdir -p $(@D)
+	@echo "LD[fuzz] $@"
+	@$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+$(addprefix $(BUILD)/fuzz/bin/fuzz_,$(FUZZ_LAYERS)): $(BUILD)/fuzz/bin/fuzz_%: \
+		$(BUILD)/fuzz/tests/fuzz/target_%.o \
 		$(BUILD)/fuzz/libx400.a $(BUILD)/fuzz/libx400asn1.a
 	@mkdir -p $(@D)
 	@echo "LD[fuzz] $@"
 	@$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 fuzz-run: fuzz
-	@for p in $(FUZZ_PDUS); do \
+	@for p in $(FUZZ_PDUS) $(FUZZ_LAYERS); do \
 	    mkdir -p tests/fuzz/corpus/$$p tests/fuzz/crashes/$$p \
 	        $(BUILD)/fuzz/work/$$p; \
 	    echo "FUZZ $$p ($(FUZZ_SECONDS)s)"; \

@@ -43,6 +43,10 @@ for t in "$@"; do
 	run_one "$t" "$bindir/$t"
 done
 run_one fuzz_replay "$bindir/fuzz_replay" tests/fuzz
+for l in ${FUZZ_LAYERS:-}; do
+	run_one "replay_$l" "$bindir/replay_$l" "tests/fuzz/corpus/$l" \
+	    "tests/fuzz/crashes/$l"
+done
 for t in tests/integration/*.sh; do
 	[ -f "$t" ] || continue
 	run_one "$(basename "$t" .sh)" sh "$t"
