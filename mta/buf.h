@@ -34,8 +34,12 @@ struct buf {
 
 #define BUF_INIT	{ NULL, 0, 0, 0 }
 
-/* buf_ptr, buf_avail - the unread part */
-#define buf_ptr(b)	((b)->data + (b)->off)
+/* buf_ptr, buf_avail - the unread part (buf_ptr is NULL while the
+ *	buffer has never held anything) */
+static inline unsigned char *buf_ptr(const struct buf *b)
+{
+	return b->data ? b->data + b->off : NULL;
+}
 #define buf_avail(b)	((b)->len - (b)->off)
 
 void	buf_reserve(struct buf *b, size_t n);
