@@ -39,6 +39,11 @@
 	EVENT(2022, EV_COTP_REFUSED, "cotp-refused", "transport connection refused (DR sent or received)") \
 	EVENT(2023, EV_COTP_BAD_TSEL, "cotp-bad-tsel", "called TSAP selector not ours") \
 	EVENT(2024, EV_COTP_ERROR_TPDU, "cotp-er", "peer sent an ER TPDU") \
+	EVENT(2025, EV_COTP_CONNECTED, "cotp-connected", "transport connection open; names the TSAP selectors and TPDU size") \
+	EVENT(2026, EV_COTP_DISCONNECTED, "cotp-disconnected", "transport connection released by a DR TPDU") \
+	EVENT(2027, EV_COTP_TOO_BIG, "cotp-too-big", "a TSDU over the reassembly limit; DR sent") \
+	EVENT(2030, EV_PCAP_START, "pcap-start", "pcap capture of a connection started; names the file") \
+	EVENT(2031, EV_PCAP_ERROR, "pcap-error", "pcap capture of a connection failed and stopped") \
 	\
 	EVENT(2100, EV_SES_BAD_SPDU, "ses-bad-spdu", "undecodable or unknown SPDU") \
 	EVENT(2101, EV_SES_OUT_OF_STATE, "ses-out-of-state", "SPDU not allowed in this state") \
