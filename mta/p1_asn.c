@@ -214,3 +214,18 @@ void p1_list_add(void *list, void *item)
 	if (asn_set_add(list, item) != 0)
 		panic("p1_list_add: out of memory");
 }
+
+/* p1_list_take - remove item i, keeping order (asn_set_del does not) */
+void *p1_list_take(void *list, int i)
+{
+	asn_anonymous_set_ *as = _A_SET_FROM_VOID(list);
+	void *item;
+
+	if (i < 0 || i >= as->count)
+		panic("p1_list_take: index %d of %d", i, as->count);
+	item = as->array[i];
+	memmove(&as->array[i], &as->array[i + 1],
+		sizeof(as->array[0]) * (size_t)(as->count - i - 1));
+	as->count--;
+	return item;
+}

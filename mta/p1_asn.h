@@ -85,5 +85,8 @@ void	*p1_any_get(const ANY_t *a, asn_TYPE_descriptor_t *td);
 
 /* p1_list_add - append to any asn1c SET OF / SEQUENCE OF list */
 void	p1_list_add(void *list, void *item);
+/* p1_list_take - remove item i of a list keeping the others' order; the
+ *	item is returned, not freed */
+void	*p1_list_take(void *list, int i);
 
 #endif

@@ -20,6 +20,7 @@
 #include "MTS-APDU.h"
 #include "p1_addr.h"
 #include "p1_asn.h"
+#include "p1_id.h"
 
 /* helpers a given test may not use */
 #define TU static __attribute__((unused))
@@ -121,6 +122,101 @@ TU MTS_APDU_t *reencode(const MTS_APDU_t *apdu)
 			 codec_last_detail());
 	free(der);
 	return out;
+}
+
+/* mtsid - an MTS identifier from its string form */
+TU MTSIdentifier_t *mtsid(const char *s)
+{
+	MTSIdentifier_t *id = NULL;
+	struct p1_err err;
+
+	if (p1_mtsid_parse(s, &id, &err) != 0)
+		fail_msg("'%s': %s", s, err.msg);
+	return id;
+}
+
+/* gdi - a global domain identifier from its string form */
+TU GlobalDomainIdentifier_t *gdi(const char *s)
+{
+	GlobalDomainIdentifier_t *g = NULL;
+	struct p1_err err;
+
+	if (p1_gdi_parse(s, &g, &err) != 0)
+		fail_msg("'%s': %s", s, err.msg);
+	return g;
+}
+
+/* set_pri - per-recipient indicators from bit numbers (-1 ends) */
+TU void set_pri(PerRecipientIndicators_t *pri, ...)
+{
+	va_list ap;
+	int bit;
+
+	p1_bits_init(pri, 8);
+	va_start(ap, pri);
+	while ((bit = va_arg(ap, int)) >= 0)
+		p1_bit_set(pri, bit, 1);
+	va_end(ap);
+}
+
+/* new_message - a message: identifier, originator, recipients (each
+ *	responsible, MTA report request "report" (bit 1) and originator
+ *	non-delivery report (bit 4)), an IPM content type, an empty trace
+ *	and the given content */
+TU MTS_APDU_t *new_message(const char *id, const char *orig,
+			   const char *const *rcpts, int n,
+			   const char *content)
+{
+	MTS_APDU_t *m = calloc(1, sizeof(*m));
+	MessageTransferEnvelope_t *e;
+	MTSIdentifier_t *mid = mtsid(id);
+	ORName_t *o = orname(orig);
+
+	assert_non_null(m);
+	m->present = MTS_APDU_PR_message;
+	e = &m->choice.message.envelope;
+	e->message_identifier = *mid;
+	free(mid);
+	e->originator_name = *o;
+	free(o);
+	e->content_type.present = ContentType_PR_built_in;
+	e->content_type.choice.built_in = 22;
+	for (int i = 0; i < n; i++) {
+		PerRecipientMessageTransferFields_t *r = calloc(1, sizeof(*r));
+		ORName_t *rn = orname(rcpts[i]);
+
+		assert_non_null(r);
+		r->recipient_name = *rn;
+		free(rn);
+		r->originally_specified_recipient_number = i + 1;
+		set_pri(&r->per_recipient_indicators, 0, 1, 4, -1);
+		p1_list_add(&e->per_recipient_fields.list, r);
+	}
+	p1_str_set(&m->choice.message.content, content);
+	return m;
+}
+
+/* add_trace - one trace element of a domain given as a string */
+TU void add_trace(MTS_APDU_t *m, const char *domain, long action,
+		  const char *attempted)
+{
+	GlobalDomainIdentifier_t *g = gdi(domain);
+	GlobalDomainIdentifier_t *a = attempted ? gdi(attempted) : NULL;
+	TraceInformation_t *t = m->present == MTS_APDU_PR_message ?
+	    &m->choice.message.envelope.trace_information :
+	    m->present == MTS_APDU_PR_probe ?
+	    &m->choice.probe.trace_information :
+	    &m->choice.report.envelope.trace_information;
+	TraceInformationElement_t *e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	e->global_domain_identifier = *g;
+	free(g);
+	p1_time_set(&e->domain_supplied_information.arrival_time,
+		    1774085415 + t->list.count);
+	e->domain_supplied_information.routing_action = action;
+	e->domain_supplied_information.attempted_domain = a;
+	p1_list_add(&t->list, e);
 }
 
 #endif
