@@ -36,33 +36,55 @@ void osif_free(struct osif *f)
 	free(f);
 }
 
-/* osif_tpkt - RFC 1006 6: version 3, reserved 0, length; then tpdu */
-static int osif_tpkt(struct osif *f, int dir, const unsigned char *hdr,
-		     size_t hlen, const void *body, size_t blen)
+/* osif_tpkt_join - RFC 1006 6: version 3, reserved 0, length; then the
+ *	TPDU. With join, the TPKT goes at the end of the last frame (one TCP
+ *	segment holding several TPKTs, as real stacks send them). */
+static int osif_tpkt_join(struct osif *f, int dir, const unsigned char *hdr,
+			  size_t hlen, const void *body, size_t blen, int join)
 {
-	size_t len = 4 + hlen + blen;
+	size_t len = 4 + hlen + blen, at = 0;
 	struct osif_frame *v;
 	unsigned char *p;
 
-	if (len > 65535 || (p = malloc(len)) == NULL)
+	if (len > 65535)
 		return -1;
-	p[0] = 3;
-	p[1] = 0;
-	p[2] = (unsigned char)(len >> 8);
-	p[3] = (unsigned char)len;
-	memcpy(p + 4, hdr, hlen);
-	if (blen)
-		memcpy(p + 4 + hlen, body, blen);
-	if ((v = realloc(f->v, (f->n + 1) * sizeof(*v))) == NULL) {
-		free(p);
-		return -1;
+	if (join) {
+		if (f->n == 0 || f->v[f->n - 1].dir != dir)
+			return -1;
+		v = &f->v[f->n - 1];
+		if ((p = realloc(v->data, v->len + len)) == NULL)
+			return -1;
+		at = v->len;
+		v->data = p;
+		v->len += len;
+	} else {
+		if ((p = malloc(len)) == NULL)
+			return -1;
+		if ((v = realloc(f->v, (f->n + 1) * sizeof(*v))) == NULL) {
+			free(p);
+			return -1;
+		}
+		f->v = v;
+		f->v[f->n].dir = dir;
+		f->v[f->n].data = p;
+		f->v[f->n].len = len;
+		f->n++;
 	}
-	f->v = v;
-	f->v[f->n].dir = dir;
-	f->v[f->n].data = p;
-	f->v[f->n].len = len;
-	f->n++;
+	p[at] = 3;
+	p[at + 1] = 0;
+	p[at + 2] = (unsigned char)(len >> 8);
+	p[at + 3] = (unsigned char)len;
+	memcpy(p + at + 4, hdr, hlen);
+	if (blen)
+		memcpy(p + at + 4 + hlen, body, blen);
 	return 0;
+}
+
+/* osif_tpkt - one TPKT in a frame of its own */
+static int osif_tpkt(struct osif *f, int dir, const unsigned char *hdr,
+		     size_t hlen, const void *body, size_t blen)
+{
+	return osif_tpkt_join(f, dir, hdr, hlen, body, blen, 0);
 }
 
 int osif_cotp(struct osif *f, int dir, enum osif_tpdu type)
@@ -118,7 +140,8 @@ int osif_spdu(struct osif *f, int dir, int si, const void *params,
 	q = p;
 	*q++ = (unsigned char)si;
 	q += put_li(q, li);
-	memcpy(q, params, plen);
+	if (plen)
+		memcpy(q, params, plen);
 	q += plen;
 	if (ud) {
 		*q++ = udlen > 512 ? 194 : 193;
@@ -131,12 +154,51 @@ int osif_spdu(struct osif *f, int dir, int si, const void *params,
 	return rc;
 }
 
+int osif_refuse(struct osif *f, int dir, const void *params, size_t plen,
+		const void *ud, size_t udlen)
+{
+	unsigned char *p;
+	size_t n = 0;
+	int rc;
+
+	if ((p = malloc(plen + udlen + 8)) == NULL)
+		return -1;
+	memcpy(p, params, plen);
+	n = plen;
+	p[n++] = 50;			/* Reason Code */
+	n += put_li(p + n, 1 + udlen);
+	p[n++] = 2;			/* rejection by the called SS-user */
+	memcpy(p + n, ud, udlen);
+	n += udlen;
+	rc = osif_spdu(f, dir, 12, p, n, NULL, 0);
+	free(p);
+	return rc;
+}
+
 int osif_data(struct osif *f, int dir, const void *ud, size_t udlen)
 {
 	/* COTP DT with EOT, then GT (SI 1, LI 0) and DT (SI 1, LI 0). */
 	static const unsigned char hdr[] = { 2, 0xf0, 0x80, 1, 0, 1, 0 };
 
 	return osif_tpkt(f, dir, hdr, sizeof(hdr), ud, udlen);
+}
+
+int osif_data_sync(struct osif *f, int dir, const void *ud, size_t udlen,
+		   unsigned serial)
+{
+	/* X.225 8.3.25: GT, then MAP with Serial Number (PI 42) as IA5
+	 * digits; no user data. */
+	unsigned char map[16] = { 2, 0xf0, 0x80, 1, 0, 41 };
+	char digits[8];
+	size_t n = (size_t)snprintf(digits, sizeof(digits), "%u", serial % 1000000);
+
+	map[6] = (unsigned char)(2 + n);
+	map[7] = 42;
+	map[8] = (unsigned char)n;
+	memcpy(map + 9, digits, n);
+	if (osif_data(f, dir, ud, udlen))
+		return -1;
+	return osif_tpkt_join(f, dir, map, 9 + n, NULL, 0, 1);
 }
 
 int osif_write_pcap(struct osif *f, const char *path)

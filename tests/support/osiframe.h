@@ -46,8 +46,21 @@ int	osif_cotp(struct osif *f, int dir, enum osif_tpdu type);
 int	osif_spdu(struct osif *f, int dir, int si, const void *params,
 		  size_t plen, const void *ud, size_t udlen);
 
+/* osif_refuse - an RF SPDU (X.225 8.3.12): params, then the Reason Code
+ *	(PI 50) "rejection by the called SS-user" followed by ud, which is
+ *	where a refusal carries its SS-user data. */
+int	osif_refuse(struct osif *f, int dir, const void *params, size_t plen,
+		    const void *ud, size_t udlen);
+
 /* osif_data - GT + DT SPDUs carrying ud as user information. */
 int	osif_data(struct osif *f, int dir, const void *ud, size_t udlen);
+
+/* osif_data_sync - osif_data, then in the same frame (one TCP segment) a
+ *	second TPKT with GT + MAJOR SYNC POINT (serial number serial): how
+ *	RTSE ends a transfer (X.228), and what makes tshark's RTSE
+ *	dissector reassemble the RTTR it saw and hand it to P1. */
+int	osif_data_sync(struct osif *f, int dir, const void *ud, size_t udlen,
+		       unsigned serial);
 
 /* osif_write_pcap - write every frame so far as a pcap file */
 int	osif_write_pcap(struct osif *f, const char *path);
