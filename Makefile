@@ -85,6 +85,13 @@ $(GEN)/gen.mk: $(ASN1_SRC)
 	@# asn1/README.md); the checker then always runs.
 	@sed -i '/td->print_struct   = /{n;/td->check_constraints = /d;}' \
 	    $(GEN).tmp/*.c
+	@# asn1c 0.9.28 bug: a BIT STRING whose unused-bits octet is over 7
+	@# (X.690 8.6.2.2 forbids it) is accepted and then shifted by it,
+	@# undefined behaviour found by fuzzing. Refuse it where it is read.
+	@sed -i 's/^\(\t*\)if(type_variant == ASN_OSUBV_BIT && st->size) {$$/\1if(type_variant == ASN_OSUBV_BIT \&\& (st->bits_unused > 7 || (!st->size \&\& st->bits_unused))) RETURN(RC_FAIL);\n&/' \
+	    $(GEN).tmp/OCTET_STRING.c
+	@grep -q 'bits_unused > 7' $(GEN).tmp/OCTET_STRING.c || \
+	    { echo "asn1: the BIT STRING fix no longer applies"; exit 1; }
 	@# ...which is safe only if no derived type's checker calls back
 	@# through td->check_constraints to reach its base type's.
 	@if grep -l 'implemented using' $(GEN).tmp/*.c | \
