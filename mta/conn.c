@@ -484,13 +484,13 @@ static void on_timer(uv_timer_t *t)
 		close_handles(c, 1);
 		return;
 	}
-	if (c->state == CS_OPEN && c->cbs.timeout)
+	if (c->cbs.timeout)
 		c->cbs.timeout(c, c->arg);
 }
 
 void conn_timer(struct conn *c, uint64_t ms)
 {
-	if (c->state != CS_OPEN && c->state != CS_WAIT_START)
+	if (c->state == CS_CLOSING || c->state == CS_CLOSED)
 		return;
 	if (ms == 0)
 		uv_timer_stop(&c->timer);

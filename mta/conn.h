@@ -68,7 +68,9 @@
  *	user then calls conn_close() or conn_abort().
  *
  *	Timer: conn_timer(c, ms) arms a one-shot timer, re-arming it if
- *	already armed; 0 stops it. timeout() is called when it fires.
+ *	already armed; 0 stops it. timeout() is called when it fires. It
+ *	may be armed while connecting (to bound the connect time) and is
+ *	stopped by conn_close()/conn_abort().
  *
  *	Closing: conn_close() is orderly: queued writes are flushed, then
  *	our side is shut down (FIN); the rest of the peer's input is read

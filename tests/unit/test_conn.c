@@ -619,6 +619,20 @@ static void test_timer(void **state)
 	conn_timer(cl.c, 0);
 	sleep_loop(60);
 	assert_int_equal(cl.timeouts, 2);
+	/* armed while connecting, it still fires once connected */
+	{
+		struct side c2;
+
+		dial(&c2, "127.0.0.1", conn_listener_port(lst, 0), NULL, 0,
+		     NULL);
+		conn_timer(c2.c, 30);
+		run_until(&c2.timeouts, 5000);
+		assert_int_equal(c2.connected, 1000);
+		run_until_n(&nsrv, 2, 5000);
+		kill_side(&c2);
+		run_until(&c2.closed, 5000);
+		run_until(&srv[1].closed, 5000);
+	}
 	/* the server side's timer is its own */
 	conn_timer(srv[0].c, 5);
 	run_until(&srv[0].timeouts, 5000);
