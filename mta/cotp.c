@@ -558,7 +558,7 @@ static size_t bad_len(const struct tpdu *t, size_t n)
 	return l;
 }
 
-/* on_cr - X.224 6.5: a responder in IDLE receives a CR */
+/* on_cr - X.224 6.5 (connection establishment): a CR in IDLE */
 static int on_cr(struct cotp *c, const struct tpdu *t, struct cotp_ind *ind,
 		 struct buf *out)
 {
@@ -568,8 +568,8 @@ static int on_cr(struct cotp *c, const struct tpdu *t, struct cotp_ind *ind,
 	char s1[80], s2[80];
 
 	c->dst_ref = t->src_ref;
-	/* 6.5.5: class 0 answers a preferred class 0, 1 or 2, or any
-	 * CR that lists class 0 as an alternative */
+	/* 6.5 (class negotiation): class 0 answers a preferred class 0, 1
+	 * or 2, or any CR that lists class 0 as an alternative */
 	if (cls > 2 && !t->class0_alt)
 		return fail(c, ind, out, COTP_E_CLASS, EV_COTP_REFUSED, NULL,
 			    0, -1, COTP_DR_NEGOTIATION_FAILED,
@@ -631,7 +631,7 @@ static int on_cc(struct cotp *c, const struct tpdu *t, const uint8_t *p,
 	return 0;
 }
 
-/* on_dr - X.224 6.7, 6.8: the peer refuses or releases */
+/* on_dr - X.224 6.6 (refusal), 6.7 (release): the peer sends DR */
 static int on_dr(struct cotp *c, const struct tpdu *t, struct cotp_ind *ind)
 {
 	struct log_who w = who(c);
@@ -648,7 +648,7 @@ static int on_dr(struct cotp *c, const struct tpdu *t, struct cotp_ind *ind)
 	return 0;
 }
 
-/* on_dt - X.224 6.4 (segmenting and reassembling), 13.7 */
+/* on_dt - X.224 6.3 (segmenting and reassembling), 13.7 */
 static int on_dt(struct cotp *c, const struct tpdu *t, struct cotp_ind *ind,
 		 struct buf *out)
 {

@@ -46,7 +46,7 @@
  *	code or a bad parameter is answered by an ER naming the offending
  *	octets (X.224 13.12). After any error the machine is CLOSED and the
  *	caller closes the TCP connection once out is written (class 0 has
- *	no other release, X.224 6.8).
+ *	no other release: the implicit variant of X.224 6.7).
  *
  *	Negotiation (docs/osi-stack.md lists the clauses):
  *	- class: we answer class 0 to a CR whose preferred class is 0, 1

@@ -1,0 +1,905 @@
+/*
+ * conn.c - TCP connections on libuv
+ *
+ * See conn.h. Life of a struct conn:
+ *
+ *	CONNECTING --connect ok--> OPEN --conn_close--> CLOSING --FIN--> CLOSED
+ *	accepted: WAIT_START --conn_start--> OPEN
+ *	any --conn_abort, failure, linger timeout--> CLOSED
+ *
+ * CLOSED means uv_close() was called on every handle; the struct is
+ * freed in the last close callback, after the user's closed(). Three
+ * handles live inside the struct: the socket, the user's timer (also
+ * the linger timer once closing) and a zero-delay timer that defers
+ * completions found synchronously, so that no callback ever runs inside
+ * a conn_* call.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "conn.h"
+#include "log.h"
+#include "pcapw.h"
+#include "xalloc.h"
+
+#define RBUF_LEN	65536
+
+enum conn_state {
+	CS_CONNECTING, CS_WAIT_START, CS_OPEN, CS_CLOSING, CS_CLOSED
+};
+
+struct conn {
+	uv_loop_t	*loop;
+	uv_tcp_t	tcp;
+	uv_timer_t	timer;		/* user timer; linger when closing */
+	uv_timer_t	defer;		/* zero-delay completions */
+	uv_connect_t	creq;
+	uv_shutdown_t	sreq;
+	enum conn_state	state;
+	int		nclose;		/* close callbacks still to come */
+	int		reopening;	/* tcp closing for a fallback retry */
+	int		outbound;
+	struct conn_cbs	cbs;
+	void		*arg;
+	char		*link;
+	/* addresses */
+	struct sockaddr_storage dst, src, lsa, psa;
+	int		have_src, enforce, fallback;
+	char		src_str[CONN_ADDRSTRLEN];
+	char		peer[CONN_ADDRSTRLEN], local[CONN_ADDRSTRLEN];
+	char		peer_addr[CONN_ADDRSTRLEN], local_addr[CONN_ADDRSTRLEN];
+	unsigned	local_port;
+	/* I/O */
+	char		*pcap_path;	/* outbound: start once connected */
+	struct pcapw	*pcap;
+	size_t		pending, lowat;
+	int		above_lowat;
+	int		paused, reading, eof_seen, eof_delivered;
+	int		shutdown_sent, shutdown_done;
+	int		werr;		/* a write failed */
+	int		deferred_status;
+	uint64_t	linger_ms;
+	uint64_t	bytes_in, bytes_out;
+	const char	*how;		/* why it closed, for the event */
+	unsigned char	rbuf[RBUF_LEN];
+};
+
+struct wreq {
+	uv_write_t	req;
+	struct conn	*c;
+	unsigned char	*mem;
+	size_t		len;
+};
+
+struct lsock {
+	uv_tcp_t	tcp;
+	struct conn_listener *l;
+	unsigned	port;
+	char		name[CONN_ADDRSTRLEN];
+};
+
+struct conn_listener {
+	uv_loop_t	*loop;
+	struct lsock	*socks;
+	size_t		n;
+	int		nclose;
+	conn_accept_fn	*fn;
+	void		*arg;
+};
+
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - offsetof(type, member)))
+
+/* ---- names and events -------------------------------------------------- */
+
+const char *conn_strerror(int err)
+{
+	if (err == CONN_E_SRCADDR)
+		return "source address not usable on this host";
+	if (err == 0)
+		return "success";
+	return uv_strerror(err);
+}
+
+/* sa_name - "addr" and "addr:port" ("[addr]:port" for IPv6) */
+static void sa_name(const struct sockaddr *sa, char *addr, char *both,
+		    unsigned *port)
+{
+	char a[CONN_ADDRSTRLEN] = "?";
+	unsigned p = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s = (const struct sockaddr_in *)sa;
+
+		uv_ip4_name(s, a, sizeof(a));
+		p = ntohs(s->sin_port);
+		snprintf(both, CONN_ADDRSTRLEN, "%s:%u", a, p);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s =
+		    (const struct sockaddr_in6 *)sa;
+
+		uv_ip6_name(s, a, sizeof(a));
+		p = ntohs(s->sin6_port);
+		snprintf(both, CONN_ADDRSTRLEN, "[%s]:%u", a, p);
+	} else {
+		snprintf(both, CONN_ADDRSTRLEN, "?");
+	}
+	if (addr)
+		snprintf(addr, CONN_ADDRSTRLEN, "%s", a);
+	if (port)
+		*port = p;
+}
+
+/* parse_addr - a numeric IPv4 or IPv6 address and a port */
+static int parse_addr(const char *s, unsigned port,
+		      struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (port > 65535)
+		return UV_EINVAL;
+	if (uv_ip4_addr(s, (int)port, (struct sockaddr_in *)ss) == 0)
+		return 0;
+	if (uv_ip6_addr(s, (int)port, (struct sockaddr_in6 *)ss) == 0)
+		return 0;
+	return UV_EINVAL;
+}
+
+/* who - the log_who of a connection */
+static struct log_who who(const struct conn *c)
+{
+	struct log_who w = { .peer = c->peer, .link = c->link,
+			     .layer = "conn" };
+
+	return w;
+}
+
+/* ---- pcap ---------------------------------------------------------------- */
+
+/* pcap_fail - a capture write failed: say so once and stop capturing */
+static void pcap_fail(struct conn *c, int rc)
+{
+	struct log_who w = who(c);
+
+	log_ev(LOG_WARNING, EV_PCAP_ERROR, &w, "capture to %s stopped: %s",
+	       pcapw_path(c->pcap), strerror(-rc));
+	pcapw_close(c->pcap);
+	c->pcap = NULL;
+}
+
+static void pcap_data(struct conn *c, int from, const void *p, size_t n)
+{
+	int rc;
+
+	if (c->pcap && (rc = pcapw_data(c->pcap, from, p, n)))
+		pcap_fail(c, rc);
+}
+
+static void pcap_fin(struct conn *c, int from)
+{
+	int rc;
+
+	if (c->pcap && (rc = pcapw_fin(c->pcap, from)))
+		pcap_fail(c, rc);
+}
+
+static void pcap_rst(struct conn *c, int from)
+{
+	int rc;
+
+	if (c->pcap && (rc = pcapw_rst(c->pcap, from)))
+		pcap_fail(c, rc);
+}
+
+int conn_pcap(struct conn *c, const char *path)
+{
+	struct log_who w = who(c);
+	int err;
+
+	if (c->state != CS_WAIT_START && c->state != CS_OPEN)
+		return UV_ENOTCONN;
+	if (c->pcap)
+		pcapw_close(c->pcap);
+	c->pcap = pcapw_open(path, (struct sockaddr *)&c->lsa,
+			     (struct sockaddr *)&c->psa, c->outbound, &err);
+	if (c->pcap == NULL) {
+		log_ev(LOG_WARNING, EV_PCAP_ERROR, &w, "cannot capture to "
+		       "%s: %s", path, strerror(-err));
+		return err;
+	}
+	log_ev(LOG_INFO, EV_PCAP_START, &w, "capturing %s <-> %s to %s",
+	       c->local, c->peer, path);
+	return 0;
+}
+
+/* ---- life and death ---------------------------------------------------- */
+
+/* conn_new - a conn with its timers; the socket is initialised later */
+static struct conn *conn_new(uv_loop_t *loop)
+{
+	struct conn *c = XNEW(struct conn);
+
+	c->loop = loop;
+	c->lowat = CONN_LOWAT;
+	c->linger_ms = CONN_LINGER_MS;
+	c->how = "closed";
+	uv_timer_init(loop, &c->timer);
+	uv_timer_init(loop, &c->defer);
+	return c;
+}
+
+/* conn_free - the last close callback: tell the user, then free */
+static void conn_free(struct conn *c)
+{
+	struct log_who w = who(c);
+
+	if (c->state == CS_CLOSED && c->local[0])
+		log_ev(LOG_INFO, EV_CONN_CLOSED, &w, "%s; local %s; %llu "
+		       "octets in, %llu out", c->how, c->local,
+		       (unsigned long long)c->bytes_in,
+		       (unsigned long long)c->bytes_out);
+	pcapw_close(c->pcap);
+	c->pcap = NULL;
+	if (c->cbs.closed)
+		c->cbs.closed(c, c->arg);
+	free(c->link);
+	free(c->pcap_path);
+	free(c);
+}
+
+static void on_hclose(uv_handle_t *h)
+{
+	struct conn *c = h->data;
+
+	if (--c->nclose == 0)
+		conn_free(c);
+}
+
+/* close_handles - close everything; reset sends a RST (SO_LINGER 0) */
+static void close_handles(struct conn *c, int reset)
+{
+	if (c->state == CS_CLOSED)
+		return;
+	c->state = CS_CLOSED;
+	uv_timer_stop(&c->timer);
+	uv_timer_stop(&c->defer);
+	if (reset) {
+		uv_os_fd_t fd;
+		struct linger lg = { 1, 0 };
+
+		if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0)
+			(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg,
+					 sizeof(lg));
+	}
+	c->nclose = 3;
+	c->tcp.data = c->timer.data = c->defer.data = c;
+	if (!c->reopening)
+		uv_close((uv_handle_t *)&c->tcp, on_hclose);
+	uv_close((uv_handle_t *)&c->timer, on_hclose);
+	uv_close((uv_handle_t *)&c->defer, on_hclose);
+}
+
+/* deliver_eof - tell the user once that input ended */
+static void deliver_eof(struct conn *c, int status)
+{
+	if (c->eof_delivered || c->state != CS_OPEN)
+		return;
+	c->eof_delivered = 1;
+	if (c->cbs.eof)
+		c->cbs.eof(c, status, c->arg);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+{
+	struct conn *c = container_of(h, struct conn, tcp);
+
+	(void)hint;
+	*b = uv_buf_init((char *)c->rbuf, sizeof(c->rbuf));
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
+{
+	struct conn *c = container_of(s, struct conn, tcp);
+
+	(void)b;
+	if (nread == 0 || c->state == CS_CLOSED)
+		return;
+	if (nread > 0) {
+		c->bytes_in += (uint64_t)nread;
+		pcap_data(c, PCAPW_FROM_PEER, c->rbuf, (size_t)nread);
+		if (c->state == CS_OPEN && c->cbs.read)
+			c->cbs.read(c, c->rbuf, (size_t)nread, c->arg);
+		return;
+	}
+	/* end of input */
+	c->eof_seen = 1;
+	c->reading = 0;
+	uv_read_stop(s);
+	if (nread == UV_EOF)
+		pcap_fin(c, PCAPW_FROM_PEER);
+	else
+		pcap_rst(c, PCAPW_FROM_PEER);
+	if (c->state == CS_CLOSING) {
+		if (nread != UV_EOF) {
+			c->how = "reset by the peer while closing";
+			close_handles(c, 0);
+		} else if (c->shutdown_done) {
+			c->how = "orderly close";
+			close_handles(c, 0);
+		}
+		return;
+	}
+	if (nread != UV_EOF)
+		c->how = "peer reset the connection";
+	else
+		c->how = "peer closed";
+	deliver_eof(c, (int)nread);
+}
+
+/* read_start - read unless paused, at end of input or closed */
+static void read_start(struct conn *c)
+{
+	if (c->reading || c->eof_seen || c->state == CS_CLOSED)
+		return;
+	if (c->paused && c->state != CS_CLOSING)
+		return;
+	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
+		c->reading = 1;
+}
+
+void conn_pause(struct conn *c)
+{
+	c->paused = 1;
+	if (c->reading && c->state != CS_CLOSING) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = 0;
+	}
+}
+
+void conn_resume(struct conn *c)
+{
+	c->paused = 0;
+	if (c->state == CS_OPEN)
+		read_start(c);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static void do_shutdown(struct conn *c);
+
+static void on_write(uv_write_t *req, int status)
+{
+	struct wreq *w = container_of(req, struct wreq, req);
+	struct conn *c = w->c;
+
+	c->pending -= w->len;
+	free(w->mem);
+	free(w);
+	if (c->state == CS_CLOSED)
+		return;
+	if (status < 0) {
+		c->werr = 1;
+		c->how = "write failed";
+		if (c->state == CS_CLOSING)
+			close_handles(c, 1);
+		else
+			deliver_eof(c, status);
+		return;
+	}
+	if (c->state == CS_CLOSING) {
+		if (c->pending == 0 && !c->shutdown_sent)
+			do_shutdown(c);
+		return;
+	}
+	if (c->above_lowat && c->pending <= c->lowat) {
+		c->above_lowat = 0;
+		if (c->state == CS_OPEN && c->cbs.drained)
+			c->cbs.drained(c, c->arg);
+	}
+}
+
+/* write_mem - queue mem[off..off+n) and take mem */
+static int write_mem(struct conn *c, unsigned char *mem, size_t off,
+		     size_t n)
+{
+	struct wreq *w;
+	uv_buf_t ub;
+	int rc;
+
+	if ((c->state != CS_OPEN && c->state != CS_WAIT_START) || c->werr) {
+		free(mem);
+		return UV_EPIPE;
+	}
+	w = XNEW(struct wreq);
+	w->c = c;
+	w->mem = mem;
+	w->len = n;
+	ub = uv_buf_init((char *)mem + off, (unsigned)n);
+	if ((rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &ub, 1,
+			   on_write)) < 0) {
+		free(mem);
+		free(w);
+		return rc;
+	}
+	pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);
+	c->pending += n;
+	c->bytes_out += n;
+	if (c->pending > c->lowat)
+		c->above_lowat = 1;
+	return 0;
+}
+
+int conn_write(struct conn *c, const void *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (n > UINT32_MAX)
+		panic("conn_write: %zu octets in one write", n);
+	return write_mem(c, xmemdup(p, n), 0, n);
+}
+
+int conn_write_buf(struct conn *c, struct buf *b)
+{
+	unsigned char *mem = b->data;
+	size_t off = b->off, n = buf_avail(b);
+
+	if (n == 0)
+		return 0;
+	if (n > UINT32_MAX)
+		panic("conn_write_buf: %zu octets in one write", n);
+	b->data = NULL;
+	b->off = b->len = b->cap = 0;
+	return write_mem(c, mem, off, n);
+}
+
+size_t conn_pending(const struct conn *c)
+{
+	return c->pending;
+}
+
+void conn_set_lowat(struct conn *c, size_t lowat)
+{
+	c->lowat = lowat;
+}
+
+/* ---- timer -------------------------------------------------------------- */
+
+static void on_timer(uv_timer_t *t)
+{
+	struct conn *c = container_of(t, struct conn, timer);
+
+	if (c->state == CS_CLOSING) {
+		struct log_who w = who(c);
+
+		log_ev(LOG_NOTICE, EV_CONN_CLOSED, &w, "peer did not close "
+		       "within %llu ms of our FIN; resetting",
+		       (unsigned long long)c->linger_ms);
+		c->how = "reset after the linger time";
+		pcap_rst(c, PCAPW_FROM_LOCAL);
+		close_handles(c, 1);
+		return;
+	}
+	if (c->cbs.timeout)
+		c->cbs.timeout(c, c->arg);
+}
+
+void conn_timer(struct conn *c, uint64_t ms)
+{
+	if (c->state == CS_CLOSING || c->state == CS_CLOSED)
+		return;
+	if (ms == 0)
+		uv_timer_stop(&c->timer);
+	else
+		uv_timer_start(&c->timer, on_timer, ms, 0);
+}
+
+void conn_set_linger(struct conn *c, uint64_t ms)
+{
+	c->linger_ms = ms ? ms : 1;
+}
+
+/* ---- closing ----------------------------------------------------------- */
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+	struct conn *c = container_of(req, struct conn, sreq);
+
+	c->shutdown_done = 1;
+	if (c->state == CS_CLOSED)
+		return;
+	if (status < 0) {
+		c->how = "shutdown failed";
+		close_handles(c, 1);
+	} else if (c->eof_seen) {
+		c->how = "orderly close";
+		close_handles(c, 0);
+	}
+	/* else wait for the peer's FIN (on_read) or the linger timer */
+}
+
+static void do_shutdown(struct conn *c)
+{
+	c->shutdown_sent = 1;
+	pcap_fin(c, PCAPW_FROM_LOCAL);
+	if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, on_shutdown) < 0) {
+		c->how = "shutdown failed";
+		close_handles(c, 1);
+	}
+}
+
+void conn_close(struct conn *c)
+{
+	if (c->state == CS_CLOSED || c->state == CS_CLOSING)
+		return;
+	if (c->state == CS_CONNECTING) {
+		c->how = "closed while connecting";
+		close_handles(c, 0);
+		return;
+	}
+	c->state = CS_CLOSING;
+	c->how = "orderly close";
+	uv_timer_start(&c->timer, on_timer, c->linger_ms, 0);
+	read_start(c);			/* drain the peer until its FIN */
+	if (c->pending == 0)
+		do_shutdown(c);
+}
+
+void conn_abort(struct conn *c)
+{
+	if (c->state == CS_CLOSED)
+		return;
+	if (c->state != CS_CONNECTING) {
+		c->how = "aborted (reset) by us";
+		pcap_rst(c, PCAPW_FROM_LOCAL);
+	} else {
+		c->how = "aborted while connecting";
+	}
+	close_handles(c, 1);
+}
+
+/* ---- outbound ---------------------------------------------------------- */
+
+static void start_connect(struct conn *c);
+
+/* names - both addresses of a connected or accepted socket */
+static void names(struct conn *c)
+{
+	int len = sizeof(c->lsa);
+
+	uv_tcp_getsockname(&c->tcp, (struct sockaddr *)&c->lsa, &len);
+	len = sizeof(c->psa);
+	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->psa, &len);
+	sa_name((struct sockaddr *)&c->lsa, c->local_addr, c->local,
+		&c->local_port);
+	sa_name((struct sockaddr *)&c->psa, c->peer_addr, c->peer, NULL);
+}
+
+/* fail_connect - tell the user, then close (from a callback only) */
+static void fail_connect(struct conn *c, int status)
+{
+	c->how = "connect failed";
+	if (c->cbs.connected)
+		c->cbs.connected(c, status, c->arg);
+	close_handles(c, 0);
+}
+
+static void on_defer(uv_timer_t *t)
+{
+	struct conn *c = container_of(t, struct conn, defer);
+
+	if (c->state == CS_CONNECTING)
+		fail_connect(c, c->deferred_status);
+}
+
+/* defer_fail - a failure found inside conn_connect, reported later */
+static void defer_fail(struct conn *c, int status)
+{
+	c->deferred_status = status;
+	uv_timer_start(&c->defer, on_defer, 0, 0);
+}
+
+/* srcaddr_unusable - the enforce rule (issue 6): log, and return 1 if
+ *	the attempt goes on from the address the OS chooses */
+static int srcaddr_unusable(struct conn *c, int rc)
+{
+	struct log_who w = who(c);
+
+	if (c->enforce) {
+		log_ev(LOG_ERR, EV_SRCADDR_UNAVAILABLE, &w, "source address "
+		       "%s cannot be used (%s): not connecting to %s; this is "
+		       "a local configuration error, not the peer's fault",
+		       c->src_str, uv_strerror(rc), c->peer);
+		return 0;
+	}
+	log_ev(LOG_WARNING, EV_SRCADDR_FALLBACK, &w, "source address %s "
+	       "cannot be used (%s); connecting to %s from the address the "
+	       "OS chooses", c->src_str, uv_strerror(rc), c->peer);
+	c->fallback = 1;
+	return 1;
+}
+
+static void on_reopened(uv_handle_t *h)
+{
+	struct conn *c = container_of(h, struct conn, tcp);
+
+	c->reopening = 0;
+	if (c->state == CS_CLOSED) {	/* aborted meanwhile */
+		on_hclose(h);
+		return;
+	}
+	uv_tcp_init(c->loop, &c->tcp);
+	start_connect(c);
+}
+
+static void on_connect(uv_connect_t *req, int status)
+{
+	struct conn *c = container_of(req, struct conn, creq);
+	struct log_who w;
+
+	if (c->state != CS_CONNECTING)
+		return;			/* closed by the user meanwhile */
+	if (status == UV_EADDRNOTAVAIL && c->have_src && !c->fallback) {
+		/* the source address failed late, in connect() */
+		if (!srcaddr_unusable(c, status)) {
+			fail_connect(c, CONN_E_SRCADDR);
+			return;
+		}
+		c->reopening = 1;
+		uv_close((uv_handle_t *)&c->tcp, on_reopened);
+		return;
+	}
+	if (status < 0) {
+		w = who(c);
+		log_ev(LOG_NOTICE, EV_CONN_FAILED, &w, "connect to %s%s%s "
+		       "failed: %s", c->peer, c->have_src && !c->fallback ?
+		       " from " : "", c->have_src && !c->fallback ?
+		       c->src_str : "", uv_strerror(status));
+		fail_connect(c, status);
+		return;
+	}
+	names(c);
+	w = who(c);
+	log_ev(LOG_INFO, EV_CONN_CONNECTED, &w, "connected to %s from local "
+	       "address %s (%s%s%s)", c->peer, c->local,
+	       !c->have_src ? "chosen by the OS" :
+	       c->fallback ? "chosen by the OS; configured source " :
+	       "configured source ", c->have_src ? c->src_str : "",
+	       c->have_src && c->fallback ? " unavailable" : "");
+	c->state = CS_OPEN;
+	if (c->pcap_path)
+		(void)conn_pcap(c, c->pcap_path);
+	read_start(c);
+	if (c->cbs.connected)
+		c->cbs.connected(c, 0, c->arg);
+}
+
+/* start_connect - bind the source (unless falling back), connect */
+static void start_connect(struct conn *c)
+{
+	int rc;
+
+	if (c->have_src && !c->fallback) {
+		if (c->src.ss_family != c->dst.ss_family)
+			rc = UV_EAFNOSUPPORT;
+		else
+			rc = uv_tcp_bind(&c->tcp, (struct sockaddr *)&c->src,
+					 0);
+		if (rc < 0 && !srcaddr_unusable(c, rc)) {
+			defer_fail(c, CONN_E_SRCADDR);
+			return;
+		}
+	}
+	rc = uv_tcp_connect(&c->creq, &c->tcp, (struct sockaddr *)&c->dst,
+			    on_connect);
+	if (rc < 0) {
+		struct log_who w = who(c);
+
+		log_ev(LOG_NOTICE, EV_CONN_FAILED, &w, "connect to %s "
+		       "failed: %s", c->peer, uv_strerror(rc));
+		defer_fail(c, rc);
+	}
+}
+
+int conn_connect(uv_loop_t *loop, const char *addr, unsigned port,
+		 const struct conn_opts *o, const struct conn_cbs *cbs,
+		 void *arg, struct conn **out)
+{
+	struct sockaddr_storage dst, src;
+	struct conn *c;
+
+	if (parse_addr(addr, port, &dst))
+		return UV_EINVAL;
+	if (o && o->src && parse_addr(o->src, 0, &src))
+		return UV_EINVAL;
+	c = conn_new(loop);
+	c->outbound = 1;
+	c->state = CS_CONNECTING;
+	c->dst = dst;
+	if (cbs)
+		c->cbs = *cbs;
+	c->arg = arg;
+	sa_name((struct sockaddr *)&dst, c->peer_addr, c->peer, NULL);
+	if (o) {
+		if (o->src) {
+			c->src = src;
+			c->have_src = 1;
+			snprintf(c->src_str, sizeof(c->src_str), "%s", o->src);
+		}
+		c->enforce = o->enforce;
+		c->link = o->link ? xstrdup(o->link) : NULL;
+		c->pcap_path = o->pcap ? xstrdup(o->pcap) : NULL;
+	}
+	uv_tcp_init(loop, &c->tcp);
+	start_connect(c);
+	*out = c;
+	return 0;
+}
+
+/* ---- inbound ----------------------------------------------------------- */
+
+static void on_connection(uv_stream_t *server, int status)
+{
+	struct lsock *ls = container_of(server, struct lsock, tcp);
+	struct conn_listener *l = ls->l;
+	struct log_who w = { .peer = NULL, .layer = "conn" };
+	struct conn *c;
+	int rc;
+
+	if (status < 0) {
+		log_ev(LOG_WARNING, EV_CONN_LISTEN_FAILED, &w, "accept on %s "
+		       "failed: %s", ls->name, uv_strerror(status));
+		return;
+	}
+	c = conn_new(l->loop);
+	c->state = CS_WAIT_START;
+	uv_tcp_init(l->loop, &c->tcp);
+	if ((rc = uv_accept(server, (uv_stream_t *)&c->tcp)) < 0) {
+		log_ev(LOG_WARNING, EV_CONN_LISTEN_FAILED, &w, "accept on %s "
+		       "failed: %s", ls->name, uv_strerror(rc));
+		close_handles(c, 0);
+		return;
+	}
+	names(c);
+	w = who(c);
+	log_ev(LOG_INFO, EV_CONN_ACCEPTED, &w, "connection from %s to %s",
+	       c->peer, c->local);
+	l->fn(c, l->arg);
+}
+
+void conn_start(struct conn *c, const struct conn_cbs *cbs, void *arg)
+{
+	if (c->state != CS_WAIT_START)
+		panic("conn_start: connection not waiting to start");
+	if (cbs)
+		c->cbs = *cbs;
+	c->arg = arg;
+	c->state = CS_OPEN;
+	read_start(c);
+}
+
+void conn_set_link(struct conn *c, const char *link)
+{
+	free(c->link);
+	c->link = link ? xstrdup(link) : NULL;
+}
+
+static void on_lclose(uv_handle_t *h)
+{
+	struct lsock *ls = container_of(h, struct lsock, tcp);
+	struct conn_listener *l = ls->l;
+
+	if (--l->nclose == 0) {
+		free(l->socks);
+		free(l);
+	}
+}
+
+void conn_listener_close(struct conn_listener *l)
+{
+	size_t i;
+
+	l->nclose = (int)l->n;
+	for (i = 0; i < l->n; i++)
+		uv_close((uv_handle_t *)&l->socks[i].tcp, on_lclose);
+}
+
+int conn_listen(uv_loop_t *loop, const char *const *addrs, size_t n,
+		unsigned port, conn_accept_fn *fn, void *arg,
+		struct conn_listener **out)
+{
+	struct conn_listener *l;
+	struct log_who w = { .layer = "conn" };
+	size_t i;
+	int rc = 0;
+
+	if (n == 0)
+		return UV_EINVAL;
+	l = XNEW(struct conn_listener);
+	l->loop = loop;
+	l->fn = fn;
+	l->arg = arg;
+	l->socks = xcalloc(n, sizeof(*l->socks));
+	for (i = 0; i < n; i++) {
+		struct lsock *ls = &l->socks[i];
+		struct sockaddr_storage ss;
+		int len = sizeof(ss);
+
+		ls->l = l;
+		uv_tcp_init(loop, &ls->tcp);
+		l->n++;
+		if ((rc = parse_addr(addrs[i], port, &ss)) == 0)
+			rc = uv_tcp_bind(&ls->tcp, (struct sockaddr *)&ss,
+					 ss.ss_family == AF_INET6 ?
+					 UV_TCP_IPV6ONLY : 0);
+		if (rc == 0)
+			rc = uv_listen((uv_stream_t *)&ls->tcp, 128,
+				       on_connection);
+		if (rc == 0)
+			rc = uv_tcp_getsockname(&ls->tcp,
+						(struct sockaddr *)&ss, &len);
+		if (rc < 0) {
+			log_ev(LOG_ERR, EV_CONN_LISTEN_FAILED, &w, "cannot "
+			       "listen on %s port %u: %s", addrs[i], port,
+			       uv_strerror(rc));
+			conn_listener_close(l);
+			return rc;
+		}
+		sa_name((struct sockaddr *)&ss, NULL, ls->name, &ls->port);
+		log_ev(LOG_INFO, EV_CONN_LISTEN, &w, "listening on %s",
+		       ls->name);
+	}
+	*out = l;
+	return 0;
+}
+
+unsigned conn_listener_port(const struct conn_listener *l, size_t i)
+{
+	return i < l->n ? l->socks[i].port : 0;
+}
+
+/* ---- accessors --------------------------------------------------------- */
+
+const char *conn_peer(const struct conn *c)
+{
+	return c->peer;
+}
+
+const char *conn_local(const struct conn *c)
+{
+	return c->local;
+}
+
+const char *conn_peer_addr(const struct conn *c)
+{
+	return c->peer_addr;
+}
+
+const char *conn_local_addr(const struct conn *c)
+{
+	return c->local_addr;
+}
+
+unsigned conn_local_port(const struct conn *c)
+{
+	return c->local_port;
+}
+
+int conn_srcaddr_fallback(const struct conn *c)
+{
+	return c->fallback;
+}
+
+uint64_t conn_bytes_in(const struct conn *c)
+{
+	return c->bytes_in;
+}
+
+uint64_t conn_bytes_out(const struct conn *c)
+{
+	return c->bytes_out;
+}

@@ -1,0 +1,270 @@
+/*
+ * pcapw.c - write one TCP connection as a pcap file
+ *
+ * See pcapw.h. Formats: the classic libpcap file (magic a1b2c3d4,
+ * version 2.4, link type 1 = Ethernet), Ethernet II, IPv4 (RFC 791) or
+ * IPv6 (RFC 8200), TCP (RFC 9293) with a 20-octet header, checksums as
+ * RFC 1071 computes them.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "pcapw.h"
+#include "xalloc.h"
+
+#define TCP_FIN		0x01
+#define TCP_SYN		0x02
+#define TCP_RST		0x04
+#define TCP_PSH		0x08
+#define TCP_ACK		0x10
+
+#define ETH_LEN		14
+#define IP4_LEN		20
+#define IP6_LEN		40
+#define TCP_LEN		20
+
+struct pcapw {
+	FILE		*fp;
+	char		*path;
+	int		v6;
+	/* [0] local, [1] peer: address (network order) and port */
+	uint8_t		addr[2][16];
+	uint16_t	port[2];
+	uint32_t	seq[2];		/* next sequence number sent by side */
+	uint16_t	ip_id;
+	size_t		max_payload;
+};
+
+/* put16, put32 - big-endian stores */
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* sum16 - RFC 1071 one's complement sum of p[0..n), folded later */
+static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)(p[n - 1] << 8);
+	return s;
+}
+
+static uint16_t fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* put_le32 - the pcap file header is in our byte order; use little */
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* frame - write one TCP segment from side `from` */
+static int frame(struct pcapw *pw, int from, unsigned flags,
+		 const uint8_t *data, size_t n)
+{
+	uint8_t hdr[16 + ETH_LEN + IP6_LEN + TCP_LEN];
+	uint8_t *eth = hdr + 16, *ip = eth + ETH_LEN, *tcp;
+	size_t iplen = pw->v6 ? IP6_LEN : IP4_LEN;
+	size_t caplen = ETH_LEN + iplen + TCP_LEN + n;
+	int to = !from;
+	uint32_t s;
+	struct timeval tv;
+
+	tcp = ip + iplen;
+	gettimeofday(&tv, NULL);
+	/* pcap record header */
+	put_le32(hdr, (uint32_t)tv.tv_sec);
+	put_le32(hdr + 4, (uint32_t)tv.tv_usec);
+	put_le32(hdr + 8, (uint32_t)caplen);
+	put_le32(hdr + 12, (uint32_t)caplen);
+	/* Ethernet: locally administered MACs ending in the side */
+	memset(eth, 0, ETH_LEN);
+	eth[0] = 0x02;
+	eth[5] = (uint8_t)(to + 1);
+	eth[6] = 0x02;
+	eth[11] = (uint8_t)(from + 1);
+	put16(eth + 12, pw->v6 ? 0x86dd : 0x0800);
+	/* TCP */
+	memset(tcp, 0, TCP_LEN);
+	put16(tcp, pw->port[from]);
+	put16(tcp + 2, pw->port[to]);
+	put32(tcp + 4, pw->seq[from]);
+	put32(tcp + 8, flags & TCP_ACK ? pw->seq[to] : 0);
+	tcp[12] = (TCP_LEN / 4) << 4;
+	tcp[13] = (uint8_t)flags;
+	put16(tcp + 14, 65535);
+	/* IP, and the TCP checksum over its pseudo-header */
+	if (pw->v6) {
+		memset(ip, 0, IP6_LEN);
+		ip[0] = 0x60;
+		put16(ip + 4, (unsigned)(TCP_LEN + n));
+		ip[6] = 6;		/* next header: TCP */
+		ip[7] = 64;
+		memcpy(ip + 8, pw->addr[from], 16);
+		memcpy(ip + 24, pw->addr[to], 16);
+		s = sum16(0, ip + 8, 32);
+		s += (uint32_t)(TCP_LEN + n) + 6;
+	} else {
+		memset(ip, 0, IP4_LEN);
+		ip[0] = 0x45;
+		put16(ip + 2, (unsigned)(IP4_LEN + TCP_LEN + n));
+		put16(ip + 4, pw->ip_id++);
+		ip[6] = 0x40;		/* don't fragment */
+		ip[8] = 64;
+		ip[9] = 6;
+		memcpy(ip + 12, pw->addr[from], 4);
+		memcpy(ip + 16, pw->addr[to], 4);
+		put16(ip + 10, fold(sum16(0, ip, IP4_LEN)));
+		s = sum16(0, ip + 12, 8);
+		s += (uint32_t)(TCP_LEN + n) + 6;
+	}
+	s = sum16(s, tcp, TCP_LEN);
+	s = sum16(s, data, n);
+	put16(tcp + 16, fold(s));
+	errno = 0;
+	if (fwrite(hdr, 1, 16 + ETH_LEN + iplen + TCP_LEN, pw->fp) !=
+	    16 + ETH_LEN + iplen + TCP_LEN ||
+	    (n && fwrite(data, 1, n, pw->fp) != n))
+		return errno ? -errno : -EIO;
+	pw->seq[from] += (uint32_t)n;
+	if (flags & (TCP_SYN | TCP_FIN))
+		pw->seq[from]++;
+	return 0;
+}
+
+/* addr_of - copy a sockaddr's address and port into side i */
+static int addr_of(struct pcapw *pw, int i, const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s = (const struct sockaddr_in *)sa;
+
+		memcpy(pw->addr[i], &s->sin_addr, 4);
+		pw->port[i] = ntohs(s->sin_port);
+		return 4;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s =
+		    (const struct sockaddr_in6 *)sa;
+
+		memcpy(pw->addr[i], &s->sin6_addr, 16);
+		pw->port[i] = ntohs(s->sin6_port);
+		return 6;
+	}
+	return -1;
+}
+
+struct pcapw *pcapw_open(const char *path, const struct sockaddr *local,
+			 const struct sockaddr *peer, int local_initiated,
+			 int *err)
+{
+	struct pcapw *pw = XNEW(struct pcapw);
+	uint8_t fh[24];
+	int a, b, ini = local_initiated ? PCAPW_FROM_LOCAL : PCAPW_FROM_PEER;
+
+	a = addr_of(pw, PCAPW_FROM_LOCAL, local);
+	b = addr_of(pw, PCAPW_FROM_PEER, peer);
+	if (a < 0 || a != b) {
+		free(pw);
+		*err = -EAFNOSUPPORT;
+		return NULL;
+	}
+	pw->v6 = a == 6;
+	pw->max_payload = pw->v6 ? 65535 - TCP_LEN :
+	    65535 - IP4_LEN - TCP_LEN;
+	/* initial sequence numbers: arbitrary, distinct per side */
+	pw->seq[0] = 0x10000000u + pw->port[0];
+	pw->seq[1] = 0x20000000u + pw->port[1];
+	if ((pw->fp = fopen(path, "wb")) == NULL) {
+		*err = -errno;
+		free(pw);
+		return NULL;
+	}
+	pw->path = xstrdup(path);
+	put_le32(fh, 0xa1b2c3d4);
+	fh[4] = 2; fh[5] = 0;		/* version 2.4, little-endian */
+	fh[6] = 4; fh[7] = 0;
+	memset(fh + 8, 0, 8);		/* thiszone, sigfigs */
+	put_le32(fh + 16, 262144);	/* snaplen */
+	put_le32(fh + 20, 1);		/* LINKTYPE_ETHERNET */
+	if (fwrite(fh, 1, sizeof(fh), pw->fp) != sizeof(fh) ||
+	    frame(pw, ini, TCP_SYN, NULL, 0) ||
+	    frame(pw, !ini, TCP_SYN | TCP_ACK, NULL, 0) ||
+	    frame(pw, ini, TCP_ACK, NULL, 0)) {
+		*err = errno ? -errno : -EIO;
+		pcapw_close(pw);
+		return NULL;
+	}
+	*err = 0;
+	return pw;
+}
+
+int pcapw_data(struct pcapw *pw, int from, const void *p, size_t n)
+{
+	const uint8_t *d = p;
+	int rc;
+
+	while (n > 0) {
+		size_t k = n < pw->max_payload ? n : pw->max_payload;
+
+		if ((rc = frame(pw, from, TCP_ACK | TCP_PSH, d, k)))
+			return rc;
+		d += k;
+		n -= k;
+	}
+	return 0;
+}
+
+int pcapw_fin(struct pcapw *pw, int from)
+{
+	int rc = frame(pw, from, TCP_FIN | TCP_ACK, NULL, 0);
+
+	return rc ? rc : frame(pw, !from, TCP_ACK, NULL, 0);
+}
+
+int pcapw_rst(struct pcapw *pw, int from)
+{
+	return frame(pw, from, TCP_RST | TCP_ACK, NULL, 0);
+}
+
+int pcapw_close(struct pcapw *pw)
+{
+	int rc = 0;
+
+	if (pw == NULL)
+		return 0;
+	if (fclose(pw->fp) != 0)
+		rc = -errno;
+	free(pw->path);
+	free(pw);
+	return rc;
+}
+
+const char *pcapw_path(const struct pcapw *pw)
+{
+	return pw->path;
+}
