@@ -1,0 +1,696 @@
+/*
+ * assoc.c - one P1 association on the libuv loop
+ *
+ * See assoc.h. The connection (conn.c) carries bytes; the OSI stack
+ * (osi.c) turns them into RTSE indications; this module adds the MTA
+ * bind of X.411 12.1 and the association's timers, and logs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assoc.h"
+#include "asnx.h"
+#include "codec.h"
+#include "log.h"
+#include "xalloc.h"
+
+#include "MTABindArgumentRO.h"
+#include "MTABindError.h"
+#include "MTABindResultRO.h"
+
+#define DEFAULT_OPEN_MS		60000
+#define CLOSE_WAIT_MS		10000	/* the peer should release by then */
+#define BIND_CAP		65536
+
+enum phase { PH_CONNECTING, PH_BINDING, PH_BOUND, PH_ENDING };
+
+struct assoc {
+	struct assoc_cfg cfg;
+	struct assoc_cbs cbs;
+	void		*arg;
+	struct conn	*conn;
+	struct osi	osi;
+	int		osi_ready;
+	enum phase	phase;
+	enum assoc_end	how;
+	char		why[300];
+	int		ended;		/* ended() has been called */
+	int		want_release;
+	int		in_cb;		/* inside an osi/rtse callback */
+	char		link[64];
+	char		pcap[512];
+	struct assoc_bind peer;
+	/* TWA: one APDU waiting for the turn */
+	struct buf	pending;
+	void		*pending_tag;
+	int		have_pending;
+};
+
+static const struct conn_cbs conn_cbs;
+
+const char *assoc_end_name(enum assoc_end how)
+{
+	static const char *const n[] = {
+		"released", "refused", "aborted", "failed", "timeout"
+	};
+
+	return (unsigned)how < 5 ? n[how] : "?";
+}
+
+/* layer_of - the layer an event number belongs to (events.h ranges) */
+static const char *layer_of(unsigned ev)
+{
+	if (ev >= 2010 && ev < 2020)
+		return "tpkt";
+	if (ev >= 2020 && ev < 2100)
+		return "cotp";
+	if (ev >= 2100 && ev < 2200)
+		return "ses";
+	if (ev >= 2200 && ev < 2210)
+		return "pres";
+	if (ev >= 2210 && ev < 2300)
+		return "acse";
+	if (ev >= 2300 && ev < 2400)
+		return "rtse";
+	if (ev >= 3000 && ev < 3200)
+		return "p1";
+	return "conn";
+}
+
+static void logv(struct assoc *a, enum log_level lvl, unsigned ev,
+		 const char *msg)
+{
+	struct log_who who = { a->conn ? conn_peer(a->conn) : a->cfg.addr,
+			       a->link[0] ? a->link : NULL, layer_of(ev) };
+
+	log_ev(lvl, ev, &who, "%s", msg);
+}
+
+/* finish - record how the association ends; the conn closes, then
+ *	ended() runs from its closed callback */
+static void finish(struct assoc *a, enum assoc_end how, const char *why)
+{
+	if (a->phase == PH_ENDING)
+		return;
+	a->phase = PH_ENDING;
+	a->how = how;
+	snprintf(a->why, sizeof(a->why), "%s", why);
+}
+
+/* flush - write what the stack produced; close when it says so */
+static void flush(struct assoc *a)
+{
+	if (!a->osi_ready || a->conn == NULL)
+		return;
+	osi_settle(&a->osi);
+	if (buf_avail(&a->osi.out))
+		conn_write_buf(a->conn, &a->osi.out);
+	if (a->osi.close == OSI_CLOSE_NOW) {
+		if (a->phase != PH_ENDING)
+			finish(a, ASSOC_ABORTED, "association ended");
+		conn_close(a->conn);
+	} else if (a->osi.close == OSI_CLOSE_WAIT) {
+		if (a->phase != PH_ENDING)
+			finish(a, ASSOC_RELEASED, "released by the peer");
+		conn_timer(a->conn, CLOSE_WAIT_MS);
+	}
+}
+
+/* ---- the bind values ------------------------------------------- */
+
+/* put_bind - MTABindArgument or MTABindResult, authenticated, with a
+ *	simple password as an OCTET STRING (as PP sends it), tagged [16]
+ *	or [17] */
+static int put_bind(const struct assoc_bind *b, int result, struct buf *out)
+{
+	unsigned char *der = NULL;
+	size_t n;
+	int rc;
+
+	if (result) {
+		MTABindResultRO_t *r = XNEW(MTABindResultRO_t);
+
+		r->present = MTABindResult_PR_authenticated;
+		asnx_octets(&r->choice.authenticated.responder_name, b->name,
+			    strlen(b->name));
+		r->choice.authenticated.responder_credentials.present =
+		    Credentials_PR_simple;
+		r->choice.authenticated.responder_credentials.choice.simple.
+		    present = Password_PR_octet_string;
+		asnx_octets(&r->choice.authenticated.responder_credentials.
+			    choice.simple.choice.octet_string, b->password,
+			    b->password_len);
+		rc = codec_encode_alloc(&asn_DEF_MTABindResultRO, r, &der, &n);
+		codec_free(&asn_DEF_MTABindResultRO, r);
+	} else {
+		MTABindArgumentRO_t *g = XNEW(MTABindArgumentRO_t);
+
+		g->present = MTABindArgument_PR_authenticated;
+		asnx_octets(&g->choice.authenticated.initiator_name, b->name,
+			    strlen(b->name));
+		g->choice.authenticated.initiator_credentials.present =
+		    Credentials_PR_simple;
+		g->choice.authenticated.initiator_credentials.choice.simple.
+		    present = Password_PR_octet_string;
+		asnx_octets(&g->choice.authenticated.initiator_credentials.
+			    choice.simple.choice.octet_string, b->password,
+			    b->password_len);
+		rc = codec_encode_alloc(&asn_DEF_MTABindArgumentRO, g, &der,
+					&n);
+		codec_free(&asn_DEF_MTABindArgumentRO, g);
+	}
+	if (rc != 0)
+		return -1;
+	buf_add(out, der, n);
+	free(der);
+	return 0;
+}
+
+/* take_credentials - name and simple password into a struct assoc_bind */
+static int take_credentials(struct assoc_bind *b, const OCTET_STRING_t *name,
+			    const Credentials_t *cr, char *why, size_t len)
+{
+	const OCTET_STRING_t *pw;
+
+	b->authenticated = 1;
+	if (name->size > ASSOC_NAME_MAX) {
+		snprintf(why, len, "MTA name of %d octets", name->size);
+		return -1;
+	}
+	memcpy(b->name, name->buf, (size_t)name->size);
+	b->name[name->size] = 0;
+	if (cr->present != Credentials_PR_simple) {
+		snprintf(why, len, "MTA %s offers strong credentials, which "
+			 "this MTA does not take", b->name);
+		return -1;
+	}
+	pw = cr->choice.simple.present == Password_PR_ia5_string ?
+	    &cr->choice.simple.choice.ia5_string :
+	    &cr->choice.simple.choice.octet_string;
+	if (pw->size > ASSOC_PW_MAX) {
+		snprintf(why, len, "password of %d octets", pw->size);
+		return -1;
+	}
+	memcpy(b->password, pw->buf, (size_t)pw->size);
+	b->password_len = (size_t)pw->size;
+	return 0;
+}
+
+/* get_bind - the peer's [16] argument or [17] result */
+static int get_bind(const unsigned char *p, size_t n, int result,
+		    struct assoc_bind *b, char *why, size_t len)
+{
+	void *v = NULL;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	rc = codec_decode(result ? &asn_DEF_MTABindResultRO :
+			  &asn_DEF_MTABindArgumentRO, p, n, BIND_CAP, &v, NULL);
+	if (rc != 0) {
+		snprintf(why, len, "undecodable MTA-bind %s: %s",
+			 result ? "result" : "argument", codec_last_detail());
+		return -1;
+	}
+	if (result) {
+		MTABindResultRO_t *r = v;
+
+		rc = r->present != MTABindResult_PR_authenticated ? 0 :
+		    take_credentials(b, &r->choice.authenticated.responder_name,
+				     &r->choice.authenticated.
+				     responder_credentials, why, len);
+		codec_free(&asn_DEF_MTABindResultRO, r);
+	} else {
+		MTABindArgumentRO_t *g = v;
+
+		rc = g->present != MTABindArgument_PR_authenticated ? 0 :
+		    take_credentials(b, &g->choice.authenticated.initiator_name,
+				     &g->choice.authenticated.
+				     initiator_credentials, why, len);
+		codec_free(&asn_DEF_MTABindArgumentRO, g);
+	}
+	return rc;
+}
+
+/* bind_error_name - X.411 MTABindError */
+static const char *bind_error_name(long e)
+{
+	switch (e) {
+	case ASSOC_BE_BUSY: return "busy";
+	case ASSOC_BE_AUTHENTICATION: return "authentication-error";
+	case ASSOC_BE_DIALOGUE_MODE: return "unacceptable-dialogue-mode";
+	case ASSOC_BE_SECURITY_CONTEXT: return "unacceptable-security-context";
+	case ASSOC_BE_CONFIDENTIALITY:
+		return "inadequate-association-confidentiality";
+	}
+	return "unknown";
+}
+
+/* get_bind_error - bare, or in a [18] (0xb2) */
+static long get_bind_error(const unsigned char *p, size_t n)
+{
+	void *v = NULL;
+	long e = -1;
+
+	if (n > 2 && p[0] == 0xb2) {
+		p += 2;
+		n -= 2;
+	}
+	if (codec_decode(&asn_DEF_MTABindError, p, n, BIND_CAP, &v, NULL) == 0) {
+		e = *(long *)v;
+		codec_free(&asn_DEF_MTABindError, v);
+	}
+	return e;
+}
+
+/* ---- RTSE indications ---------------------------------------- */
+
+static void on_rtse(void *arg, const struct rtse_ind *ind)
+{
+	struct assoc *a = arg;
+	char why[300];
+
+	switch (ind->type) {
+	case RTSE_OPEN_IND:
+		if (get_bind(ind->data, ind->len, 0, &a->peer, why,
+			     sizeof(why)) != 0) {
+			logv(a, LOG_WARNING, EV_TRANSFER_BAD, why);
+			rtse_abort_req(&a->osi.rtse, RTSE_AB_PROTOCOL);
+			finish(a, ASSOC_ABORTED, why);
+			return;
+		}
+		a->cbs.bind_ind(a, &a->peer, a->arg);
+		return;
+	case RTSE_OPEN_CONF:
+		if (ind->len && get_bind(ind->data, ind->len, 1, &a->peer, why,
+					 sizeof(why)) != 0) {
+			logv(a, LOG_WARNING, EV_TRANSFER_BAD, why);
+			rtse_abort_req(&a->osi.rtse, RTSE_AB_PROTOCOL);
+			finish(a, ASSOC_ABORTED, why);
+			return;
+		}
+		a->phase = PH_BOUND;
+		snprintf(why, sizeof(why), "bound to MTA \"%s\" from %s "
+			 "(checkpoint %zu KB, window %u, %s)", a->peer.name,
+			 conn_local(a->conn), a->osi.rtse.ckpt / 1024,
+			 a->osi.rtse.window, a->osi.rtse.twa ? "TWA" :
+			 "monologue");
+		logv(a, LOG_INFO, EV_BIND_DONE, why);
+		conn_timer(a->conn, a->cfg.idle_ms);
+		a->cbs.bound(a, &a->peer, a->arg);
+		return;
+	case RTSE_OPEN_REFUSED: {
+		long e = ind->len ? get_bind_error(ind->data, ind->len) : -1;
+
+		if (e >= 0)
+			snprintf(why, sizeof(why), "the peer refused our "
+				 "MTA-bind: %s (%ld)", bind_error_name(e), e);
+		else
+			snprintf(why, sizeof(why), "the peer refused the "
+				 "association: %s", a->osi.rtse.why[0] ?
+				 a->osi.rtse.why : a->osi.why[0] ?
+				 a->osi.why : "no reason given");
+		logv(a, LOG_WARNING, EV_BIND_REFUSED_BY_PEER, why);
+		finish(a, ASSOC_REFUSED, why);
+		return;
+	}
+	case RTSE_TRANSFER_IND:
+		conn_timer(a->conn, a->cfg.idle_ms);
+		a->cbs.apdu_ind(a, ind->data, ind->len, a->arg);
+		return;
+	case RTSE_TRANSFER_CONF:
+	case RTSE_TRANSFER_FAILED:
+		conn_timer(a->conn, a->cfg.idle_ms);
+		a->cbs.apdu_conf(a, ind->tag, ind->type == RTSE_TRANSFER_CONF,
+				 a->arg);
+		return;
+	case RTSE_TURN_PLEASE_IND:
+		if (!rtse_busy(&a->osi.rtse) && !a->have_pending &&
+		    !a->want_release)
+			rtse_turn_give_req(&a->osi.rtse);
+		return;
+	case RTSE_TURN_GIVE_IND:
+		if (a->want_release && !a->have_pending) {
+			a->want_release = 0;
+			assoc_release(a);
+			return;
+		}
+		if (a->have_pending) {
+			a->have_pending = 0;
+			if (rtse_transfer_req(&a->osi.rtse, buf_ptr(&a->pending),
+					      buf_avail(&a->pending),
+					      a->pending_tag) != 0)
+				a->cbs.apdu_conf(a, a->pending_tag, 0, a->arg);
+			buf_reset(&a->pending);
+		}
+		return;
+	case RTSE_CLOSE_IND:
+		rtse_close_rsp(&a->osi.rtse);
+		finish(a, ASSOC_RELEASED, "released by the peer");
+		return;
+	case RTSE_CLOSE_CONF:
+		finish(a, ASSOC_RELEASED, "released");
+		return;
+	case RTSE_ABORT_IND:
+		snprintf(why, sizeof(why), "%s", a->osi.rtse.why[0] ?
+			 a->osi.rtse.why : "aborted");
+		finish(a, ASSOC_ABORTED, why);
+		return;
+	case RTSE_NOTICE_IND:
+		snprintf(why, sizeof(why), "%.*s", (int)ind->len,
+			 (const char *)ind->data);
+		logv(a, LOG_NOTICE, (unsigned)ind->reason, why);
+		return;
+	}
+}
+
+/* ---- the connection ------------------------------------------ */
+
+static struct assoc *assoc_new(const struct assoc_cfg *cfg,
+			       const struct assoc_cbs *cbs, void *arg)
+{
+	struct assoc *a = XNEW(struct assoc);
+
+	a->cfg = *cfg;
+	a->cbs = *cbs;
+	a->arg = arg;
+	snprintf(a->link, sizeof(a->link), "%s", cfg->link ? cfg->link : "");
+	if (cfg->pcap)
+		snprintf(a->pcap, sizeof(a->pcap), "%s", cfg->pcap);
+	a->cfg.link = a->link;
+	a->cfg.pcap = a->pcap[0] ? a->pcap : NULL;
+	a->cfg.addr = NULL;	/* borrowed: not kept */
+	if (a->cfg.open_ms == 0)
+		a->cfg.open_ms = DEFAULT_OPEN_MS;
+	return a;
+}
+
+/* start_osi - the stack, once the connection exists */
+static void start_osi(struct assoc *a)
+{
+	struct osi_cfg oc = a->cfg.osi;
+
+	oc.peer = conn_peer(a->conn);
+	oc.link = a->link;
+	osi_init(&a->osi, &oc, on_rtse, a);
+	a->osi_ready = 1;
+}
+
+int assoc_open(uv_loop_t *loop, const struct assoc_cfg *cfg,
+	       const struct assoc_cbs *cbs, void *arg, struct assoc **out)
+{
+	struct assoc *a = assoc_new(cfg, cbs, arg);
+	struct conn_opts o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.src = cfg->src;
+	o.enforce = cfg->enforce;
+	o.link = a->link[0] ? a->link : NULL;
+	o.pcap = a->cfg.pcap;
+	a->phase = PH_CONNECTING;
+	rc = conn_connect(loop, cfg->addr, cfg->port, &o, &conn_cbs, a,
+			  &a->conn);
+	if (rc != 0) {
+		free(a);
+		return rc;
+	}
+	conn_timer(a->conn, a->cfg.open_ms);
+	*out = a;
+	return 0;
+}
+
+struct assoc *assoc_accept(struct conn *c, const struct assoc_cfg *cfg,
+			   const struct assoc_cbs *cbs, void *arg)
+{
+	struct assoc *a = assoc_new(cfg, cbs, arg);
+
+	a->conn = c;
+	a->phase = PH_BINDING;
+	if (a->cfg.pcap)
+		conn_pcap(c, a->cfg.pcap);
+	start_osi(a);
+	conn_start(c, &conn_cbs, a);
+	conn_timer(c, a->cfg.open_ms);
+	return a;
+}
+
+static void on_connected(struct conn *c, int status, void *arg)
+{
+	struct assoc *a = arg;
+	struct buf bind = BUF_INIT;
+	char why[200];
+
+	if (status != 0) {
+		snprintf(why, sizeof(why), "cannot connect: %s",
+			 conn_strerror(status));
+		finish(a, ASSOC_FAILED, why);
+		return;		/* closed() follows */
+	}
+	(void)c;
+	a->phase = PH_BINDING;
+	start_osi(a);
+	if (put_bind(&a->cfg.ours, 0, &bind) != 0 ||
+	    osi_connect(&a->osi, buf_ptr(&bind), buf_avail(&bind)) != 0) {
+		finish(a, ASSOC_FAILED, "cannot encode our MTA-bind argument");
+		conn_abort(a->conn);
+	}
+	buf_free(&bind);
+	flush(a);
+}
+
+static void on_read(struct conn *c, const uint8_t *p, size_t n, void *arg)
+{
+	struct assoc *a = arg;
+
+	(void)c;
+	if (!a->osi_ready || a->phase == PH_ENDING)
+		return;
+	if (osi_input(&a->osi, p, n) != 0) {
+		logv(a, LOG_WARNING, a->osi.why_event ? a->osi.why_event :
+		     EV_SES_BAD_SPDU, a->osi.why);
+		finish(a, ASSOC_ABORTED, a->osi.why);
+	}
+	flush(a);
+}
+
+static void on_eof(struct conn *c, int status, void *arg)
+{
+	struct assoc *a = arg;
+	char why[200];
+
+	if (a->phase != PH_ENDING) {
+		snprintf(why, sizeof(why), "the peer closed the connection "
+			 "(%s) in phase %d", conn_strerror(status), a->phase);
+		if (a->osi_ready)
+			osi_transport_lost(&a->osi);
+		logv(a, LOG_WARNING, EV_CONN_CLOSED, why);
+		finish(a, ASSOC_FAILED, why);
+	}
+	conn_close(c);
+}
+
+static void on_drained(struct conn *c, void *arg)
+{
+	(void)c;
+	(void)arg;
+}
+
+static void on_timeout(struct conn *c, void *arg)
+{
+	struct assoc *a = arg;
+
+	if (a->phase == PH_ENDING) {
+		conn_close(c);	/* the peer did not release in time */
+		return;
+	}
+	if (a->phase == PH_BOUND && !rtse_busy(&a->osi.rtse) &&
+	    a->osi.rtse.turn && a->osi.rtse.role == RTSE_INITIATOR) {
+		logv(a, LOG_INFO, EV_CONN_IDLE, "idle: releasing");
+		assoc_release(a);
+		return;
+	}
+	logv(a, LOG_WARNING, EV_CONN_IDLE, a->phase == PH_BOUND ?
+	     "idle peer: aborting" : "no bind in time: aborting");
+	if (a->osi_ready) {
+		rtse_abort_req(&a->osi.rtse, RTSE_AB_TEMPORARY);
+		flush(a);
+	}
+	finish(a, ASSOC_TIMEOUT, a->phase == PH_BOUND ? "idle timeout" :
+	       "association not established in time");
+	conn_abort(c);
+}
+
+static void on_closed(struct conn *c, void *arg)
+{
+	struct assoc *a = arg;
+
+	(void)c;
+	if (a->phase != PH_ENDING)
+		finish(a, ASSOC_FAILED, "connection closed");
+	if (a->have_pending)
+		a->cbs.apdu_conf(a, a->pending_tag, 0, a->arg);
+	a->conn = NULL;
+	a->ended = 1;
+	a->cbs.ended(a, a->how, a->why, a->arg);
+	if (a->osi_ready)
+		osi_free(&a->osi);
+	buf_free(&a->pending);
+	free(a);
+}
+
+static const struct conn_cbs conn_cbs = {
+	on_connected, on_read, on_eof, on_drained, on_timeout, on_closed
+};
+
+/* ---- requests ------------------------------------------------ */
+
+void assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
+		    const struct assoc_bind *ours)
+{
+	struct buf b = BUF_INIT;
+	char why[300];
+
+	if (a->phase != PH_BINDING)
+		return;
+	if (accept) {
+		if (put_bind(ours, 1, &b) != 0 ||
+		    rtse_open_rsp(&a->osi.rtse, 1, buf_ptr(&b),
+				  buf_avail(&b)) != 0) {
+			finish(a, ASSOC_FAILED, "cannot encode our MTA-bind "
+			       "result");
+			conn_abort(a->conn);
+			buf_free(&b);
+			return;
+		}
+		a->phase = PH_BOUND;
+		conn_timer(a->conn, a->cfg.idle_ms);
+		snprintf(why, sizeof(why), "MTA \"%s\" bound (checkpoint %zu "
+			 "KB, window %u, %s)", a->peer.name,
+			 a->osi.rtse.ckpt / 1024, a->osi.rtse.window,
+			 a->osi.rtse.twa ? "TWA" : "monologue");
+		logv(a, LOG_INFO, EV_BIND_ACCEPTED, why);
+		a->cbs.bound(a, &a->peer, a->arg);
+	} else {
+		long e = bind_error;
+		unsigned char *der = NULL;
+		size_t n = 0;
+
+		if (codec_encode_alloc(&asn_DEF_MTABindError, &e, &der, &n) == 0)
+			rtse_open_rsp(&a->osi.rtse, 0, der, n);
+		free(der);
+		snprintf(why, sizeof(why), "bind refused: %s",
+			 bind_error_name(bind_error));
+		finish(a, ASSOC_REFUSED, why);
+	}
+	buf_free(&b);
+	flush(a);
+}
+
+int assoc_can_send(const struct assoc *a)
+{
+	return a->phase == PH_BOUND && !a->osi.rtse.tx_active &&
+	    !a->have_pending && !a->want_release;
+}
+
+int assoc_send(struct assoc *a, const void *apdu, size_t n, void *tag)
+{
+	int rc;
+
+	if (!assoc_can_send(a))
+		return -1;
+	if (!a->osi.rtse.turn) {
+		if (!a->osi.rtse.twa)
+			return -1;	/* monologue: only the initiator */
+		buf_reset(&a->pending);
+		buf_add(&a->pending, apdu, n);
+		a->pending_tag = tag;
+		a->have_pending = 1;
+		rtse_turn_please_req(&a->osi.rtse, 0);
+		flush(a);
+		return 0;
+	}
+	rc = rtse_transfer_req(&a->osi.rtse, apdu, n, tag);
+	flush(a);
+	return rc == 0 ? 0 : -1;
+}
+
+void assoc_apdu_rsp(struct assoc *a, int ok)
+{
+	if (a->phase == PH_ENDING || !a->osi_ready)
+		return;
+	rtse_transfer_rsp(&a->osi.rtse, ok);
+	if (!ok)
+		finish(a, ASSOC_ABORTED, "could not secure an incoming APDU");
+	flush(a);
+	if (a->want_release)
+		assoc_release(a);
+}
+
+void assoc_release(struct assoc *a)
+{
+	if (a->phase == PH_ENDING || a->conn == NULL)
+		return;
+	if (a->phase != PH_BOUND) {
+		assoc_abort(a);
+		return;
+	}
+	if (rtse_busy(&a->osi.rtse)) {
+		a->want_release = 1;	/* after the transfer */
+		return;
+	}
+	if (a->osi.rtse.twa && !a->osi.rtse.turn &&
+	    a->osi.rtse.role == RTSE_INITIATOR) {
+		a->want_release = 1;	/* X.228 9.2: with the turn */
+		rtse_turn_please_req(&a->osi.rtse, 0);
+		flush(a);
+		return;
+	}
+	if (rtse_close_req(&a->osi.rtse) != 0) {
+		/* not ours to release (responder, or no turn): abort */
+		assoc_abort(a);
+		return;
+	}
+	flush(a);
+}
+
+void assoc_abort(struct assoc *a)
+{
+	if (a->conn == NULL)
+		return;
+	if (a->osi_ready && a->phase != PH_ENDING) {
+		rtse_abort_req(&a->osi.rtse, RTSE_AB_USER);
+		finish(a, ASSOC_ABORTED, "aborted by us");
+		flush(a);
+		return;
+	}
+	finish(a, ASSOC_ABORTED, "aborted by us");
+	conn_abort(a->conn);
+}
+
+const char *assoc_peer(const struct assoc *a)
+{
+	return a->conn ? conn_peer(a->conn) : "";
+}
+
+const char *assoc_local(const struct assoc *a)
+{
+	return a->conn ? conn_local(a->conn) : "";
+}
+
+const char *assoc_link(const struct assoc *a)
+{
+	return a->link;
+}
+
+struct conn *assoc_conn(const struct assoc *a)
+{
+	return a->conn;
+}
+
+void assoc_set_link(struct assoc *a, const char *link)
+{
+	snprintf(a->link, sizeof(a->link), "%s", link ? link : "");
+	if (a->conn)
+		conn_set_link(a->conn, a->link);
+}

@@ -1,0 +1,130 @@
+/*
+ * assoc.h - one P1 association on the libuv loop: a connection, the
+ *	     OSI stack over it, and the MTA bind (X.411 12.1)
+ *
+ * SYNOPSIS
+ *	#include "assoc.h"
+ *
+ *	assoc_open(loop, &cfg, &cbs, arg, &a);		 outbound
+ *	a = assoc_accept(conn, &cfg, &cbs, arg);	 inbound
+ *	assoc_bind_rsp(a, accept, bind_error, &ours);	 responder
+ *	assoc_send(a, apdu, n, tag);	assoc_apdu_rsp(a, ok);
+ *	assoc_release(a);  assoc_abort(a);
+ *
+ * DESCRIPTION
+ *	The asynchronous API the P1 layer uses. An outbound association
+ *	connects (from the configured source address, if any), sends the
+ *	CR, and opens RTSE with the MTA-bind argument; an inbound one
+ *	answers the CR and hands the bind to bind_ind() for a decision.
+ *	MTS-APDUs go out with assoc_send() (apdu_conf() reports the
+ *	transfer confirmation) and come in through apdu_ind(), which the
+ *	user answers with assoc_apdu_rsp() once the APDU is safe: RTSE
+ *	confirms nothing before that.
+ *
+ *	The bind values travel as RTSE's ConnectionData: the argument
+ *	tagged [16] and the result tagged [17] (the RO-notation BIND of
+ *	X.219, as PP sends them); the bind error in RTORJ (normal mode)
+ *	comes bare, a [18] around it is accepted. In X.410-1984 mode the
+ *	same values ride in PConnect and PAccept; a refusal there is a
+ *	PRefuse with validationFailure, which cannot carry the error.
+ *
+ *	Timers: open_ms bounds the time until the bind is done, idle_ms
+ *	the time without traffic on an open association (then it is
+ *	released, or aborted if it cannot be). Every event names the
+ *	peer, the link and the layer (log.h).
+ *
+ * OWNERSHIP
+ *	An assoc frees itself after its ended() callback returns; the
+ *	pointer is invalid from then on. Requests copy their data.
+ *	Callback data is valid only during the callback.
+ */
+#ifndef X400_ASSOC_H
+#define X400_ASSOC_H
+
+#include <stddef.h>
+#include <uv.h>
+
+#include "conn.h"
+#include "osi.h"
+
+#define ASSOC_NAME_MAX	32	/* ub-mta-name-length */
+#define ASSOC_PW_MAX	62	/* ub-password-length */
+
+/* X.411 MTABindError */
+enum { ASSOC_BE_BUSY = 0, ASSOC_BE_AUTHENTICATION = 2,
+       ASSOC_BE_DIALOGUE_MODE = 3, ASSOC_BE_SECURITY_CONTEXT = 4,
+       ASSOC_BE_CONFIDENTIALITY = 5 };
+
+enum assoc_end {
+	ASSOC_RELEASED,		/* orderly release */
+	ASSOC_REFUSED,		/* the bind or the connection was refused */
+	ASSOC_ABORTED,		/* an abort, by either side or a layer */
+	ASSOC_FAILED,		/* no connection, or it broke */
+	ASSOC_TIMEOUT		/* a timer ran out */
+};
+
+/* What one side's bind carries. */
+struct assoc_bind {
+	int		authenticated;
+	char		name[ASSOC_NAME_MAX + 1];
+	unsigned char	password[ASSOC_PW_MAX + 1];
+	size_t		password_len;
+};
+
+struct assoc_cfg {
+	struct osi_cfg	osi;		/* role, RTSE, selectors */
+	/* outbound */
+	const char	*addr;
+	unsigned	port;
+	const char	*src;		/* source address, or NULL */
+	int		enforce;
+	/* both */
+	const char	*link;
+	const char	*pcap;		/* capture file, or NULL */
+	struct assoc_bind ours;		/* initiator: our bind argument */
+	unsigned	open_ms;	/* 0: 60 s */
+	unsigned	idle_ms;	/* 0: none */
+};
+
+struct assoc;
+
+struct assoc_cbs {
+	/* responder: the peer's bind; answer with assoc_bind_rsp() */
+	void	(*bind_ind)(struct assoc *a, const struct assoc_bind *peer,
+			    void *arg);
+	/* the association is usable (peer: its bind argument or result) */
+	void	(*bound)(struct assoc *a, const struct assoc_bind *peer,
+			 void *arg);
+	/* an MTS-APDU; answer with assoc_apdu_rsp() when it is safe */
+	void	(*apdu_ind)(struct assoc *a, const unsigned char *p,
+			    size_t n, void *arg);
+	/* an APDU we sent was confirmed (ok) or not */
+	void	(*apdu_conf)(struct assoc *a, void *tag, int ok, void *arg);
+	/* the last call: how it ended and why */
+	void	(*ended)(struct assoc *a, enum assoc_end how, const char *why,
+			 void *arg);
+};
+
+int	assoc_open(uv_loop_t *loop, const struct assoc_cfg *cfg,
+		   const struct assoc_cbs *cbs, void *arg, struct assoc **out);
+struct assoc *assoc_accept(struct conn *c, const struct assoc_cfg *cfg,
+			   const struct assoc_cbs *cbs, void *arg);
+void	assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
+		       const struct assoc_bind *ours);
+/* assoc_send - RT-TRANSFER of one MTS-APDU; 0, or -1 if not now (not
+ *	bound, a transfer in progress, no turn) */
+int	assoc_send(struct assoc *a, const void *apdu, size_t n, void *tag);
+int	assoc_can_send(const struct assoc *a);
+void	assoc_apdu_rsp(struct assoc *a, int ok);
+void	assoc_release(struct assoc *a);
+void	assoc_abort(struct assoc *a);
+
+const char *assoc_peer(const struct assoc *a);
+const char *assoc_local(const struct assoc *a);
+const char *assoc_link(const struct assoc *a);
+struct conn *assoc_conn(const struct assoc *a);
+/* assoc_set_link - name the link once the bind told us who called */
+void	assoc_set_link(struct assoc *a, const char *link);
+const char *assoc_end_name(enum assoc_end how);
+
+#endif
