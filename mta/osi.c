@@ -77,13 +77,16 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 }
 
 /* osi_settle - after requests: an association the user ended here. The
- *	side that answered a release (sent the DN) waits for the peer to
- *	release the connection; every other ending releases it now. */
+ *	side that answered a release (sent the DN) or refused the bind
+ *	(sent the RF) waits for the peer to release the connection; every
+ *	other ending releases it now. */
 void osi_settle(struct osi *o)
 {
 	if (o->close != OSI_OPEN || o->rtse.state != RTSE_ST_CLOSED)
 		return;
-	if (o->released_by_peer) {
+	if (o->released_by_peer || o->rtse.refused) {
+		/* we sent the DN or the RF: the initiator releases the
+		 * transport connection (X.225 7.1.4, 7.7), as PP's does */
 		o->close = OSI_CLOSE_WAIT;
 		return;
 	}

@@ -28,8 +28,8 @@
  *	Release of the transport connection (X.225 6.4, X.224 class 0):
  *	o->close tells the caller what to do once o->out is written:
  *	OSI_CLOSE_NOW after the association ended at our end (we got the
- *	DN, sent RF or AB, or the peer aborted); OSI_CLOSE_WAIT after we
- *	sent the DN: the peer releases the connection, and the caller
+ *	DN, sent an AB, or the peer aborted); OSI_CLOSE_WAIT after we
+ *	sent the DN or an RF: the peer releases the connection, and the caller
  *	closes it itself only if the peer does not within a while. A DR
  *	(normal disconnect) precedes our own closing, as PP and ISODE do.
  *

@@ -653,6 +653,7 @@ int rtse_open_rsp(struct rtse *r, int accept, const void *ud, size_t n)
 		r->turn = (r->ses.owned & SES_TK_DATA) != 0;
 	} else {
 		r->state = RTSE_ST_CLOSED;
+		r->refused = 1;
 	}
 	return 0;
 }

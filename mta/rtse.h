@@ -196,6 +196,7 @@ struct rtse {
 	char		why[256];
 	unsigned	why_event;
 	int		refuse_reason;	/* responder: RTORJ reason to send */
+	int		refused;	/* responder: we refused the open */
 };
 
 enum {
