@@ -481,11 +481,15 @@ static void on_eof(struct conn *c, int status, void *arg)
 
 	if (a->phase != PH_ENDING) {
 		snprintf(why, sizeof(why), "the peer closed the connection "
-			 "(%s) in phase %d", conn_strerror(status), a->phase);
-		if (a->osi_ready)
-			osi_transport_lost(&a->osi);
+			 "(%s) %s", conn_strerror(status),
+			 a->osi_ready && rtse_busy(&a->osi.rtse) ?
+			 "in the middle of a transfer" :
+			 a->phase == PH_BOUND ? "without releasing" :
+			 "before the bind");
 		logv(a, LOG_WARNING, EV_CONN_CLOSED, why);
 		finish(a, ASSOC_FAILED, why);
+		if (a->osi_ready)
+			osi_transport_lost(&a->osi);
 	}
 	conn_close(c);
 }

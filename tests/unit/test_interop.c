@@ -24,6 +24,7 @@
 #include "capture.h"
 #include "codec.h"
 #include "conn.h"
+#include "events.h"
 #include "log.h"
 #include "tpkt.h"
 
@@ -45,7 +46,45 @@ struct replay {
 	enum assoc_end	how;
 	char		why[300];
 	int		client_closed;
+	int		stop_after;	/* >0: close after this many PDUs,
+					 * the last one cut short */
+	int		idle;		/* send nothing at all */
+	int		sent_pdus;
+	unsigned	open_ms;
 };
+
+/* events seen, for the misbehaviour tests */
+static struct {
+	unsigned	event;
+	char		peer[64], layer[16], msg[300];
+} seen[32];
+static int nseen;
+
+static void sink(const struct log_rec *rec, void *arg)
+{
+	(void)arg;
+	if (nseen < 32 && rec->level >= LOG_WARNING) {
+		seen[nseen].event = rec->event;
+		snprintf(seen[nseen].peer, sizeof(seen[0].peer), "%s",
+			 rec->who->peer ? rec->who->peer : "");
+		snprintf(seen[nseen].layer, sizeof(seen[0].layer), "%s",
+			 rec->who->layer ? rec->who->layer : "");
+		snprintf(seen[nseen].msg, sizeof(seen[0].msg), "%s", rec->msg);
+		nseen++;
+	}
+}
+
+static int saw(unsigned event, const char *layer)
+{
+	int i;
+
+	for (i = 0; i < nseen; i++)
+		if (seen[i].event == event &&
+		    strcmp(seen[i].layer, layer) == 0 &&
+		    strncmp(seen[i].peer, "127.0.0.1:", 10) == 0)
+			return 1;
+	return 0;
+}
 
 /* ---- our responder, configured like PP's ----------------------------- */
 
@@ -130,6 +169,7 @@ static void on_accept(struct conn *c, void *arg)
 	cfg.osi.check_tsel = 1;
 	cfg.link = "pp";
 	cfg.pcap = CAPDIR "/interop-pp-responder.pcap";
+	cfg.open_ms = r->open_ms;
 	assoc_accept(c, &cfg, &r_cbs, r);
 }
 
@@ -139,6 +179,8 @@ static void on_accept(struct conn *c, void *arg)
  *	capture and we have not yet */
 static void send_next(struct replay *r)
 {
+	if (r->idle)
+		return;
 	while (r->next < r->cap.n) {
 		const struct cap_tsdu *t = &r->cap.tsdu[r->next];
 		struct buf w = BUF_INIT;
@@ -158,6 +200,13 @@ static void send_next(struct replay *r)
 
 			buf_add(&d, "\x02\xf0\x80", 3);
 			buf_add(&d, t->data, t->len);
+			if (r->stop_after && r->sent_pdus + 1 ==
+			    r->stop_after) {
+				/* a segment without EOT, half of it: the
+				 * peer dies in the middle of a transfer */
+				buf_ptr(&d)[2] = 0x00;
+				d.len = d.off + buf_avail(&d) / 2;
+			}
 			tpkt_add(&w, buf_ptr(&d), buf_avail(&d));
 			buf_free(&d);
 		}
@@ -165,6 +214,9 @@ static void send_next(struct replay *r)
 			conn_write_buf(r->client, &w);
 		buf_free(&w);
 		r->next++;
+		r->sent_pdus++;
+		if (r->stop_after && r->sent_pdus == r->stop_after)
+			break;
 	}
 	/* all sent: close when the responder has had its say */
 	if (!r->client_closed) {
@@ -309,6 +361,61 @@ static void replay_pp(const char *pcap, int good)
 				 theirs[i], ours[i]);
 }
 
+/* run_misbehaving - PP's initiator that stops early or says nothing */
+static void run_misbehaving(struct replay *r)
+{
+	const char *addrs[] = { "127.0.0.1" };
+	unsigned port;
+
+	assert_int_equal(cap_load("tests/vectors/pp-p1-loop-success.pcap",
+				  &r->cap), 0);
+	tpkt_rx_init(&r->rx, 65535);
+	assert_int_equal(uv_loop_init(&r->loop), 0);
+	assert_int_equal(conn_listen(&r->loop, addrs, 1, 0, on_accept, r,
+				     &r->l), 0);
+	port = conn_listener_port(r->l, 0);
+	assert_int_equal(conn_connect(&r->loop, "127.0.0.1", port, NULL,
+				      &c_cbs, r, &r->client), 0);
+	nseen = 0;
+	log_set_sink(sink, NULL);
+	uv_run(&r->loop, UV_RUN_DEFAULT);
+	log_set_sink(NULL, NULL);
+	assert_int_equal(uv_loop_close(&r->loop), 0);
+	tpkt_rx_free(&r->rx);
+	cap_free(&r->cap);
+}
+
+/* A peer that connects and says nothing is aborted when the open timer
+ * runs out, with an event naming it. */
+static void test_idle_peer(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.idle = 1;
+	r.open_ms = 300;
+	run_misbehaving(&r);
+	assert_int_equal(r.how, ASSOC_TIMEOUT);
+	assert_true(saw(EV_CONN_IDLE, "conn"));
+}
+
+/* A peer that dies in the middle of a transfer: nothing is delivered,
+ * nothing confirmed, and the event names the peer and what happened. */
+static void test_peer_closes_mid_transfer(void **state)
+{
+	struct replay r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.stop_after = 4;	/* CR, CN, AS, then half a DT */
+	run_misbehaving(&r);
+	assert_true(r.bound);
+	assert_int_equal(r.apdus, 0);
+	assert_int_equal(r.how, ASSOC_FAILED);
+	assert_true(saw(EV_CONN_CLOSED, "conn"));
+}
+
 static void test_pp_success(void **state)
 {
 	(void)state;
@@ -326,6 +433,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pp_success),
 		cmocka_unit_test(test_pp_bad_password),
+		cmocka_unit_test(test_idle_peer),
+		cmocka_unit_test(test_peer_closes_mid_transfer),
 	};
 
 	log_quiet(1);

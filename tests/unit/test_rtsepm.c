@@ -615,6 +615,78 @@ static void pp_replay(const char *pcap, int accept, int *got_apdu)
 	end_free(&b);
 }
 
+/* ISODE's X.410-mode RTSE echo (tests/vectors/isode-rtse-x410-echo.pcap):
+ * PConnect with TWA and the turn on the responder's side, turns passed
+ * with PT/GTC/GTA, transfers ended by major synchronization (AE/MAA),
+ * the echo sent back after taking the turn, and the release. Our
+ * responder answers like ISODE's echo server. */
+static void test_isode_x410_replay(void **state)
+{
+	struct rtse_cfg c = cfg_of(RTSE_X410, 1, 3, RTSE_TWA);
+	struct cap cap;
+	struct end b;
+	struct buf echo = BUF_INIT;
+	size_t i;
+	int k = 0, transfers = 0, echoes = 0;
+
+	(void)state;
+	c.application_protocol = 128;	/* ISODE's echo service */
+	memset(c.called_ssel, 0, sizeof(c.called_ssel));
+	c.called_ssel_len = 0;
+	assert_int_equal(cap_load("tests/vectors/isode-rtse-x410-echo.pcap",
+				  &cap), 0);
+	end_init(&b, RTSE_RESPONDER, &c);
+	b.accept = -1;
+	b.give_turn = 1;
+	for (i = 0; i < cap.n; i++) {
+		if (!cap.tsdu[i].from_initiator || cap.tsdu[i].kind != CAP_DT)
+			continue;
+		if (rtse_input(&b.r, cap.tsdu[i].data, cap.tsdu[i].len))
+			fail_msg("frame %u: %s", cap.tsdu[i].frame, b.r.why);
+		for (; k < b.nind; k++) {
+			switch (b.ind[k]) {
+			case RTSE_OPEN_IND:
+				/* ISODE's open data: an INTEGER */
+				assert_int_equal(buf_ptr(&b.data[k])[0], 0x02);
+				assert_int_equal(rtse_open_rsp(&b.r, 1,
+				    "\x02\x02\x34\xcc", 4), 0);
+				assert_true(b.r.twa);
+				assert_true(b.r.turn);	/* token setting 0x15 */
+				break;
+			case RTSE_TRANSFER_IND:
+				transfers++;
+				buf_reset(&echo);
+				buf_add(&echo, buf_ptr(&b.data[k]),
+					buf_avail(&b.data[k]));
+				assert_int_equal(rtse_turn_please_req(&b.r, 0),
+						 0);
+				break;
+			case RTSE_TURN_GIVE_IND:
+				if (buf_avail(&echo)) {
+					assert_int_equal(rtse_transfer_req(
+					    &b.r, buf_ptr(&echo),
+					    buf_avail(&echo), NULL), 0);
+					buf_reset(&echo);
+				}
+				break;
+			case RTSE_TRANSFER_CONF:
+				echoes++;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	if (transfers < 5 || echoes < transfers - 1)
+		fail_msg("%d transfers, %d echoes confirmed", transfers,
+			 echoes);
+	assert_int_equal(count(&b, RTSE_CLOSE_IND), 1);
+	assert_int_equal(b.r.state, RTSE_ST_CLOSED);
+	buf_free(&echo);
+	cap_free(&cap);
+	end_free(&b);
+}
+
 static void test_pp_replay(void **state)
 {
 	int n;
@@ -639,6 +711,7 @@ int main(void)
 		cmocka_unit_test(test_abort),
 		cmocka_unit_test(test_protocol_error),
 		cmocka_unit_test(test_pp_replay),
+		cmocka_unit_test(test_isode_x410_replay),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
