@@ -51,6 +51,8 @@ struct replay {
 	int		idle;		/* send nothing at all */
 	int		sent_pdus;
 	unsigned	open_ms;
+	const unsigned char *garbage;	/* a TSDU sent after PP's CR */
+	size_t		garbage_len;
 };
 
 /* events seen, for the misbehaviour tests */
@@ -181,6 +183,20 @@ static void send_next(struct replay *r)
 {
 	if (r->idle)
 		return;
+	if (r->garbage && r->sent_pdus == 1 && r->answers == 1) {
+		struct buf w = BUF_INIT, d = BUF_INIT;
+
+		buf_add(&d, "\x02\xf0\x80", 3);
+		buf_add(&d, r->garbage, r->garbage_len);
+		tpkt_add(&w, buf_ptr(&d), buf_avail(&d));
+		conn_write_buf(r->client, &w);
+		buf_free(&w);
+		buf_free(&d);
+		r->sent_pdus++;
+		return;
+	}
+	if (r->garbage && r->sent_pdus >= 1)
+		return;		/* wait for the responder to give up */
 	while (r->next < r->cap.n) {
 		const struct cap_tsdu *t = &r->cap.tsdu[r->next];
 		struct buf w = BUF_INIT;
@@ -416,6 +432,45 @@ static void test_peer_closes_mid_transfer(void **state)
 	assert_true(saw(EV_CONN_CLOSED, "conn"));
 }
 
+/* Garbage after the transport connection: refused at the layer that
+ * cannot read it, with an event naming that layer and the peer. */
+static void test_layer_errors(void **state)
+{
+	static const struct {
+		const char *what;
+		const char *tsdu;
+		size_t len;
+		unsigned event;
+		const char *layer;
+	} v[] = {
+		{ "unknown SPDU", "\x63\x00", 2, EV_SES_BAD_SPDU, "ses" },
+		{ "CN whose user data is not a CP",
+		  "\x0d\x0b\x14\x02\x02\x49\xc1\x05\x04\x03zzz", 13,
+		  EV_PRES_BAD_PPDU, "pres" },
+		{ "DT before any connection", "\x01\x00\x01\x00zz", 6,
+		  EV_SES_BAD_SPDU, "ses" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct replay r;
+
+		memset(&r, 0, sizeof(r));
+		r.garbage = (const unsigned char *)v[i].tsdu;
+		r.garbage_len = v[i].len;
+		r.stop_after = 0;
+		run_misbehaving(&r);
+		assert_false(r.bound);
+		if (!saw(v[i].event, v[i].layer))
+			fail_msg("%s: no event %u from %s (%d seen, first "
+				 "%u %s: %s)", v[i].what, v[i].event,
+				 v[i].layer, nseen, nseen ? seen[0].event : 0,
+				 nseen ? seen[0].layer : "",
+				 nseen ? seen[0].msg : "");
+	}
+}
+
 static void test_pp_success(void **state)
 {
 	(void)state;
@@ -435,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_pp_bad_password),
 		cmocka_unit_test(test_idle_peer),
 		cmocka_unit_test(test_peer_closes_mid_transfer),
+		cmocka_unit_test(test_layer_errors),
 	};
 
 	log_quiet(1);
