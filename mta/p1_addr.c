@@ -996,8 +996,8 @@ ORName_t *p1_oraddr_to_name(const ORAddress_t *a)
  * Formatting
  * ================================================================== */
 
-/* norm - letters' case and spaces do not count (see p1_addr.h) */
-static char *norm(const void *v, size_t n, size_t *outn)
+/* p1_norm - letters' case and spaces do not count (see p1_addr.h) */
+char *p1_norm(const void *v, size_t n, size_t *outn)
 {
 	const unsigned char *s = v;
 	char *o = xmalloc(n + 1);
@@ -1030,7 +1030,7 @@ static void put(struct fmt *f, const char *key, const void *v, size_t n,
 {
 	if (f->norm) {
 		size_t k;
-		char *s = norm(v, n, &k);
+		char *s = p1_norm(v, n, &k);
 
 		p1_attr_put(&f->b, key, s, k, 0);
 		free(s);
@@ -1077,7 +1077,7 @@ static void put_dda(struct fmt *f, const char *prefix,
 	const unsigned char *tb = t->buf;
 
 	if (f->norm) {
-		tn = norm(t->buf, (size_t)t->size, &tl);
+		tn = p1_norm(t->buf, (size_t)t->size, &tl);
 		tb = (const unsigned char *)tn;
 	}
 	buf_add(&k, prefix, strlen(prefix));

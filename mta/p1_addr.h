@@ -157,6 +157,10 @@ int	p1_printable_ok(const void *v, size_t n);
 int	p1_numeric_ok(const void *v, size_t n);
 /* p1_numeric_default - the plain value would be read as NumericString */
 int	p1_numeric_default(const void *v, size_t n);
+/* p1_norm - a value as equality compares it: letters upper-cased,
+ *	leading and trailing spaces dropped, runs of spaces made one
+ *	(malloc()ed, NUL-terminated; *outn its length) */
+char	*p1_norm(const void *v, size_t n, size_t *outn);
 /* p1_buf_str - NUL-terminate a buf and hand its data over */
 char	*p1_buf_str(struct buf *b);
 
