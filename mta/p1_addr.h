@@ -47,12 +47,13 @@
  *	  T-TY (23 terminal-type, a number).
  *	  EA:n=HEX  any extension attribute n, its value given as the hex of
  *	  its DER (the [1] EXPLICIT content); used for the types above when
- *	  a value does not decode as its type or is repeated, and for every
- *	  other type, so that nothing is lost.
+ *	  a value does not decode as its type or its type appears more than
+ *	  once (then for each), and for every other type: nothing is lost.
  *	  DN=HEX  the directory-name of an O/R name, as the hex of its DER.
  *	Escapes inside values: "\\" is a backslash, "\xHH" an octet;
  *	the formatter writes every octet outside printable ASCII as \xHH
- *	(teletex and IA5 values may hold any octet). In a DDA type an '='
+ *	(teletex and IA5 values may hold any octet), and '"' as \x22 (a
+ *	value starting with a quote is read as a choice marker). In a DDA type an '='
  *	is written \x3D. Values keep their spaces ("A= " is one space);
  *	spaces before a label are skipped.
  *
