@@ -263,6 +263,8 @@ void p1_attr_put(struct buf *b, const char *key, const void *v, size_t n,
 			buf_add(b, ";;", 2);
 		else if (s[i] == '\\')
 			buf_add(b, "\\\\", 2);
+		else if (s[i] == '"')		/* quotes are markers */
+			buf_add(b, "\\x22", 4);
 		else if (s[i] >= 0x20 && s[i] < 0x7f)
 			buf_add_u8(b, s[i]);
 		else {
@@ -996,8 +998,8 @@ ORName_t *p1_oraddr_to_name(const ORAddress_t *a)
  * Formatting
  * ================================================================== */
 
-/* norm - letters' case and spaces do not count (see p1_addr.h) */
-static char *norm(const void *v, size_t n, size_t *outn)
+/* p1_norm - letters' case and spaces do not count (see p1_addr.h) */
+char *p1_norm(const void *v, size_t n, size_t *outn)
 {
 	const unsigned char *s = v;
 	char *o = xmalloc(n + 1);
@@ -1030,7 +1032,7 @@ static void put(struct fmt *f, const char *key, const void *v, size_t n,
 {
 	if (f->norm) {
 		size_t k;
-		char *s = norm(v, n, &k);
+		char *s = p1_norm(v, n, &k);
 
 		p1_attr_put(&f->b, key, s, k, 0);
 		free(s);
@@ -1077,7 +1079,7 @@ static void put_dda(struct fmt *f, const char *prefix,
 	const unsigned char *tb = t->buf;
 
 	if (f->norm) {
-		tn = norm(t->buf, (size_t)t->size, &tl);
+		tn = p1_norm(t->buf, (size_t)t->size, &tl);
 		tb = (const unsigned char *)tn;
 	}
 	buf_add(&k, prefix, strlen(prefix));
@@ -1114,9 +1116,32 @@ static int rendered_cmp(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
+/* decode_exact - an extension attribute value as its type, only if its
+ *	octets are that value's DER: a label then gives back the same
+ *	octets (a BER variant, or a malformed value asn1c accepts, such as
+ *	a zero-length INTEGER, stays in hex) */
+static void *decode_exact(const ANY_t *v, asn_TYPE_descriptor_t *td)
+{
+	void *d = p1_any_get(v, td);
+	unsigned char *der;
+	size_t n;
+	int same;
+
+	if (d == NULL)
+		return NULL;
+	der = p1_der(td, d, &n);
+	same = der && n == (size_t)v->size && memcmp(der, v->buf, n) == 0;
+	free(der);
+	if (!same) {
+		ASN_STRUCT_FREE(*td, d);
+		return NULL;
+	}
+	return d;
+}
+
 /* render_ext - one extension attribute by its type, or in hex */
 static char *render_ext(const ExtensionAttribute_t *ea, int normalise,
-			int first_of_type)
+			int only_of_type)
 {
 	struct fmt f = { BUF_INIT, normalise };
 	const ANY_t *v = &ea->extension_attribute_value;
@@ -1124,27 +1149,27 @@ static char *render_ext(const ExtensionAttribute_t *ea, int normalise,
 	void *d = NULL;
 	char key[16];
 
-	if (first_of_type) {
+	if (only_of_type) {
 		switch (t) {
 		case 1:
-			if ((d = p1_any_get(v, &asn_DEF_CommonName)))
+			if ((d = decode_exact(v, &asn_DEF_CommonName)))
 				put_str(&f, "CN", d);
 			ASN_STRUCT_FREE(asn_DEF_CommonName, d);
 			break;
 		case 2:
-			if ((d = p1_any_get(v, &asn_DEF_TeletexCommonName)))
+			if ((d = decode_exact(v, &asn_DEF_TeletexCommonName)))
 				put_str(&f, "T-CN", d);
 			ASN_STRUCT_FREE(asn_DEF_TeletexCommonName, d);
 			break;
 		case 3:
-			if ((d = p1_any_get(v,
+			if ((d = decode_exact(v,
 					&asn_DEF_TeletexOrganizationName)))
 				put_str(&f, "T-O", d);
 			ASN_STRUCT_FREE(asn_DEF_TeletexOrganizationName, d);
 			break;
 		case 4: {
 			TeletexPersonalName_t *p =
-			    p1_any_get(v, &asn_DEF_TeletexPersonalName);
+			    decode_exact(v, &asn_DEF_TeletexPersonalName);
 
 			if (p) {
 				put_str(&f, "T-S", &p->surname);
@@ -1157,9 +1182,16 @@ static char *render_ext(const ExtensionAttribute_t *ea, int normalise,
 			break;
 		}
 		case 5: {
-			TeletexOrganizationalUnitNames_t *u = p1_any_get(v,
+			TeletexOrganizationalUnitNames_t *u = decode_exact(v,
 				&asn_DEF_TeletexOrganizationalUnitNames);
 
+			/* asn1c checks no SIZE of a SEQUENCE OF: 1..4 here,
+			 * or the text would not read back */
+			if (u && (u->list.count < 1 || u->list.count > 4)) {
+				ASN_STRUCT_FREE(
+				    asn_DEF_TeletexOrganizationalUnitNames, u);
+				u = NULL;
+			}
 			for (int i = 0; u && i < u->list.count; i++) {
 				snprintf(key, sizeof(key), "T-OU%d", i + 1);
 				put_str(&f, key, u->list.array[i]);
@@ -1170,9 +1202,14 @@ static char *render_ext(const ExtensionAttribute_t *ea, int normalise,
 			break;
 		}
 		case 6: {
-			TeletexDomainDefinedAttributes_t *u = p1_any_get(v,
+			TeletexDomainDefinedAttributes_t *u = decode_exact(v,
 				&asn_DEF_TeletexDomainDefinedAttributes);
 
+			if (u && (u->list.count < 1 || u->list.count > 4)) {
+				ASN_STRUCT_FREE(
+				    asn_DEF_TeletexDomainDefinedAttributes, u);
+				u = NULL;
+			}
 			for (int i = 0; u && i < u->list.count; i++)
 				put_dda(&f, "T-DDA:", &u->list.array[i]->type,
 					&u->list.array[i]->value);
@@ -1182,7 +1219,7 @@ static char *render_ext(const ExtensionAttribute_t *ea, int normalise,
 			break;
 		}
 		case 23: {
-			long *tt = p1_any_get(v, &asn_DEF_TerminalType);
+			long *tt = decode_exact(v, &asn_DEF_TerminalType);
 
 			if (tt) {
 				snprintf(key, sizeof(key), "%ld", *tt);
@@ -1266,8 +1303,11 @@ static char *format(const BuiltInStandardAttributes_t *b,
 			const ExtensionAttribute_t *ea = ext->list.array[i];
 			int first = 1;
 
-			for (int j = 0; j < i; j++)
-				if (ext->list.array[j]->extension_attribute_type
+			/* a type given more than once is shown in hex, each
+			 * time: what is shown does not depend on order */
+			for (int j = 0; j < n; j++)
+				if (j != i &&
+				    ext->list.array[j]->extension_attribute_type
 				    == ea->extension_attribute_type)
 					first = 0;
 			r[i].type = ea->extension_attribute_type;

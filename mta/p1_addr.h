@@ -47,12 +47,13 @@
  *	  T-TY (23 terminal-type, a number).
  *	  EA:n=HEX  any extension attribute n, its value given as the hex of
  *	  its DER (the [1] EXPLICIT content); used for the types above when
- *	  a value does not decode as its type or is repeated, and for every
- *	  other type, so that nothing is lost.
+ *	  a value does not decode as its type or its type appears more than
+ *	  once (then for each), and for every other type: nothing is lost.
  *	  DN=HEX  the directory-name of an O/R name, as the hex of its DER.
  *	Escapes inside values: "\\" is a backslash, "\xHH" an octet;
  *	the formatter writes every octet outside printable ASCII as \xHH
- *	(teletex and IA5 values may hold any octet). In a DDA type an '='
+ *	(teletex and IA5 values may hold any octet), and '"' as \x22 (a
+ *	value starting with a quote is read as a choice marker). In a DDA type an '='
  *	is written \x3D. Values keep their spaces ("A= " is one space);
  *	spaces before a label are skipped.
  *
@@ -157,6 +158,10 @@ int	p1_printable_ok(const void *v, size_t n);
 int	p1_numeric_ok(const void *v, size_t n);
 /* p1_numeric_default - the plain value would be read as NumericString */
 int	p1_numeric_default(const void *v, size_t n);
+/* p1_norm - a value as equality compares it: letters upper-cased,
+ *	leading and trailing spaces dropped, runs of spaces made one
+ *	(malloc()ed, NUL-terminated; *outn its length) */
+char	*p1_norm(const void *v, size_t n, size_t *outn);
 /* p1_buf_str - NUL-terminate a buf and hand its data over */
 char	*p1_buf_str(struct buf *b);
 

@@ -82,6 +82,11 @@ static void test_round_trips(void **state)
 		 * (24) { two-octets BMPString "Zoë" }, and an unknown 99 */
 		{ "C=GB;A= ;EA:99=0500;ea:24=3108 1e06005a006f00eb",
 		  "C=GB;A= ;EA:24=31081E06005A006F00EB;EA:99=0500" },
+		/* a quote inside a teletex value is escaped */
+		{ "C=GB;T-CN=\\x22quoted\\x22 name",
+		  "C=GB;T-CN=\\x22quoted\\x22 name" },
+		/* a zero-length INTEGER is not DER: it stays in hex */
+		{ "C=GB;EA:23=0200", "C=GB;EA:23=0200" },
 		/* a directory name on an O/R name */
 		{ "C=GB;A= ;S=Smith;DN=3010310e300c060355040313055"
 		  "36D697468",
@@ -319,8 +324,9 @@ static void test_hex_fallback(void **state)
 
 	(void)state;
 	/* common-name must be a PrintableString: an OCTET STRING stays
-	 * hex; the first teletex common name reads, the second is hex */
-	assert_string_equal(s, "C=GB;A= ;T-CN=A;EA:1=0403414243;EA:2=140142");
+	 * hex; a type given twice is hex both times */
+	assert_string_equal(s, "C=GB;A= ;EA:1=0403414243;EA:2=140141;"
+			       "EA:2=140142");
 	assert_true(p1_orname_equal(n, back));
 	free(s);
 	ASN_STRUCT_FREE(asn_DEF_ORName, n);
