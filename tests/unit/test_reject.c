@@ -287,6 +287,11 @@ static const struct hostile hostile[] = {
 	 * BIT STRING with 132 unused bits: asn1c shifted 0xff by 132 */
 	{ "BIT STRING with 132 unused bits", "MTABindArgument",
 	  "a1 12 80 07 27 4d ee 75 4f 55 41 81 07 a1 11 82 02 84 4e 47", 0 },
+	/* a primitive [1] where RTORJ's explicit [1] ANY belongs: asn1c
+	 * kept the octet 05, not a TLV, as the ANY, and wrote back a
+	 * userDataRJ that does not parse */
+	{ "primitive [1] around an ANY that is not a TLV", "CPR-PPDU",
+	  "31 03 81 01 05", CODEC_E_MALFORMED },
 	{ NULL, NULL, NULL, 0 }
 };
 
