@@ -223,6 +223,7 @@ static void damage_seed(const asn_TYPE_descriptor_t *td,
 	free(c);
 }
 
+/* test_corpus - damage_seed() for every seed of every PDU type */
 static void test_corpus(void **state)
 {
 	struct tally t = { 0, 0, 0 };
@@ -315,6 +316,8 @@ static unsigned char *unhex(const char *hex, size_t *len)
 	return p;
 }
 
+/* test_hostile - each input of the table gets its error, and no other
+ *	PDU type is harmed by it */
 static void test_hostile(void **state)
 {
 	(void)state;

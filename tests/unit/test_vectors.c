@@ -205,6 +205,7 @@ static void want_text(struct walk *w, int f, const void *p, size_t n)
 	free(e);
 }
 
+/* want_str - a string value, as tshark prints it */
 static void want_str(struct walk *w, int f, const OCTET_STRING_t *s)
 {
 	want_text(w, f, s->buf, (size_t)s->size);
@@ -235,6 +236,7 @@ static void oid_text(const OBJECT_IDENTIFIER_t *oid, char *out, size_t size)
 				       i ? "." : "", arcs[i]);
 }
 
+/* want_oid - an OID in dotted form */
 static void want_oid(struct walk *w, int f, const OBJECT_IDENTIFIER_t *oid)
 {
 	char t[256];
@@ -294,12 +296,14 @@ static void want_admd(struct walk *w, const AdministrationDomainName_t *a)
 		want_str(w, F_P1PRINTABLE, &a->choice.printable);
 }
 
+/* want_country - X.411 CountryName, alpha-2 form */
 static void want_country(struct walk *w, const CountryName_t *c)
 {
 	if (c->present == CountryName_PR_iso_3166_alpha2_code)
 		want_str(w, F_P1COUNTRY, &c->choice.iso_3166_alpha2_code);
 }
 
+/* want_gdi - X.411 GlobalDomainIdentifier: country, ADMD, PRMD */
 static void want_gdi(struct walk *w, const GlobalDomainIdentifier_t *g)
 {
 	want_country(w, &g->country_name);
@@ -311,6 +315,7 @@ static void want_gdi(struct walk *w, const GlobalDomainIdentifier_t *g)
 			 &g->private_domain_identifier->choice.printable);
 }
 
+/* want_mtsid - X.411 MTSIdentifier: domain, then local identifier */
 static void want_mtsid(struct walk *w, const MTSIdentifier_t *id)
 {
 	want_gdi(w, &id->global_domain_identifier);
@@ -340,17 +345,26 @@ static void want_orname(struct walk *w, const ORName_t *n)
 	assert_null(n->directory_name);
 }
 
+/* want_ordesc - X.420 ORDescriptor: its formal name */
 static void want_ordesc(struct walk *w, const ORDescriptor_t *d)
 {
 	if (d->formal_name)
 		want_orname(w, d->formal_name);
 }
 
-static void want_recipients(struct walk *w, const PrimaryRecipientsField_t *l)
+/* want_recipients - X.420 recipient specifiers, in order */
+static void want_recipients(struct walk *w, RecipientSpecifier_t **v, int n)
 {
-	for (int i = 0; l && i < l->list.count; i++)
-		want_ordesc(w, &l->list.array[i]->recipient);
+	for (int i = 0; i < n; i++)
+		want_ordesc(w, &v[i]->recipient);
 }
+
+/* The three recipient fields are different types with the same list. */
+#define WANT_RECIPIENTS(w, field) do {					\
+		if (field)						\
+			want_recipients(w, (field)->list.array,		\
+					(field)->list.count);		\
+	} while (0)
 
 /* want_ipm - X.420 7: the heading fields we compare, in their order */
 static void want_ipm(struct walk *w, const Content_t *c)
@@ -368,10 +382,9 @@ static void want_ipm(struct walk *w, const Content_t *c)
 	if (h->originator)
 		want_ordesc(w, h->originator);
 	assert_null(h->authorizing_users);
-	want_recipients(w, h->primary_recipients);
-	want_recipients(w, (const PrimaryRecipientsField_t *)h->copy_recipients);
-	want_recipients(w,
-	    (const PrimaryRecipientsField_t *)h->blind_copy_recipients);
+	WANT_RECIPIENTS(w, h->primary_recipients);
+	WANT_RECIPIENTS(w, h->copy_recipients);
+	WANT_RECIPIENTS(w, h->blind_copy_recipients);
 	assert_null(h->replied_to_IPM);
 	assert_null(h->reply_recipients);
 	if (h->subject)
@@ -451,6 +464,7 @@ static int strip_tag(const unsigned char *p, size_t n, unsigned char tag,
 	return 1;
 }
 
+/* bind_argument - RTORQ user data: [16] MTABindArgument (X.411 12.1.1) */
 static void bind_argument(struct walk *w, const ANY_t *open)
 {
 	const unsigned char *p;
@@ -468,6 +482,7 @@ static void bind_argument(struct walk *w, const ANY_t *open)
 	codec_free(&asn_DEF_MTABindArgument, b);
 }
 
+/* bind_result - RTOAC user data: [17] MTABindResult */
 static void bind_result(struct walk *w, const ANY_t *open)
 {
 	const unsigned char *p;
@@ -605,6 +620,7 @@ static void user_information(struct walk *w,
 	}
 }
 
+/* acse - one ACSE APDU (X.227 9) and the EXTERNALs it carries */
 static void acse(struct walk *w, const void *p, size_t n)
 {
 	ACSE_apdu_t *a = decode(&asn_DEF_ACSE_apdu, p, n);
@@ -645,7 +661,8 @@ static void pdvs(struct walk *w, const User_data_t *u)
 		return;
 	assert_int_equal(u->present, User_data_PR_fully_encoded_data);
 	for (int i = 0; i < u->choice.fully_encoded_data.list.count; i++) {
-		const PDV_list_t *l = u->choice.fully_encoded_data.list.array[i];
+		const PDV_list_t *l =
+		    u->choice.fully_encoded_data.list.array[i];
 		const ANY_t *v =
 		    &l->presentation_data_values.choice.single_ASN1_type;
 		const char *as = context_as(w,
@@ -663,6 +680,7 @@ static void pdvs(struct walk *w, const User_data_t *u)
 	}
 }
 
+/* results - X.226 presentation context results */
 static void results(struct walk *w, const Result_list_t *l)
 {
 	for (int i = 0; l && i < l->list.count; i++)
@@ -717,6 +735,7 @@ static void cp(struct walk *w, const void *p, size_t n)
 	codec_free(&asn_DEF_CP_type, c);
 }
 
+/* cpa - accepting S-CONNECT response: CPA-PPDU, or PAccept (X.410) */
 static void cpa(struct walk *w, const void *p, size_t n)
 {
 	CPA_PPDU_t *c = decode(&asn_DEF_CPA_PPDU, p, n);
@@ -743,6 +762,7 @@ static void cpa(struct walk *w, const void *p, size_t n)
 	codec_free(&asn_DEF_CPA_PPDU, c);
 }
 
+/* cpr - refusing S-CONNECT response: CPR-PPDU, normal mode */
 static void cpr(struct walk *w, const void *p, size_t n)
 {
 	CPR_PPDU_t *c = decode(&asn_DEF_CPR_PPDU, p, n);
@@ -758,13 +778,14 @@ static void cpr(struct walk *w, const void *p, size_t n)
 	codec_free(&asn_DEF_CPR_PPDU, c);
 }
 
+/* abort_type - S-U-ABORT user data: ARU-PPDU or ARP-PPDU */
 static void abort_type(struct walk *w, const void *p, size_t n)
 {
 	Abort_type_t *a = decode(&asn_DEF_Abort_type, p, n);
 
 	w->got.abort++;
-	if (a->present == Abort_type_PR_aru_ppdu && a->choice.aru_ppdu.present ==
-	    ARU_PPDU_PR_normal_mode_parameters)
+	if (a->present == Abort_type_PR_aru_ppdu &&
+	    a->choice.aru_ppdu.present == ARU_PPDU_PR_normal_mode_parameters)
 		pdvs(w, a->choice.aru_ppdu.choice.normal_mode_parameters.
 		     user_data);
 	codec_free(&asn_DEF_Abort_type, a);
@@ -875,7 +896,8 @@ static void compare(struct walk *w, unsigned port)
 			assert_non_null(col);
 			col++;
 			len = strcspn(col, "\t");
-			if (strlen(ours) != len || strncmp(ours, col, len) != 0) {
+			if (strlen(ours) != len ||
+			    strncmp(ours, col, len) != 0) {
 				print_error("%s frame %u: %s: tshark \"%.*s\", "
 					    "ours \"%s\"\n", w->pcap, fn,
 					    field_name[f], (int)len, col, ours);
