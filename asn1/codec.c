@@ -57,6 +57,7 @@ struct ber_frame {
 	size_t	end;		/* definite: offset of its end */
 	size_t	bound;		/* no child may pass this offset */
 	int	indefinite;
+	int	guess;		/* a primitive's contents, read as TLVs */
 };
 
 /* ber_header - parse one tag and length at buf[pos..bound)
@@ -129,12 +130,37 @@ static int ber_header(const uint8_t *buf, size_t pos, size_t bound,
 	return CODEC_OK;
 }
 
+/* innermost_guess - the index of the innermost guess frame, or -1 */
+static int innermost_guess(const struct ber_frame *stack, int depth)
+{
+	while (depth-- > 0)
+		if (stack[depth].guess)
+			return depth;
+	return -1;
+}
+
+/*
+ * codec_ber_check walks the TLV skeleton without recursion.
+ *
+ * Primitive contents read as TLVs ("guesses"): X.690 8.14 says an
+ * explicit tag is always constructed, but asn1c 0.9.28 does not check
+ * that for a tagged CHOICE: given a primitive one, it decodes the
+ * contents as the TLVs of the CHOICE value. So the contents of every
+ * primitive context, application or private TLV are walked as TLVs too,
+ * as far as they are TLVs: where they stop being TLVs the guess is
+ * abandoned and the contents are opaque octets (an IMPLICIT OCTET STRING,
+ * say), and asn1c, reading the same octets, fails at the same place.
+ * Inside a guess, the two things that hurt asn1c are refused as
+ * anywhere else: [UNIVERSAL 0] that is not an end-of-contents, directly
+ * inside an indefinite length (the CHOICE loop), and nesting deeper than
+ * maxdepth.
+ */
 int codec_ber_check(const void *vbuf, size_t len, int maxdepth,
 		    size_t *tlvlen)
 {
 	const uint8_t *buf = vbuf;
 	struct ber_frame stack[CODEC_MAX_DEPTH + 1];
-	int depth = 0;
+	int depth = 0, g;
 	size_t pos = 0;
 
 	if (maxdepth <= 0 || maxdepth > CODEC_MAX_DEPTH)
@@ -160,31 +186,63 @@ int codec_ber_check(const void *vbuf, size_t len, int maxdepth,
 				break;
 			continue;
 		}
-		if (pos < bound && buf[pos] == 0 &&
-		    !(depth && stack[depth - 1].indefinite))
-			return codec_why(CODEC_E_MALFORMED,
-			    "end-of-contents outside an indefinite value at "
-			    "offset %zu", pos);
-		err = ber_header(buf, pos, bound, len, &constructed,
-				 &indefinite, &hdr, &clen);
-		if (err)
-			return err;
-		if (!indefinite && bound - pos - hdr < clen)
-			return codec_why(bound == len ? CODEC_E_TRUNCATED
-						      : CODEC_E_MALFORMED,
-			    "length %zu at offset %zu passes the end of %s",
-			    clen, pos, bound == len ? "the input" :
-			    "its container");
-		if (!constructed) {
+		g = innermost_guess(stack, depth);
+		/* X.690 8.1.5: [UNIVERSAL 0] is reserved for the
+		 * end-of-contents octets, 00 00 closing an indefinite
+		 * length, and is nothing else. (asn1c 0.9.28's CHOICE
+		 * decoder loops for ever on 00 xx, xx != 0, where it expects
+		 * the end of an indefinite outer tag.) */
+		if (pos < bound && (buf[pos] & 0xdf) == 0) {
+			if (depth && stack[depth - 1].indefinite) {
+				if (buf[pos] == 0 && bound - pos < 2)
+					err = codec_why(bound == len ?
+					    CODEC_E_TRUNCATED :
+					    CODEC_E_MALFORMED,
+					    "end-of-contents cut at offset "
+					    "%zu", pos);
+				else
+					return codec_why(CODEC_E_MALFORMED,
+					    "tag [UNIVERSAL 0] that is not an "
+					    "end-of-contents at offset %zu",
+					    pos);
+			} else {
+				err = codec_why(CODEC_E_MALFORMED,
+				    "end-of-contents outside an indefinite "
+				    "value at offset %zu", pos);
+			}
+		} else {
+			err = ber_header(buf, pos, bound, len, &constructed,
+					 &indefinite, &hdr, &clen);
+			if (!err && !indefinite && bound - pos - hdr < clen)
+				err = codec_why(bound == len ?
+				    CODEC_E_TRUNCATED : CODEC_E_MALFORMED,
+				    "length %zu at offset %zu passes the end "
+				    "of %s", clen, pos, bound == len ?
+				    "the input" : "its container");
+			if (!err && depth >= maxdepth &&
+			    (constructed || (clen >= 2 && (buf[pos] & 0xc0))))
+				return codec_why(CODEC_E_DEPTH,
+				    "nesting deeper than %d at offset %zu",
+				    maxdepth, pos);
+		}
+		if (err) {
+			if (g < 0)
+				return err;
+			/* Not TLVs after all: opaque contents. */
+			codec_detail[0] = 0;
+			pos = stack[g].end;
+			depth = g;
+			if (depth == 0)
+				break;
+			continue;
+		}
+		if (!constructed && !(clen >= 2 && (buf[pos] & 0xc0))) {
 			pos += hdr + clen;
 			if (depth == 0)
 				break;
 			continue;
 		}
-		if (depth >= maxdepth)
-			return codec_why(CODEC_E_DEPTH,
-			    "nesting deeper than %d at offset %zu", maxdepth,
-			    pos);
+		stack[depth].guess = !constructed;
 		stack[depth].indefinite = indefinite;
 		stack[depth].end = indefinite ? 0 : pos + hdr + clen;
 		stack[depth].bound = indefinite ? bound : pos + hdr + clen;
@@ -192,6 +250,41 @@ int codec_ber_check(const void *vbuf, size_t len, int maxdepth,
 		pos += hdr;
 	}
 	*tlvlen = pos;
+	return CODEC_OK;
+}
+
+/* codec_writable - a decoded value must write back as valid DER. asn1c
+ *	0.9.28 takes the contents of a primitive where an explicit tag
+ *	belongs (X.690 8.14: always constructed) as the value of an [n] ANY,
+ *	which then is not one TLV, and leaves an extensible CHOICE empty when
+ *	its alternative is unknown: values the caller cannot use, and we
+ *	could not send. Encoding once more and walking the skeleton of the
+ *	encoding refuses both. */
+static int codec_writable(asn_TYPE_descriptor_t *d, const void *s)
+{
+	asn_enc_rval_t er = der_encode(d, (void *)s, NULL, NULL);
+	unsigned char *der;
+	size_t tlvlen;
+	int err;
+
+	if (er.encoded < 0)
+		return codec_why(CODEC_E_MALFORMED, "%s: decoded, but %s "
+				 "cannot be written back", d->name,
+				 er.failed_type ? er.failed_type->name :
+				 "a member");
+	if ((der = malloc((size_t)er.encoded + 1)) == NULL)
+		return codec_why(CODEC_E_NOMEM, "%s: %zd octets", d->name,
+				 er.encoded);
+	er = der_encode_to_buffer(d, (void *)s, der, (size_t)er.encoded);
+	err = er.encoded < 0 ? CODEC_E_ENCODE :
+	    codec_ber_check(der, (size_t)er.encoded, CODEC_MAX_DEPTH, &tlvlen);
+	if (err == CODEC_OK && tlvlen != (size_t)er.encoded)
+		err = CODEC_E_MALFORMED;
+	free(der);
+	if (err != CODEC_OK)
+		return codec_why(CODEC_E_MALFORMED, "%s: decoded, but an "
+				 "embedded value (ANY) is not one TLV",
+				 d->name);
 	return CODEC_OK;
 }
 
@@ -233,6 +326,10 @@ int codec_decode(const asn_TYPE_descriptor_t *td, const void *buf,
 	if (asn_check_constraints(d, s, cbuf, &cblen) != 0) {
 		d->free_struct(d, s, 0);
 		return codec_why(CODEC_E_CONSTRAINT, "%s: %s", td->name, cbuf);
+	}
+	if ((err = codec_writable(d, s)) != CODEC_OK) {
+		d->free_struct(d, s, 0);
+		return err;
 	}
 	*out = s;
 	if (consumed)

@@ -190,7 +190,8 @@ int osif_data_sync(struct osif *f, int dir, const void *ud, size_t udlen,
 	 * digits; no user data. */
 	unsigned char map[16] = { 2, 0xf0, 0x80, 1, 0, 41 };
 	char digits[8];
-	size_t n = (size_t)snprintf(digits, sizeof(digits), "%u", serial % 1000000);
+	size_t n = (size_t)snprintf(digits, sizeof(digits), "%u",
+				    serial % 1000000);
 
 	map[6] = (unsigned char)(2 + n);
 	map[7] = 42;

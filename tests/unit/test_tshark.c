@@ -84,6 +84,7 @@ static void *zalloc(size_t n)
 	return p;
 }
 
+/* new_long - a malloc()ed long, for OPTIONAL INTEGERs */
 static long *new_long(long v)
 {
 	long *p = zalloc(sizeof(*p));
@@ -98,11 +99,13 @@ static void set_bytes(void *os, const void *p, size_t n)
 	assert_int_equal(OCTET_STRING_fromBuf(os, (const char *)p, (int)n), 0);
 }
 
+/* set_str - a string type from C text */
 static void set_str(void *os, const char *text)
 {
 	set_bytes(os, text, strlen(text));
 }
 
+/* new_str - a malloc()ed string type, for OPTIONAL members */
 static void *new_str(const char *text)
 {
 	OCTET_STRING_t *s = zalloc(sizeof(*s));
@@ -119,6 +122,7 @@ static void set_bits(BIT_STRING_t *b, const unsigned char *o, size_t n,
 	b->bits_unused = unused;
 }
 
+/* new_bits - a malloc()ed BIT STRING */
 static BIT_STRING_t *new_bits(const unsigned char *o, size_t n, int unused)
 {
 	BIT_STRING_t *b = zalloc(sizeof(*b));
@@ -127,6 +131,7 @@ static BIT_STRING_t *new_bits(const unsigned char *o, size_t n, int unused)
 	return b;
 }
 
+/* set_oid - an OBJECT IDENTIFIER from its dotted form */
 static void set_oid(OBJECT_IDENTIFIER_t *oid, const char *text)
 {
 	long arcs[20];
@@ -137,6 +142,7 @@ static void set_oid(OBJECT_IDENTIFIER_t *oid, const char *text)
 						    (unsigned)n), 0);
 }
 
+/* new_oid - a malloc()ed OBJECT IDENTIFIER */
 static OBJECT_IDENTIFIER_t *new_oid(const char *text)
 {
 	OBJECT_IDENTIFIER_t *oid = zalloc(sizeof(*oid));
@@ -198,6 +204,7 @@ static void set_any(ANY_t *a, struct der der)
 	free(der.p);
 }
 
+/* new_any - a malloc()ed ANY holding der; frees der */
 static ANY_t *new_any(struct der der)
 {
 	ANY_t *a = zalloc(sizeof(*a));
@@ -222,18 +229,21 @@ static const struct ora carol = { "FR", "ATLAS", "GLOBEX", "Globex SA",
 static const struct ora dave = { "GB", " ", "INITECH", "Initech Ltd",
 				 "Smith", "Dave" };
 
+/* fill_country - X.411 CountryName, ISO 3166 alpha-2 */
 static void fill_country(CountryName_t *c, const char *v)
 {
 	c->present = CountryName_PR_iso_3166_alpha2_code;
 	set_str(&c->choice.iso_3166_alpha2_code, v);
 }
 
+/* fill_admd - X.411 AdministrationDomainName, printable */
 static void fill_admd(AdministrationDomainName_t *a, const char *v)
 {
 	a->present = AdministrationDomainName_PR_printable;
 	set_str(&a->choice.printable, v);
 }
 
+/* fill_gdi - X.411 GlobalDomainIdentifier: country, ADMD, PRMD */
 static void fill_gdi(GlobalDomainIdentifier_t *g, const struct ora *o)
 {
 	fill_country(&g->country_name, o->c);
@@ -245,6 +255,7 @@ static void fill_gdi(GlobalDomainIdentifier_t *g, const struct ora *o)
 	set_str(&g->private_domain_identifier->choice.printable, o->p);
 }
 
+/* fill_mtsid - X.411 MTSIdentifier: the domain and a local id */
 static void fill_mtsid(MTSIdentifier_t *id, const struct ora *o,
 		       const char *local)
 {
@@ -252,6 +263,7 @@ static void fill_mtsid(MTSIdentifier_t *id, const struct ora *o,
 	set_str(&id->local_identifier, local);
 }
 
+/* fill_orname - X.402 built-in standard attributes of an O/R name */
 static void fill_orname(ORName_t *n, const struct ora *o)
 {
 	BuiltInStandardAttributes_t *b = &n->built_in_standard_attributes;
@@ -271,6 +283,7 @@ static void fill_orname(ORName_t *n, const struct ora *o)
 		b->personal_name->given_name = new_str(o->g);
 }
 
+/* new_orname - a malloc()ed O/R name */
 static ORName_t *new_orname(const struct ora *o)
 {
 	ORName_t *n = zalloc(sizeof(*n));
@@ -307,6 +320,7 @@ static EncodedInformationTypes_t *new_eit_ia5(void)
 			"the next message.\r\nAnna\r\n"
 #define IPM_ID		"20260324-091742-0001/acme"
 
+/* new_recip - an IPM recipient by its O/R name */
 static RecipientSpecifier_t *new_recip(const struct ora *o)
 {
 	RecipientSpecifier_t *r = zalloc(sizeof(*r));
@@ -315,6 +329,7 @@ static RecipientSpecifier_t *new_recip(const struct ora *o)
 	return r;
 }
 
+/* ipm_content - the P22 IPM (X.420 7), encoded */
 static struct der ipm_content(void)
 {
 	InformationObject_t *io = zalloc(sizeof(*io));
@@ -348,6 +363,7 @@ static struct der ipm_content(void)
  * non-delivery reports: 10101000 */
 static const unsigned char pri_ndr[] = { 0xa8 };
 
+/* new_msg_recip - X.411 12.2.1.1.1: one recipient of the message */
 static PerRecipientMessageTransferFields_t *new_msg_recip(
 	const struct ora *o, long n)
 {
@@ -438,6 +454,7 @@ static struct der p1_report(void)
 #define PRB_LOCAL_ID	"acme-mta1.probe.0042"
 #define PRB_LENGTH	4711
 
+/* new_probe_recip - X.411 12.2.1.2.1: one recipient of the probe */
 static PerRecipientProbeTransferFields_t *new_probe_recip(
 	const struct ora *o, long n)
 {
@@ -475,6 +492,7 @@ static struct der p1_probe(void)
 #define MTA_RESP	"globex-gw.globex.example"
 #define MTA_RESP_PW	"c0rrect-h0rse"
 
+/* bind_argument - X.411 12.1.1.1: authenticated, simple credentials */
 static struct der bind_argument(const char *name, const char *password)
 {
 	MTABindArgument_t *b = zalloc(sizeof(*b));
@@ -488,6 +506,7 @@ static struct der bind_argument(const char *name, const char *password)
 	return encode(&asn_DEF_MTABindArgument, b);
 }
 
+/* bind_result - X.411 12.1.1.2: the responder's name and password */
 static struct der bind_result(void)
 {
 	MTABindResult_t *b = zalloc(sizeof(*b));
@@ -501,6 +520,7 @@ static struct der bind_result(void)
 	return encode(&asn_DEF_MTABindResult, b);
 }
 
+/* bind_error - X.411 12.1.1.3 */
 static struct der bind_error(long code)
 {
 	MTABindError_t *e = zalloc(sizeof(*e));
@@ -532,6 +552,7 @@ static struct der rtorq(struct der bind)
 	return encode(&asn_DEF_RTSE_apdus, r);
 }
 
+/* rtoac - RT-OPEN accepted: checkpoint 32, window 4, the bind result ([17]) */
 static struct der rtoac(struct der bind)
 {
 	RTSE_apdus_t *r = zalloc(sizeof(*r));
@@ -544,6 +565,7 @@ static struct der rtoac(struct der bind)
 	return encode(&asn_DEF_RTSE_apdus, r);
 }
 
+/* rtorj - RT-OPEN refused, normal mode: the bind error ([18]) */
 static struct der rtorj(struct der err)
 {
 	RTSE_apdus_t *r = zalloc(sizeof(*r));
@@ -595,6 +617,7 @@ static Association_information_t *user_info(struct der rtse)
 	return ui;
 }
 
+/* aarq - A-ASSOCIATE request for id-ac-mts-transfer, RTORQ inside */
 static struct der aarq(struct der rtse)
 {
 	ACSE_apdu_t *a = zalloc(sizeof(*a));
@@ -622,6 +645,7 @@ static struct der aare(long result, struct der rtse)
 	return encode(&asn_DEF_ACSE_apdu, a);
 }
 
+/* rlrq - A-RELEASE request, normal */
 static struct der rlrq(void)
 {
 	ACSE_apdu_t *a = zalloc(sizeof(*a));
@@ -631,6 +655,7 @@ static struct der rlrq(void)
 	return encode(&asn_DEF_ACSE_apdu, a);
 }
 
+/* rlre - A-RELEASE response, normal */
 static struct der rlre(void)
 {
 	ACSE_apdu_t *a = zalloc(sizeof(*a));
@@ -667,11 +692,13 @@ static User_data_t *new_fully(long pcid, struct der v)
 	return u;
 }
 
+/* user_data - P-DATA user data: one PDV, encoded */
 static struct der user_data(long pcid, struct der v)
 {
 	return encode(&asn_DEF_User_data, new_fully(pcid, v));
 }
 
+/* new_context - a proposed context, BER its only transfer syntax */
 static Context_list_item_t *new_context(long pcid, const char *as)
 {
 	Context_list_item_t *c = zalloc(sizeof(*c));
@@ -726,6 +753,7 @@ static Result_list_t *result_list(void)
 	return l;
 }
 
+/* cpa - X.226 8.2 CPA-PPDU, normal mode, every context accepted */
 static struct der cpa(struct der acse)
 {
 	CPA_PPDU_t *c = zalloc(sizeof(*c));
@@ -739,6 +767,7 @@ static struct der cpa(struct der acse)
 	return encode(&asn_DEF_CPA_PPDU, c);
 }
 
+/* cpr - X.226 8.2 CPR-PPDU, normal mode, the AARE inside */
 static struct der cpr(struct der acse)
 {
 	CPR_PPDU_t *c = zalloc(sizeof(*c));
@@ -777,6 +806,7 @@ static struct der pconnect(struct der bind)
 	return encode(&asn_DEF_PConnect, c);
 }
 
+/* paccept - X.410 (1984) PAccept with the responder's bind */
 static struct der paccept(struct der bind)
 {
 	PAccept_t *a = zalloc(sizeof(*a));
@@ -788,6 +818,7 @@ static struct der paccept(struct der bind)
 	return encode(&asn_DEF_PAccept, a);
 }
 
+/* prefuse - X.410 (1984) PRefuse */
 static struct der prefuse(long reason)
 {
 	PRefuse_t *r = zalloc(sizeof(*r));
@@ -862,6 +893,7 @@ static char **tshark_lines(const char *pcap, const char *args)
 	return v;
 }
 
+/* free_lines - what tshark_lines() returned */
 static void free_lines(char **v)
 {
 	for (size_t i = 0; v[i]; i++)
@@ -906,6 +938,7 @@ static size_t name_index(struct names *l, const char *name, size_t len)
 	return l->n++;
 }
 
+/* free_names - the names name_index() copied */
 static void free_names(struct names *l)
 {
 	for (size_t i = 0; i < l->n; i++)
