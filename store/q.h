@@ -331,8 +331,10 @@ int	q_writer_start(struct q *q, struct uv_loop_s *loop);
  *	owed (on the calling thread, which must be the loop's), join */
 void	q_writer_stop(struct q *q);
 /* q_submit - queue ops[0..n) as one atomic unit; cb(arg, err, id) runs
- *	on the loop after commit, never from inside q_submit. Returns 0,
- *	or Q_E_CLOSED / Q_E_RDONLY / Q_E_INVAL (then cb is not called). */
+ *	on the loop after commit, never from inside q_submit. Call it on
+ *	the loop's thread. Returns 0, or Q_E_CLOSED / Q_E_RDONLY /
+ *	Q_E_INVAL (then cb is not called). A callback may submit and may
+ *	call q_writer_stop(), not q_close(). */
 int	q_submit(struct q *q, const struct q_op *ops, size_t n,
 		 q_done_fn *cb, void *arg);
 /* q_apply - apply ops[0..n) atomically in a write txn of the caller's

@@ -280,7 +280,9 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-/* deliver - run the callbacks of everything done (on the loop) */
+/* deliver - run the callbacks of everything done (on the loop); q must
+ *	stay open until it returns (q_writer_stop() from a callback is
+ *	fine, q_close() is not) */
 static void deliver(struct q *q)
 {
 	struct q_sub *list, *next;
@@ -301,13 +303,20 @@ static void deliver(struct q *q)
 			       "group commit failed, its operations refused: "
 			       "%s", q_strerror(s->err));
 		}
-	/* q may be closed by a callback: not touched below */
+	/* What the callbacks submit goes to the writer as one group: it is
+	 * woken once, after the last callback, not by the first submit. */
+	q->delivering = 1;
 	for (; list; list = next) {
 		next = list->next;
 		if (list->cb)
 			list->cb(list->arg, list->err, list->id);
 		free(list);
 	}
+	q->delivering = 0;
+	pthread_mutex_lock(&q->mu);
+	if (q->todo)
+		pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
 }
 
 /* on_async - the writer handed back a group */
@@ -385,7 +394,8 @@ int q_submit(struct q *q, const struct q_op *ops, size_t n, q_done_fn *cb,
 	}
 	*q->todo_tail = s;
 	q->todo_tail = &s->next;
-	pthread_cond_signal(&q->cv);
+	if (!q->delivering)
+		pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
 }

@@ -50,6 +50,7 @@ struct q {
 	pthread_cond_t	cv;
 	pthread_t	thread;
 	int		running, stopping;
+	int		delivering;	/* loop thread only: in callbacks */
 	struct q_sub	*todo, **todo_tail;
 	struct q_sub	*done, **done_tail;
 	struct q_async	*async;

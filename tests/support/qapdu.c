@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "codec.h"
+#include "p1_addr.h"
+#include "p1_id.h"
 #include "qapdu.h"
 #include "xalloc.h"
 
@@ -106,11 +108,12 @@ unsigned char *qapdu_build(const struct qapdu_spec *s, size_t *len)
 
 		fill_orname(&r->recipient_name, s->rcpts[i]);
 		r->originally_specified_recipient_number = (long)i + 1;
-		/* responsibility, originating-MTA-report */
+		/* responsibility, originating-MTA and originator asking for
+		 * non-delivery reports (bits 0, 2, 4); 8 bits at least */
 		r->per_recipient_indicators.buf = xcalloc(1, 1);
-		r->per_recipient_indicators.buf[0] = 0xc0;
+		r->per_recipient_indicators.buf[0] = 0xa8;
 		r->per_recipient_indicators.size = 1;
-		r->per_recipient_indicators.bits_unused = 3;
+		r->per_recipient_indicators.bits_unused = 0;
 		ASN_SEQUENCE_ADD(&e->per_recipient_fields.list, r);
 	}
 	content = xmalloc(s->content_len + 1);
@@ -129,22 +132,27 @@ unsigned char *qapdu_build(const struct qapdu_spec *s, size_t *len)
 	return der;
 }
 
-/* qapdu_mtsid - the canonical MTS identifier string */
+/* qapdu_mtsid - the MTS identifier as the daemon writes it (p1_id.h) */
 char *qapdu_mtsid(const struct qapdu_spec *s)
 {
-	char buf[256];
+	MTSIdentifier_t *id = XNEW(MTSIdentifier_t);
+	char *str;
 
-	snprintf(buf, sizeof(buf), "[C=%s;A=%s;P=%s;%s]", QA_COUNTRY,
-		 QA_ADMD, QA_PRMD, s->local_id);
-	return xstrdup(buf);
+	fill_gdi(&id->global_domain_identifier);
+	set_str(&id->local_identifier, s->local_id);
+	str = p1_mtsid_format(id);
+	ASN_STRUCT_FREE(asn_DEF_MTSIdentifier, id);
+	return str;
 }
 
-/* qapdu_oraddr - the canonical O/R address string */
+/* qapdu_oraddr - an O/R name as the daemon writes it (p1_addr.h) */
 char *qapdu_oraddr(const char *surname)
 {
-	char buf[256];
+	ORName_t *n = XNEW(ORName_t);
+	char *str;
 
-	snprintf(buf, sizeof(buf), "C=%s;A=%s;P=%s;O=%s;S=%s", QA_COUNTRY,
-		 QA_ADMD, QA_PRMD, QA_ORG, surname);
-	return xstrdup(buf);
+	fill_orname(n, surname);
+	str = p1_orname_format(n);
+	ASN_STRUCT_FREE(asn_DEF_ORName, n);
+	return str;
 }

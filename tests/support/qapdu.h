@@ -19,8 +19,8 @@
  *	O/R address C=GB;A= ;P=ACME;O=Acme;S=<surname>), one trace element
  *	(that domain, the arrival time, relayed) and content_len octets of
  *	content, of P2 (22) content type. qapdu_mtsid() and
- *	qapdu_oraddr() give the canonical strings the daemon would give
- *	the store for the same values.
+ *	qapdu_oraddr() give the strings the daemon gives the store for the
+ *	same values (p1_mtsid_format, p1_orname_format).
  *
  * OWNERSHIP
  *	Every result is malloc()ed; the caller frees it.
