@@ -93,7 +93,13 @@
 	EVENT(4003, EV_DELIVERED, "delivered", "delivered locally") \
 	\
 	EVENT(5000, EV_STORE_OPEN, "store-open", "store opened") \
-	EVENT(5001, EV_STORE_ERROR, "store-error", "store operation failed")
+	EVENT(5001, EV_STORE_ERROR, "store-error", "store operation failed") \
+	EVENT(5002, EV_STORE_COMMIT_FAILED, "store-commit-failed", "a group commit failed; every operation in it was refused") \
+	EVENT(5003, EV_STORE_CORRUPT, "store-corrupt", "a stored record does not decode") \
+	EVENT(5004, EV_STORE_RECOVERED, "store-recovered", "recipients in transfer at the last stop were queued again") \
+	EVENT(5005, EV_STORE_STALE_READERS, "store-stale-readers", "reader slots of dead processes cleared") \
+	EVENT(5006, EV_STORE_CHECK_PROBLEM, "store-check-problem", "the consistency check found a problem") \
+	EVENT(5007, EV_STORE_REPAIRED, "store-repaired", "the consistency check repaired the store")
 
 enum x400_event {
 #define EVENT(num, cname, name, meaning) cname = num,

@@ -1,0 +1,861 @@
+/*
+ * q_msg.c - operations on messages, inside a write transaction
+ *
+ * SYNOPSIS
+ *	#include "q_int.h"
+ *
+ *	rc = q_apply_op(t, &op, &id);
+ *
+ * DESCRIPTION
+ *	Every operation follows one pattern. It loads the message (its
+ *	record and every recipient record, copied out of the map), checks
+ *	its arguments and the recipients' states, changes the copies in
+ *	memory, and only then writes: qm_store() compares the message as
+ *	loaded with the message as changed and derives every write from
+ *	the difference, the records, the queue and expiry index entries,
+ *	the counters and the duplicate index. Nothing else writes those,
+ *	so they cannot drift apart; q_check.c tests the same rules.
+ *
+ *	A validation error (Q_E_NOTFOUND, Q_E_STATE, Q_E_INVAL,
+ *	Q_E_DUPLICATE) is returned before anything is written, except for
+ *	a duplicate arrival, which journals itself on the first message.
+ *	A disk error is left in t->ret and the whole transaction must be
+ *	aborted.
+ *
+ *	When every recipient of a message is final (DELIVERED, FAILED,
+ *	DONE), the operation removes the message: record, APDU, recipient
+ *	records; its duplicate-index entry becomes a tombstone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "q_int.h"
+#include "xalloc.h"
+
+/* A message loaded for change. */
+struct qm {
+	struct q_msg	m, m0;		/* as changed, as loaded */
+	struct q_rcpt	*r, *r0;
+	uint32_t	n;
+	int		exists;		/* loaded (0: arriving) */
+	int		removed;
+	uint64_t	apdu_len, apdu_len0;
+	void		**blocks;	/* record copies the strings live in */
+	size_t		nblocks;
+};
+
+/* keep - remember a block to free with the qm */
+static void *keep(struct qm *qm, void *p)
+{
+	qm->blocks = xrealloc(qm->blocks,
+			      (qm->nblocks + 1) * sizeof(*qm->blocks));
+	qm->blocks[qm->nblocks++] = p;
+	return p;
+}
+
+/* qm_free - release a loaded message */
+static void qm_free(struct qm *qm)
+{
+	for (size_t i = 0; i < qm->nblocks; i++)
+		free(qm->blocks[i]);
+	free(qm->blocks);
+	free(qm->r);
+	free(qm->r0);
+	memset(qm, 0, sizeof(*qm));
+}
+
+/* qm_load - load message id with its recipients */
+static int qm_load(struct q_rd *t, uint64_t id, struct qm *qm)
+{
+	unsigned char k[Q_KEY_RCPT];
+	MDB_cursor *c;
+	MDB_val key, v;
+	int rc;
+
+	memset(qm, 0, sizeof(*qm));
+	q_be64(k, id);
+	if ((rc = qt_get(t, QDB_MSG, k, Q_KEY_ID, &v)) != 0)
+		return rc;
+	if ((rc = q_rec_msg_dec(keep(qm, xmemdup(v.mv_data, v.mv_size)),
+				v.mv_size, &qm->m)) != 0)
+		return Q_E_CORRUPT;
+	if (qm->m.id != id)
+		return Q_E_CORRUPT;
+	if ((rc = qt_get(t, QDB_APDU, k, Q_KEY_ID, &v)) != 0)
+		return rc == Q_E_NOTFOUND ? Q_E_CORRUPT : rc;
+	qm->apdu_len = qm->apdu_len0 = v.mv_size;
+	qm->m.apdu_len = v.mv_size;
+	qm->m0 = qm->m;
+	qm->n = qm->m.nrcpt;
+	qm->r = xcalloc(qm->n, sizeof(*qm->r));
+	qm->r0 = xcalloc(qm->n, sizeof(*qm->r0));
+	qm->exists = 1;
+	if (qt_cursor(t, QDB_RCPT, &c))
+		return t->ret;
+	q_be32(k + 8, 0);
+	key.mv_data = k;
+	key.mv_size = Q_KEY_RCPT;
+	rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
+	for (uint32_t i = 0; i < qm->n; i++) {
+		const unsigned char *kp = key.mv_data;
+
+		if (rc != 0 || key.mv_size != Q_KEY_RCPT ||
+		    q_get64(kp) != id || q_get32(kp + 8) != i) {
+			rc = rc && rc != MDB_NOTFOUND ? q_err(rc) :
+			     Q_E_CORRUPT;
+			break;
+		}
+		if (q_rec_rcpt_dec(keep(qm, xmemdup(v.mv_data, v.mv_size)),
+				   v.mv_size, &qm->r[i]) != 0 ||
+		    qm->r[i].idx != i) {
+			rc = Q_E_CORRUPT;
+			break;
+		}
+		rc = i + 1 < qm->n ? mdb_cursor_get(c, &key, &v, MDB_NEXT) : 0;
+	}
+	mdb_cursor_close(c);
+	if (rc < 0 && rc != Q_E_CORRUPT && t->ret == 0)
+		t->ret = rc;
+	if (rc)
+		return rc;
+	memcpy(qm->r0, qm->r, qm->n * sizeof(*qm->r));
+	return 0;
+}
+
+/* q_rcpt_queued - the queue and due time a recipient belongs in, or 0 */
+int q_rcpt_queued(const struct q_msg *m, const struct q_rcpt *r,
+		  const char **queue, int64_t *due)
+{
+	if ((m->flags & Q_MF_HOLD) || (r->flags & Q_RF_HOLD))
+		return 0;
+	if (r->state == Q_ST_PENDING) {
+		*queue = r->link;
+		*due = r->next_attempt > m->deferred ? r->next_attempt :
+		       m->deferred;
+		return 1;
+	}
+	if (r->state == Q_ST_REPORT) {
+		*queue = Q_QUEUE_REPORT;
+		*due = r->next_attempt;
+		return 1;
+	}
+	return 0;
+}
+
+/* q_msg_expiry_key - the expiry index time of a message, 0 for none:
+ *	the earlier of expiry and latest delivery, while it has a PENDING
+ *	recipient */
+int64_t q_msg_expiry_key(const struct q_msg *m, const struct q_rcpt *r,
+			 size_t n)
+{
+	int64_t e = m->expiry;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].state == Q_ST_PENDING)
+			break;
+	if (i == n)
+		return 0;
+	if (m->latest && (e == 0 || m->latest < e))
+		e = m->latest;
+	return e;
+}
+
+/* same_msg, same_rcpt - do two records encode alike? */
+static int same_msg(const struct q_msg *a, const struct q_msg *b)
+{
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	int same;
+
+	q_rec_msg_enc(&x, a);
+	q_rec_msg_enc(&y, b);
+	same = x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+	buf_free(&x);
+	buf_free(&y);
+	return same;
+}
+
+static int same_rcpt(const struct q_rcpt *a, const struct q_rcpt *b)
+{
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	int same;
+
+	q_rec_rcpt_enc(&x, a);
+	q_rec_rcpt_enc(&y, b);
+	same = x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+	buf_free(&x);
+	buf_free(&y);
+	return same;
+}
+
+/* put_queue - add or delete a recipient's queue entry */
+static void put_queue(struct q_rd *t, const struct q_msg *m,
+		      const struct q_rcpt *r, int add)
+{
+	unsigned char k[Q_MAX_LINK + 1 + Q_KEY_QUEUE_TAIL + 8];
+	const char *queue;
+	int64_t due;
+	size_t kl;
+
+	if (!q_rcpt_queued(m, r, &queue, &due))
+		return;
+	kl = q_key_queue(k, queue, q_rank(m->prio), due, m->id, r->idx);
+	if (add)
+		qt_put(t, QDB_QUEUE, k, kl, "", 0);
+	else
+		qt_del(t, QDB_QUEUE, k, kl);
+}
+
+/* put_expire - add or delete a message's expiry entry */
+static void put_expire(struct q_rd *t, int64_t when, uint64_t id, int add)
+{
+	unsigned char k[Q_KEY_PAIR];
+
+	if (when == 0)
+		return;
+	q_be64(k, (uint64_t)when);
+	q_be64(k + 8, id);
+	if (add)
+		qt_put(t, QDB_EXPIRE, k, Q_KEY_PAIR, "", 0);
+	else
+		qt_del(t, QDB_EXPIRE, k, Q_KEY_PAIR);
+}
+
+/* tombstone - the message is gone: mark its duplicate entry so */
+static void tombstone(struct q_rd *t, const struct q_msg *m, int64_t now)
+{
+	unsigned char k[Q_KEY_MAX], v[Q_DUP_LEN], tk[Q_KEY_TOMB];
+	size_t kl;
+
+	if (q_key_dup(k, &kl, m->src_link, m->mtsid) != 0)
+		return;
+	q_be64(v, m->id);
+	q_be64(v + 8, (uint64_t)now);
+	v[16] = Q_DUP_GONE;
+	qt_put(t, QDB_DUP, k, kl, v, Q_DUP_LEN);
+	q_key_tomb(tk, now, m->id);
+	qt_put(t, QDB_DUP, tk, Q_KEY_TOMB, k, kl);
+}
+
+/* qm_store - write everything that differs between loaded and changed */
+static void qm_store(struct q_rd *t, struct qm *qm, int64_t now)
+{
+	struct q_contribs before = { 0 }, after = { 0 };
+	unsigned char k[Q_KEY_RCPT];
+	struct buf b = BUF_INIT;
+	int64_t e0, e1;
+
+	if (!qm->removed) {
+		uint32_t i;
+
+		for (i = 0; i < qm->n; i++)
+			if (!q_state_final(qm->r[i].state))
+				break;
+		if (i == qm->n) {
+			qm->removed = 1;
+			q_journal_add(t, Q_J_COMPLETE, now, qm->m.id, -1, NULL,
+				      NULL, "every recipient done");
+		}
+	}
+	if (qm->exists)
+		q_contribs_build(&before, qm->m0.size, qm->r0, qm->n);
+	if (!qm->removed)
+		q_contribs_build(&after, qm->m.size, qm->r, qm->n);
+	q_count_diff(t, &before, &after);
+	q_contribs_free(&before);
+	q_contribs_free(&after);
+	if (!qm->exists && !qm->removed)
+		q_count_total(t, 1, qm->n, (int64_t)qm->m.size,
+			      (int64_t)qm->apdu_len);
+	else if (qm->exists && qm->removed)
+		q_count_total(t, -1, -(int64_t)qm->n, -(int64_t)qm->m0.size,
+			      -(int64_t)qm->apdu_len0);
+	else if (qm->apdu_len != qm->apdu_len0)
+		q_count_total(t, 0, 0, 0,
+			      (int64_t)qm->apdu_len - (int64_t)qm->apdu_len0);
+
+	q_be64(k, qm->m.id);
+	if (qm->removed) {
+		qt_del(t, QDB_MSG, k, Q_KEY_ID);
+		qt_del(t, QDB_APDU, k, Q_KEY_ID);
+		tombstone(t, &qm->m, now);
+	} else if (!qm->exists || !same_msg(&qm->m, &qm->m0)) {
+		q_rec_msg_enc(&b, &qm->m);
+		qt_put(t, QDB_MSG, k, Q_KEY_ID, b.data, b.len);
+	}
+	for (uint32_t i = 0; i < qm->n; i++) {
+		const char *q0 = NULL, *q1 = NULL;
+		int64_t d0 = 0, d1 = 0;
+		int in0 = qm->exists &&
+			  q_rcpt_queued(&qm->m0, &qm->r0[i], &q0, &d0);
+		int in1 = !qm->removed &&
+			  q_rcpt_queued(&qm->m, &qm->r[i], &q1, &d1);
+		int moved = in0 != in1 || (in0 && (strcmp(q0, q1) ||
+			    d0 != d1 || qm->m0.prio != qm->m.prio));
+
+		if (in0 && moved)
+			put_queue(t, &qm->m0, &qm->r0[i], 0);
+		if (in1 && moved)
+			put_queue(t, &qm->m, &qm->r[i], 1);
+		q_be32(k + 8, i);
+		if (qm->removed) {
+			qt_del(t, QDB_RCPT, k, Q_KEY_RCPT);
+		} else if (!qm->exists || !same_rcpt(&qm->r[i], &qm->r0[i])) {
+			buf_reset(&b);
+			q_rec_rcpt_enc(&b, &qm->r[i]);
+			qt_put(t, QDB_RCPT, k, Q_KEY_RCPT, b.data, b.len);
+		}
+	}
+	e0 = qm->exists ? q_msg_expiry_key(&qm->m0, qm->r0, qm->n) : 0;
+	e1 = qm->removed ? 0 : q_msg_expiry_key(&qm->m, qm->r, qm->n);
+	if (e0 != e1) {
+		put_expire(t, e0, qm->m.id, 0);
+		put_expire(t, e1, qm->m.id, 1);
+	}
+	buf_free(&b);
+}
+
+/* pick - mark the recipients an op names; Q_E_NOTFOUND past the end */
+static int pick(const struct qm *qm, const struct q_op *op, char *sel)
+{
+	memset(sel, op->idx ? 0 : 1, qm->n);
+	if (op->idx == NULL)
+		return 0;
+	if (op->nidx == 0)
+		return Q_E_INVAL;
+	for (size_t i = 0; i < op->nidx; i++) {
+		if (op->idx[i] >= qm->n)
+			return Q_E_NOTFOUND;
+		sel[op->idx[i]] = 1;
+	}
+	return 0;
+}
+
+/* journal_rcpts - one journal entry for the recipients changed: the
+ *	index when one, else -1 with the list unless it is all of them */
+static void journal_rcpts(struct q_rd *t, enum q_jtype type, int64_t now,
+			  const struct qm *qm, const char *done,
+			  const char *link, const char *peer,
+			  const char *text)
+{
+	struct buf b = BUF_INIT;
+	int32_t one = -1;
+	uint32_t n = 0;
+	char num[16];
+
+	for (uint32_t i = 0; i < qm->n; i++)
+		if (done[i]) {
+			one = (int32_t)i;
+			n++;
+		}
+	if (n != 1)
+		one = -1;
+	if (n > 1 && n < qm->n) {
+		buf_add(&b, "recipients ", 11);
+		for (uint32_t i = 0, k = 0; i < qm->n; i++)
+			if (done[i]) {
+				int l = snprintf(num, sizeof(num), "%s%u",
+						 k++ ? "," : "", i);
+				buf_add(&b, num, (size_t)l);
+			}
+		if (text && text[0]) {
+			buf_add(&b, ": ", 2);
+			buf_add(&b, text, strlen(text));
+		}
+		buf_add(&b, "", 1);
+		text = (const char *)b.data;
+	}
+	q_journal_add(t, type, now, qm->m.id, one, link, peer, text);
+	buf_free(&b);
+}
+
+/* valid_text - optional strings of an op */
+static int valid_text(const struct q_op *op)
+{
+	return (op->text == NULL || q_str_ok(op->text, Q_MAX_STR)) &&
+	       (op->peer == NULL || q_str_ok(op->peer, Q_MAX_STR)) &&
+	       (op->link == NULL || q_str_ok(op->link, Q_MAX_LINK));
+}
+
+/* op_arrive - a new message */
+static int op_arrive(struct q_rd *t, const struct q_op *op, int64_t now,
+		     uint64_t *id)
+{
+	const struct q_msg *in = op->msg;
+	unsigned char k[Q_KEY_MAX], v[Q_DUP_LEN];
+	struct qm qm;
+	uint64_t next;
+	size_t kl;
+	MDB_val old;
+	int rc;
+
+	if (in == NULL || op->apdu == NULL || op->apdu_len == 0 ||
+	    op->rcpts == NULL || op->nrcpts == 0 ||
+	    op->nrcpts > Q_MAX_RCPTS || (unsigned)in->kind > Q_KIND_REPORT ||
+	    (unsigned)in->prio > Q_PRIO_URGENT || (in->flags & ~Q_MF_HOLD) ||
+	    !q_str_ok(in->mtsid, Q_MAX_MTSID) || in->mtsid[0] == '\0' ||
+	    (in->originator && !q_str_ok(in->originator, Q_MAX_STR)) ||
+	    (in->content_type && !q_str_ok(in->content_type, Q_MAX_STR)) ||
+	    (in->src_link && in->src_link[0] && !q_link_ok(in->src_link)) ||
+	    (in->src_peer && !q_str_ok(in->src_peer, Q_MAX_STR)) ||
+	    in->arrival < 0 || in->deferred < 0 || in->latest < 0 ||
+	    in->expiry < 0)
+		return Q_E_INVAL;
+	for (size_t i = 0; i < op->nrcpts; i++) {
+		const struct q_rcpt *r = &op->rcpts[i];
+
+		if (!q_str_ok(r->address, Q_MAX_STR) || !q_link_ok(r->link) ||
+		    (r->state != Q_ST_PENDING && r->state != Q_ST_FAILED &&
+		     r->state != Q_ST_REPORT) ||
+		    r->reason < -1 || r->diag < -1 || r->next_attempt < 0 ||
+		    (r->flags & ~(Q_RF_HOLD | Q_RF_RESPONSIBLE)) ||
+		    (r->diag_text && !q_str_ok(r->diag_text, Q_MAX_STR)))
+			return Q_E_INVAL;
+	}
+	if (q_key_dup(k, &kl, in->src_link ? in->src_link : "",
+		      in->mtsid) != 0)
+		return Q_E_INVAL;
+	rc = qt_get(t, QDB_DUP, k, kl, &old);
+	if (rc == 0) {
+		if (old.mv_size != Q_DUP_LEN)
+			return Q_E_CORRUPT;
+		*id = q_get64(old.mv_data);
+		q_journal_add(t, Q_J_DUPLICATE, now, *id, -1, in->src_link,
+			      in->src_peer, in->mtsid);
+		return Q_E_DUPLICATE;
+	}
+	if (rc != Q_E_NOTFOUND)
+		return rc;
+	if ((rc = q_meta_u64(t, "next_id", &next)) != 0)
+		return rc == Q_E_NOTFOUND ? Q_E_CORRUPT : rc;
+	if (next == 0)
+		return Q_E_CORRUPT;
+	q_meta_put_u64(t, "next_id", next + 1);
+
+	memset(&qm, 0, sizeof(qm));
+	qm.m = *in;
+	qm.m.id = next;
+	qm.m.nrcpt = (uint32_t)op->nrcpts;
+	qm.m.apdu_len = op->apdu_len;
+	qm.m.size = in->size ? in->size : op->apdu_len;
+	qm.m.arrival = in->arrival ? in->arrival : now;
+	qm.m.originator = in->originator ? in->originator : "";
+	qm.m.content_type = in->content_type ? in->content_type : "";
+	qm.m.src_link = in->src_link ? in->src_link : "";
+	qm.m.src_peer = in->src_peer ? in->src_peer : "";
+	qm.apdu_len = op->apdu_len;
+	qm.n = qm.m.nrcpt;
+	qm.r = xcalloc(qm.n, sizeof(*qm.r));
+	for (uint32_t i = 0; i < qm.n; i++) {
+		struct q_rcpt *r = &qm.r[i];
+
+		*r = op->rcpts[i];
+		r->idx = i;
+		r->attempts = 0;
+		r->changed = now;
+		r->diag_text = r->diag_text ? r->diag_text : "";
+		if (r->next_attempt == 0)
+			r->next_attempt = qm.m.arrival;
+		if (r->state == Q_ST_PENDING) {
+			r->reason = -1;
+			r->diag = -1;
+		}
+		if (r->state == Q_ST_REPORT && in->kind == Q_KIND_REPORT)
+			r->state = Q_ST_FAILED;
+	}
+	q_be64(v, next);
+	q_be64(v + 8, (uint64_t)now);
+	v[16] = 0;
+	qt_put(t, QDB_DUP, k, kl, v, Q_DUP_LEN);
+	q_be64(k, next);
+	qt_put(t, QDB_APDU, k, Q_KEY_ID, op->apdu, op->apdu_len);
+	q_journal_add(t, Q_J_ARRIVAL, now, next, -1, qm.m.src_link,
+		      qm.m.src_peer, qm.m.mtsid);
+	qm_store(t, &qm, now);
+	qm_free(&qm);
+	*id = next;
+	return t->ret;
+}
+
+/* op_change - the common part of the per-recipient state operations */
+static int op_change(struct q_rd *t, const struct q_op *op, int64_t now)
+{
+	struct qm qm;
+	char *sel = NULL, *done = NULL;
+	enum q_jtype jt = Q_J_NOTE;
+	const char *jtext = op->text;
+	char note[Q_MAX_LINK * 2 + 16];
+	int rc, any = 0;
+
+	if ((rc = qm_load(t, op->id, &qm)) != 0)
+		goto out;
+	sel = xmalloc(qm.n);
+	done = xcalloc(qm.n, 1);
+	if ((rc = pick(&qm, op, sel)) != 0)
+		goto out;
+	for (uint32_t i = 0; i < qm.n; i++) {
+		struct q_rcpt *r = &qm.r[i];
+		int ok;
+
+		if (!sel[i])
+			continue;
+		switch (op->type) {
+		case Q_OP_BEGIN:
+			ok = r->state == Q_ST_PENDING &&
+			     !(r->flags & Q_RF_HOLD) &&
+			     !(qm.m.flags & Q_MF_HOLD);
+			break;
+		case Q_OP_DONE:
+		case Q_OP_DEFER:
+		case Q_OP_FAIL:
+			ok = r->state == Q_ST_PENDING ||
+			     r->state == Q_ST_TRANSFER;
+			break;
+		case Q_OP_REPORTED:
+			ok = r->state == Q_ST_REPORT;
+			break;
+		case Q_OP_RETRY:
+		case Q_OP_REROUTE:
+			ok = r->state == Q_ST_PENDING;
+			break;
+		default:
+			panic("op_change: op %d", (int)op->type);
+		}
+		if (!ok) {
+			if (op->idx) {
+				rc = Q_E_STATE;
+				goto out;
+			}
+			continue;
+		}
+		done[i] = 1;
+		any = 1;
+		switch (op->type) {
+		case Q_OP_BEGIN:
+			r->state = Q_ST_TRANSFER;
+			r->changed = now;
+			jt = Q_J_ATTEMPT;
+			break;
+		case Q_OP_DONE:
+			if (op->flags & Q_OPF_REPORT &&
+			    qm.m.kind != Q_KIND_REPORT) {
+				r->state = Q_ST_REPORT;
+				r->next_attempt = now;
+			} else {
+				r->state = Q_ST_DELIVERED;
+			}
+			r->reason = -1;
+			r->diag = -1;
+			r->changed = now;
+			jt = strcmp(r->link, Q_LINK_LOCAL) == 0 ?
+			     Q_J_DELIVERY : Q_J_TRANSFER;
+			break;
+		case Q_OP_DEFER:
+			r->state = Q_ST_PENDING;
+			r->attempts++;
+			r->next_attempt = op->when > 0 ? op->when : now;
+			r->diag_text = op->text ? op->text : "";
+			r->changed = now;
+			jt = Q_J_DEFER;
+			break;
+		case Q_OP_FAIL:
+			if (op->flags & Q_OPF_REPORT &&
+			    qm.m.kind != Q_KIND_REPORT) {
+				r->state = Q_ST_REPORT;
+				r->next_attempt = now;
+			} else {
+				r->state = Q_ST_FAILED;
+			}
+			r->attempts++;
+			r->reason = op->reason;
+			r->diag = op->diag;
+			r->diag_text = op->text ? op->text : "";
+			r->changed = now;
+			jt = Q_J_FAILURE;
+			break;
+		case Q_OP_REPORTED:
+			r->state = Q_ST_DONE;
+			r->changed = now;
+			jt = Q_J_REPORT;
+			break;
+		case Q_OP_RETRY:
+			r->next_attempt = now;
+			jt = Q_J_RETRY;
+			break;
+		case Q_OP_REROUTE:
+			snprintf(note, sizeof(note), "%s -> %s", r->link,
+				 op->link);
+			r->link = op->link;
+			r->next_attempt = now;
+			jt = Q_J_REROUTE;
+			jtext = op->text ? op->text : note;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!any) {
+		rc = Q_E_STATE;
+		goto out;
+	}
+	journal_rcpts(t, jt, now, &qm, done, op->link, op->peer, jtext);
+	qm_store(t, &qm, now);
+	rc = t->ret;
+out:
+	free(sel);
+	free(done);
+	qm_free(&qm);
+	return rc;
+}
+
+/* op_hold - hold or release a message, or some of its recipients */
+static int op_hold(struct q_rd *t, const struct q_op *op, int64_t now)
+{
+	int hold = op->type == Q_OP_HOLD;
+	struct qm qm;
+	char *sel = NULL;
+	int rc, changed = 0;
+
+	if ((rc = qm_load(t, op->id, &qm)) != 0)
+		goto out;
+	sel = xmalloc(qm.n);
+	if ((rc = pick(&qm, op, sel)) != 0)
+		goto out;
+	if (op->idx == NULL) {
+		unsigned f = hold ? qm.m.flags | Q_MF_HOLD :
+			     qm.m.flags & ~Q_MF_HOLD;
+
+		changed = f != qm.m.flags;
+		qm.m.flags = f;
+	} else {
+		for (uint32_t i = 0; i < qm.n; i++) {
+			unsigned f;
+
+			if (!sel[i])
+				continue;
+			f = hold ? qm.r[i].flags | Q_RF_HOLD :
+			    qm.r[i].flags & ~Q_RF_HOLD;
+			changed |= f != qm.r[i].flags;
+			qm.r[i].flags = f;
+		}
+	}
+	if (changed) {
+		journal_rcpts(t, hold ? Q_J_HOLD : Q_J_RELEASE, now, &qm,
+			      op->idx ? sel : memset(sel, 1, qm.n), op->link,
+			      op->peer, op->text);
+		qm_store(t, &qm, now);
+	}
+	rc = t->ret;
+out:
+	free(sel);
+	qm_free(&qm);
+	return rc;
+}
+
+/* op_link_hold - hold or release a whole link */
+static int op_link_hold(struct q_rd *t, const struct q_op *op, int64_t now)
+{
+	unsigned char v[Q_LINK_LEN];
+	int hold = op->type == Q_OP_LINK_HOLD;
+
+	if (!q_link_ok(op->link))
+		return Q_E_INVAL;
+	v[0] = 1;
+	v[1] = hold ? Q_LINK_HELD : 0;
+	q_be64(v + 2, (uint64_t)now);
+	if (hold)
+		qt_put(t, QDB_LINK, op->link, strlen(op->link), v, sizeof(v));
+	else
+		qt_del(t, QDB_LINK, op->link, strlen(op->link));
+	q_journal_add(t, hold ? Q_J_HOLD : Q_J_RELEASE, now, 0, -1, op->link,
+		      op->peer, op->text ? op->text : hold ? "link held" :
+		      "link released");
+	return t->ret;
+}
+
+/* op_delete - remove a message, or owe non-delivery reports instead */
+static int op_delete(struct q_rd *t, const struct q_op *op, int64_t now)
+{
+	struct qm qm;
+	int rc;
+
+	if ((rc = qm_load(t, op->id, &qm)) != 0)
+		goto out;
+	if ((op->flags & Q_OPF_REPORT) && qm.m.kind != Q_KIND_REPORT) {
+		if (op->reason < 0) {
+			rc = Q_E_INVAL;
+			goto out;
+		}
+		for (uint32_t i = 0; i < qm.n; i++) {
+			struct q_rcpt *r = &qm.r[i];
+
+			if (r->state != Q_ST_PENDING &&
+			    r->state != Q_ST_TRANSFER)
+				continue;
+			r->state = Q_ST_REPORT;
+			r->reason = op->reason;
+			r->diag = op->diag;
+			r->diag_text = op->text ? op->text : "";
+			r->next_attempt = now;
+			r->changed = now;
+		}
+		/* an operator's delete also lifts the holds */
+		qm.m.flags &= ~Q_MF_HOLD;
+		for (uint32_t i = 0; i < qm.n; i++)
+			qm.r[i].flags &= ~Q_RF_HOLD;
+		q_journal_add(t, Q_J_DELETE, now, qm.m.id, -1, op->link,
+			      op->peer, "with non-delivery report");
+	} else {
+		qm.removed = 1;
+		q_journal_add(t, Q_J_DELETE, now, qm.m.id, -1, op->link,
+			      op->peer, op->text);
+	}
+	qm_store(t, &qm, now);
+	rc = t->ret;
+out:
+	qm_free(&qm);
+	return rc;
+}
+
+/* op_set_apdu - replace the stored APDU */
+static int op_set_apdu(struct q_rd *t, const struct q_op *op, int64_t now)
+{
+	unsigned char k[Q_KEY_ID];
+	struct qm qm;
+	char text[64];
+	int rc;
+
+	if (op->apdu == NULL || op->apdu_len == 0)
+		return Q_E_INVAL;
+	if ((rc = qm_load(t, op->id, &qm)) != 0)
+		goto out;
+	q_be64(k, op->id);
+	qt_put(t, QDB_APDU, k, Q_KEY_ID, op->apdu, op->apdu_len);
+	qm.apdu_len = op->apdu_len;
+	snprintf(text, sizeof(text), "APDU now %zu octets", op->apdu_len);
+	q_journal_add(t, Q_J_APDU, now, op->id, -1, op->link, op->peer,
+		      op->text ? op->text : text);
+	qm_store(t, &qm, now);
+	rc = t->ret;
+out:
+	qm_free(&qm);
+	return rc;
+}
+
+/* op_recover - every TRANSFER recipient becomes PENDING again */
+static int op_recover(struct q_rd *t, int64_t now, uint64_t *count)
+{
+	uint64_t *ids = NULL, last = 0;
+	size_t nids = 0;
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	*count = 0;
+	if (qt_cursor(t, QDB_RCPT, &c))
+		return t->ret;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		const unsigned char *p = v.mv_data;
+		uint64_t id;
+
+		/* the state octet suffices; a corrupt record is check's */
+		if (k.mv_size != Q_KEY_RCPT || v.mv_size < 2 ||
+		    p[1] != Q_ST_TRANSFER)
+			continue;
+		id = q_get64(k.mv_data);
+		if (id == last)
+			continue;
+		ids = xrealloc(ids, (nids + 1) * sizeof(*ids));
+		ids[nids++] = last = id;
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND) {
+		free(ids);
+		return t->ret = q_err(rc);
+	}
+	for (size_t i = 0; i < nids && t->ret == 0; i++) {
+		struct qm qm;
+		char *done;
+
+		if (qm_load(t, ids[i], &qm) != 0) {
+			qm_free(&qm);
+			continue;
+		}
+		done = xcalloc(qm.n, 1);
+		for (uint32_t j = 0; j < qm.n; j++)
+			if (qm.r[j].state == Q_ST_TRANSFER) {
+				qm.r[j].state = Q_ST_PENDING;
+				qm.r[j].changed = now;
+				done[j] = 1;
+				++*count;
+			}
+		journal_rcpts(t, Q_J_RECOVER, now, &qm, done, NULL, NULL,
+			      "transfer interrupted by a restart");
+		qm_store(t, &qm, now);
+		free(done);
+		qm_free(&qm);
+	}
+	free(ids);
+	return t->ret;
+}
+
+/* q_apply_op - apply one operation in the write transaction t */
+int q_apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id)
+{
+	int64_t now = op->now > 0 ? op->now : (int64_t)time(NULL);
+	uint64_t n1, n2;
+	int rc;
+
+	*id = op->id;
+	if (!valid_text(op) || op->now < 0 || op->when < 0 ||
+	    (op->idx && op->nidx == 0))
+		return Q_E_INVAL;
+	switch (op->type) {
+	case Q_OP_ARRIVE:
+		return op_arrive(t, op, now, id);
+	case Q_OP_REROUTE:
+		if (!q_link_ok(op->link))
+			return Q_E_INVAL;
+		/* fall through */
+	case Q_OP_BEGIN:
+	case Q_OP_DONE:
+	case Q_OP_DEFER:
+	case Q_OP_FAIL:
+	case Q_OP_REPORTED:
+	case Q_OP_RETRY:
+		if (op->type == Q_OP_FAIL && (op->reason < 0 || op->diag < -1))
+			return Q_E_INVAL;
+		return op_change(t, op, now);
+	case Q_OP_HOLD:
+	case Q_OP_RELEASE:
+		return op_hold(t, op, now);
+	case Q_OP_LINK_HOLD:
+	case Q_OP_LINK_RELEASE:
+		return op_link_hold(t, op, now);
+	case Q_OP_DELETE:
+		return op_delete(t, op, now);
+	case Q_OP_SET_APDU:
+		return op_set_apdu(t, op, now);
+	case Q_OP_NOTE:
+		if (op->idx && (op->nidx != 1 || op->idx[0] >= Q_MAX_RCPTS))
+			return Q_E_INVAL;
+		q_journal_add(t, Q_J_NOTE, now, op->id,
+			      op->idx && op->nidx == 1 ? (int32_t)op->idx[0] :
+			      -1, op->link, op->peer, op->text);
+		return t->ret;
+	case Q_OP_PRUNE:
+		if (op->when <= 0)
+			return Q_E_INVAL;
+		if ((rc = q_journal_prune(t, op->when, Q_PRUNE_MAX, &n1)) ||
+		    (rc = q_dup_prune(t, op->when, Q_PRUNE_MAX, &n2)))
+			return rc;
+		*id = n1 + n2;
+		return 0;
+	case Q_OP_RECOVER:
+		return op_recover(t, now, id);
+	}
+	return Q_E_INVAL;
+}
