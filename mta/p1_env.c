@@ -99,7 +99,7 @@ long p1_env_builtin_content_type(const MTS_APDU_t *apdu)
 	return -1;
 }
 
-/* X.411 12.2.1.1.1.?: priority DEFAULT normal; only messages have one */
+/* X.411 12.2.1.1.1: priority DEFAULT normal; only messages have one */
 long p1_env_priority(const MTS_APDU_t *apdu)
 {
 	if (p1_env_kind(apdu) == P1_MESSAGE &&

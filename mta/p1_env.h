@@ -20,7 +20,7 @@
  *	(12.2.1.3.1). Absent DEFAULT fields read as their default:
  *	priority normal, per-message indicators all zero, no extensions.
  *
- *	Per-recipient indicators (X.411 12.2.1.1.1.? per-recipient-
+ *	Per-recipient indicators (X.411 12.2.1.1.1 per-recipient-
  *	indicators, PerRecipientIndicators in asn1/p1.asn1):
  *	  bit 0      responsibility: this MTA must deliver or relay it;
  *	  bits 1, 2  originating-MTA-report-request: report (1),
@@ -49,7 +49,7 @@ enum p1_kind {
 	P1_REPORT = MTS_APDU_PR_report
 };
 
-/* A report request, from "none" up (X.411 12.2.1.1.1.?). */
+/* A report request, from "none" up (X.411 12.2.1.1.1). */
 enum p1_report_level {
 	P1_REP_NONE = 0,	/* no-report (originator only) */
 	P1_REP_NDR = 1,		/* non-delivery-report */
@@ -90,7 +90,7 @@ long	p1_env_priority(const MTS_APDU_t *apdu);
 int	p1_env_pmi(const MTS_APDU_t *apdu, int bit);
 int	p1_env_deferred_time(const MTS_APDU_t *apdu, time_t *t);
 /* p1_env_latest_delivery_time - standard extension 5 (X.411
- *	12.2.1.1.1.?); *crit gets its P1_CRIT_* bits (may be NULL) */
+ *	12.2.1.1.1); *crit gets its P1_CRIT_* bits (may be NULL) */
 int	p1_env_latest_delivery_time(const MTS_APDU_t *apdu, time_t *t,
 				    unsigned *crit);
 int	p1_env_recipient_count(const MTS_APDU_t *apdu);

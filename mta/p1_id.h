@@ -14,12 +14,12 @@
  *	p1_mtaname_ok(name);  p1_mtaname_equal(mtaname, "mta1.acme");
  *
  * DESCRIPTION
- *	GlobalDomainIdentifier (X.411 8.5.? / 12.2.1.1.1, ASN.1 Figure 2)
+ *	GlobalDomainIdentifier (X.411 12.2.1.1.1, ASN.1 Figure 2)
  *	identifies a management domain: country, ADMD and optional PRMD
  *	identifier. Its string form uses the O/R address labels C, A, P
  *	with the same rules (p1_addr.h): "C=GB;A= ;P=ACME".
  *
- *	MTSIdentifier (X.411 8.5.? MTSIdentifier: the message, probe and
+ *	MTSIdentifier (X.411 Figure 2 MTSIdentifier: the message, probe and
  *	report identifiers of 12.2.1.x) is a GDI and a local identifier
  *	(IA5String, 1..ub-local-id-length = 32). Its string form is the
  *	GDI's followed by ";L=" and the local identifier, escaped as any

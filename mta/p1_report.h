@@ -44,8 +44,8 @@
  *	                       NonDeliveryDiagnosticCode); supplementary-
  *	                       information (PrintableString, at most 256).
  *
- *	Which outcomes are reported (p1_report_wanted; X.411 12.2.1.1.1.?
- *	per-recipient-indicators, and 14.? report generation): the larger
+ *	Which outcomes are reported (p1_report_wanted; X.411 12.2.1.1.1
+ *	per-recipient-indicators, and X.411 14, report generation): the larger
  *	of the MTA's and the originator's request decides. A delivery is
  *	reported when either asks for "report" (bit 1 or bit 3) or an
  *	audited report; a non-delivery whenever any report is asked at all

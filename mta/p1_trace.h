@@ -13,7 +13,7 @@
  *	it = p1_trace_internal(apdu);   (decoded copy, or NULL)
  *
  * DESCRIPTION
- *	Trace information (X.411 12.2.1.1.1.? trace-information; ASN.1
+ *	Trace information (X.411 12.2.1.1.1 trace-information; ASN.1
  *	TraceInformation, Figure 4) records each management domain (MD) a
  *	message, probe or report passes through: one TraceInformation-
  *	Element per MD, added by the MD on entry, holding the MD's global
@@ -22,7 +22,7 @@
  *	reach). An MD that reroutes adds a second element of its own, so a
  *	domain may legitimately appear twice in a row. The first element
  *	is the originating MD's, and its GDI equals that of the MTS
- *	identifier (X.411 12.2.1.1.1.?; Exchange logs "invalid GDI" when it
+ *	identifier (X.411 12.2.1.1.1; Exchange logs "invalid GDI" when it
  *	does not, and so does p1_trace_origin_ok()).
  *
  *	Internal trace information (standard extension 38, X.411
