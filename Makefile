@@ -73,7 +73,7 @@ ifeq ($(filter clean,$(MAKECMDGOALS)),)
 -include $(GEN)/gen.mk
 endif
 gen: $(GEN)/gen.mk
-$(GEN)/gen.mk: $(ASN1_SRC)
+$(GEN)/gen.mk: $(ASN1_SRC) asn1/fixups.sh
 	@rm -rf $(GEN) $(GEN).tmp && mkdir -p $(GEN).tmp
 	@echo "ASN1C $(ASN1_SRC)"
 	@cd $(GEN).tmp && $(ASN1C) $(ASN1C_FLAGS) $(abspath $(ASN1_SRC)) \
@@ -81,26 +81,7 @@ $(GEN)/gen.mk: $(ASN1_SRC)
 	@if grep -qi "warning" $(GEN).tmp/asn1c.log; then \
 	    grep -i warning $(GEN).tmp/asn1c.log; exit 1; fi
 	@rm -f $(GEN).tmp/converter-sample.c $(GEN).tmp/Makefile.am.sample
-	@# asn1c 0.9.28 bug: a derived type's *_inherit_TYPE_descriptor(),
-	@# run on its first decode, print or free, overwrites the type's own
-	@# check_constraints with its base type's, so upper bounds stop being
-	@# checked after the first use. Drop that one assignment (see
-	@# asn1/README.md); the checker then always runs.
-	@sed -i '/td->print_struct   = /{n;/td->check_constraints = /d;}' \
-	    $(GEN).tmp/*.c
-	@# asn1c 0.9.28 bug: a BIT STRING whose unused-bits octet is over 7
-	@# (X.690 8.6.2.2 forbids it) is accepted and then shifted by it,
-	@# undefined behaviour found by fuzzing. Refuse it where it is read.
-	@sed -i 's/^\(\t*\)if(type_variant == ASN_OSUBV_BIT && st->size) {$$/\1if(type_variant == ASN_OSUBV_BIT \&\& (st->bits_unused > 7 || (!st->size \&\& st->bits_unused))) RETURN(RC_FAIL);\n&/' \
-	    $(GEN).tmp/OCTET_STRING.c
-	@grep -q 'bits_unused > 7' $(GEN).tmp/OCTET_STRING.c || \
-	    { echo "asn1: the BIT STRING fix no longer applies"; exit 1; }
-	@# ...which is safe only if no derived type's checker calls back
-	@# through td->check_constraints to reach its base type's.
-	@if grep -l 'implemented using' $(GEN).tmp/*.c | \
-	    xargs grep -l 'Perform validation of the inner elements'; then \
-	    echo "asn1: a constrained alias of a SEQUENCE/SET OF (above);" \
-	        "write it out inline"; exit 1; fi
+	@sh asn1/fixups.sh $(GEN).tmp
 	@mv $(GEN).tmp $(GEN)
 	@cd $(GEN) && printf 'GEN_SRCS :=' >gen.mk.tmp && \
 	    for f in *.c; do printf ' $(GEN)/%s' "$$f"; done >>gen.mk.tmp && \

@@ -1,0 +1,37 @@
+#!/bin/sh
+# fixups.sh - the scripted fixes applied to asn1c 0.9.28's output
+#
+# usage: asn1/fixups.sh DIR    (DIR: freshly generated code)
+#
+# Generated code is never edited by hand; these fixes are applied by
+# the build, each to a known asn1c bug (asn1/README.md), and each fails
+# the build when it no longer applies, so that a new asn1c cannot slip
+# through unnoticed. The Makefile regenerates build/gen/ when this file
+# changes.
+set -eu
+dir=$1
+
+# 1. A derived type's *_inherit_TYPE_descriptor(), run on its first
+#    decode, print or free, overwrites the type's own check_constraints
+#    with its base type's, so upper bounds stop being checked after the
+#    first use. Drop that one assignment; the checker then always runs.
+sed -i '/td->print_struct   = /{n;/td->check_constraints = /d;}' "$dir"/*.c
+
+#    ...which is safe only if no derived type's checker calls back
+#    through td->check_constraints to reach its base type's.
+if grep -l 'implemented using' "$dir"/*.c |
+    xargs grep -l 'Perform validation of the inner elements'; then
+	echo "asn1: a constrained alias of a SEQUENCE/SET OF (above);" \
+	    "write it out inline" >&2
+	exit 1
+fi
+
+# 2. A BIT STRING whose unused-bits octet is over 7 (X.690 8.6.2.2
+#    forbids it) is accepted and then shifted by it: undefined behaviour
+#    found by fuzzing. Refuse it where the decoder finishes one.
+sed -i 's/^\(\t*\)if(type_variant == ASN_OSUBV_BIT && st->size) {$/\1if(type_variant == ASN_OSUBV_BIT \&\& (st->bits_unused > 7 || (!st->size \&\& st->bits_unused))) RETURN(RC_FAIL);\n&/' \
+    "$dir"/OCTET_STRING.c
+if ! grep -q 'bits_unused > 7' "$dir"/OCTET_STRING.c; then
+	echo "asn1: the BIT STRING fix no longer applies" >&2
+	exit 1
+fi
