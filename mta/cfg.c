@@ -88,6 +88,22 @@ static char *vmsg(const struct ctx *c, const config_setting_t *s,
 	return out;
 }
 
+/* problem_line - one error already formatted */
+static void problem_line(struct ctx *c, const char *m)
+{
+	size_t n = strlen(m);
+
+	c->nerr++;
+	if (c->err && c->used + n + 2 + 40 < c->errlen) {
+		if (c->used)
+			c->err[c->used++] = '\n';
+		memcpy(c->err + c->used, m, n + 1);
+		c->used += n;
+	} else {
+		c->omitted++;
+	}
+}
+
 /* problem - one error; the load will fail */
 static void problem(struct ctx *c, const config_setting_t *s,
 		    const char *where, const char *key, const char *fmt, ...)
@@ -97,22 +113,11 @@ static void problem(struct ctx *c, const config_setting_t *s,
 {
 	va_list ap;
 	char *m;
-	size_t n;
 
 	va_start(ap, fmt);
 	m = vmsg(c, s, where, key, fmt, ap);
 	va_end(ap);
-	c->nerr++;
-	n = strlen(m);
-	/* keep room for the "... and N more" line */
-	if (c->err && c->used + n + 2 + 40 < c->errlen) {
-		if (c->used)
-			c->err[c->used++] = '\n';
-		memcpy(c->err + c->used, m, n + 1);
-		c->used += n;
-	} else {
-		c->omitted++;
-	}
+	problem_line(c, m);
 	free(m);
 }
 
@@ -1735,16 +1740,138 @@ static int run(struct ctx *c, config_t *lc, int parsed, struct cfg *cfg)
 	return rc;
 }
 
+/* scan_ints - libconfig 1.5 keeps an integer without the L suffix in
+ *	an int and silently wraps a larger one (4294967297 reads as 1):
+ *	find such literals in the text (outside strings and comments) and
+ *	report them */
+static void scan_ints(struct ctx *c, const char *text, const char *name)
+{
+	const char *p = text;
+	unsigned line = 1;
+
+	while (*p) {
+		if (*p == '\n') {
+			line++;
+			p++;
+		} else if (*p == '"') {
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				line += *p == '\n';
+			}
+			p += *p == '"';
+		} else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+			p += strcspn(p, "\n");
+		} else if (p[0] == '/' && p[1] == '*') {
+			for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+				line += *p == '\n';
+			p += *p ? 2 : 0;
+		} else if (isdigit((unsigned char)*p) && (p == text ||
+			   !(isalnum((unsigned char)p[-1]) || p[-1] == '_' ||
+			     p[-1] == '*' || p[-1] == '.'))) {
+			const char *q = p;
+			int hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+			uint64_t v = 0, big = 0;
+
+			for (q += hex ? 2 : 0; hex ? isxdigit((unsigned char)*q)
+			     : isdigit((unsigned char)*q); q++) {
+				v = v * (hex ? 16 : 10) + (uint64_t)(isdigit(
+					(unsigned char)*q) ? *q - '0' :
+					(tolower((unsigned char)*q) - 'a' + 10));
+				big |= v > INT_MAX;
+			}
+			if (big && *q != 'L' && *q != '.' && *q != 'e' &&
+			    *q != 'E') {
+				char msg[200];
+
+				snprintf(msg, sizeof(msg), "%s:%u: %.*s: too "
+					 "large for a plain number (libconfig "
+					 "would wrap it); write %.*sL, or a "
+					 "size as a string (\"4G\")", name,
+					 line, (int)(q - p > 40 ? 40 : q - p),
+					 p, (int)(q - p > 40 ? 40 : q - p), p);
+				problem_line(c, msg);
+			}
+			p = q;
+		} else {
+			p++;
+		}
+	}
+}
+
+/* slurp - a whole file, at most 16 MiB (malloc()ed), or NULL */
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *text = NULL;
+	size_t n = 0, cap = 0, r;
+
+	if (fp == NULL)
+		return NULL;
+	do {
+		if (n + 1 >= cap) {
+			if (cap >= (16u << 20)) {
+				free(text);
+				fclose(fp);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap = cap ? cap * 2 : 8192;
+			text = xrealloc(text, cap);
+		}
+		r = fread(text + n, 1, cap - n - 1, fp);
+		n += r;
+	} while (r > 0);
+	if (ferror(fp)) {
+		free(text);
+		fclose(fp);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(fp);
+	text[n] = 0;
+	if (strlen(text) != n) {
+		free(text);
+		errno = EINVAL;		/* a NUL octet: not a text file */
+		return NULL;
+	}
+	return text;
+}
+
+/* load_text - parse text, then check it; c is set up by the caller */
+static int load_text(struct ctx *c, const char *text, struct cfg *cfg)
+{
+	config_t lc;
+	int rc;
+
+	config_init(&lc);
+	/* @include "file" is taken from the same directory */
+	config_set_include_dir(&lc, c->basedir);
+	rc = config_read_string(&lc, text) == CONFIG_TRUE;
+	if (rc) {
+		scan_ints(c, text, c->name);
+		for (unsigned i = 0; i < lc.num_filenames; i++) {
+			char *inc = slurp(lc.filenames[i]);
+
+			if (inc)
+				scan_ints(c, inc, lc.filenames[i]);
+			free(inc);
+		}
+	}
+	rc = run(c, &lc, rc, cfg);
+	config_destroy(&lc);
+	return rc;
+}
+
 int cfg_load(const char *path, int flags, struct cfg *cfg, char *err,
 	     size_t errlen)
 {
 	struct ctx c;
-	config_t lc;
-	char *dir, *slash;
-	FILE *fp;
+	char *dir, *slash, *text = NULL;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
+	memset(cfg, 0, sizeof(*cfg));
 	c.name = path;
 	c.flags = flags;
 	c.err = err;
@@ -1753,11 +1880,10 @@ int cfg_load(const char *path, int flags, struct cfg *cfg, char *err,
 		err[0] = 0;
 	/* relative paths are taken from the file's directory */
 	dir = realpath(path, NULL);
-	if (dir == NULL || (fp = fopen(path, "r")) == NULL) {
+	if (dir == NULL || (text = slurp(path)) == NULL) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(dir);
-		memset(cfg, 0, sizeof(*cfg));
 		return -1;
 	}
 	slash = strrchr(dir, '/');
@@ -1766,13 +1892,8 @@ int cfg_load(const char *path, int flags, struct cfg *cfg, char *err,
 	else if (slash)
 		*slash = 0;
 	c.basedir = dir;
-	config_init(&lc);
-	/* @include "file" is taken from the same directory */
-	config_set_include_dir(&lc, dir);
-	rc = config_read(&lc, fp) == CONFIG_TRUE;
-	fclose(fp);
-	rc = run(&c, &lc, rc, cfg);
-	config_destroy(&lc);
+	rc = load_text(&c, text, cfg);
+	free(text);
 	free(dir);
 	return rc;
 }
@@ -1781,7 +1902,6 @@ int cfg_load_string(const char *text, const char *name, const char *basedir,
 		    int flags, struct cfg *cfg, char *err, size_t errlen)
 {
 	struct ctx c;
-	config_t lc;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -1792,11 +1912,7 @@ int cfg_load_string(const char *text, const char *name, const char *basedir,
 	if (err && errlen)
 		err[0] = 0;
 	c.basedir = xstrdup(basedir ? basedir : ".");
-	config_init(&lc);
-	config_set_include_dir(&lc, c.basedir);
-	rc = config_read_string(&lc, text) == CONFIG_TRUE;
-	rc = run(&c, &lc, rc, cfg);
-	config_destroy(&lc);
+	rc = load_text(&c, text, cfg);
 	free(c.basedir);
 	return rc;
 }
@@ -2420,4 +2536,25 @@ void cfg_diff_free(struct cfg_diff *d)
 	free(d->global);
 	free(d->restart);
 	memset(d, 0, sizeof(*d));
+}
+
+void cfg_each_key(cfg_key_fn *fn, void *arg)
+{
+	static const struct {
+		const char *group;
+		const char *const *keys;
+	} t[] = {
+		{ "global", global_keys },
+		{ "global.limits", limits_keys },
+		{ "global.bind_backoff", backoff_keys },
+		{ "listen", listen_keys },
+		{ "links", link_keys },
+		{ "links.addresses", addr_keys },
+		{ "routing", routing_keys },
+		{ "routing.routes", route_keys },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (size_t k = 0; t[i].keys[k]; k++)
+			fn(t[i].group, t[i].keys[k], arg);
 }

@@ -267,6 +267,12 @@ int	cfg_hostport_parse(const char *s, unsigned defport, char **addr,
  *	names with what they resolved to, passwords hidden */
 void	cfg_dump(const struct cfg *cfg, FILE *fp);
 
+/* cfg_each_key - call fn for every key the file may hold, with its
+ *	group ("global", "global.limits", "links", "links.addresses",
+ *	...); the test that keeps docs/config.md complete uses it */
+typedef void cfg_key_fn(const char *group, const char *key, void *arg);
+void	cfg_each_key(cfg_key_fn *fn, void *arg);
+
 enum cfg_change { CFG_SAME, CFG_ADDED, CFG_REMOVED, CFG_CHANGED };
 
 struct cfg_link_diff {

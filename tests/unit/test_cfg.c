@@ -391,6 +391,11 @@ static void test_errors(void **state)
 		{ G L LINK("  pcap = true;\n"),
 		  "t.conf:5: link to-B: pcap: true, but global.pcap_dir is "
 		  "not set" },
+		/* numbers libconfig would wrap */
+		{ G L LINK("  size_limit = 4294968320;\n"),
+		  "t.conf:5: 4294968320: too large for a plain number" },
+		{ G L LINK("  window = 0x100000001;\n"),
+		  "t.conf:5: 0x100000001: too large for a plain number" },
 		/* the parser's own errors, with the line */
 		{ "global = {\n  mta_name = \"x\"\n  queue_dir = ;\n};\n",
 		  "t.conf:3: syntax error" },
@@ -761,6 +766,25 @@ static void test_selectors(void **state)
 					    err, sizeof(err)), -1);
 }
 
+/* big numbers: with L they are fine; digits in strings, comments and
+ * names are not numbers */
+static void test_big_numbers(void **state)
+{
+	static const char text[] =
+		"global = { mta_name = \"mta-a\"; domain = \"C=XX;A=ADMDA\";\n"
+		"  queue_dir = \"/q99999999999\"; # 99999999999\n"
+		"  /* 99999999999 */ limits = { max_message_size = "
+		"4294968320L; }; };\n"
+		L LINK("  size_limit = 4294968320L; // 99999999999\n");
+	struct cfg c;
+
+	(void)state;
+	load(text, 0, &c);
+	assert_int_equal(c.max_message_size, UINT64_C(4294968320));
+	assert_int_equal(c.links[0].size_limit, UINT64_C(4294968320));
+	cfg_free(&c);
+}
+
 /* what a reload changes */
 static void test_diff(void **state)
 {
@@ -851,6 +875,84 @@ static void test_diff(void **state)
 	cfg_free(&x);
 }
 
+/* count_key - count the keys */
+static void count_key(const char *group, const char *key, void *arg)
+{
+	(void)group;
+	(void)key;
+	(*(int *)arg)++;
+}
+
+/* slurp - a whole file as a string (malloc()ed) */
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *text;
+	long n;
+
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	text = malloc((size_t)n + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
+	text[n] = 0;
+	fclose(fp);
+	return text;
+}
+
+struct docs {
+	char	*md, *example;
+	int	missing;
+};
+
+/* check_doc - a key is documented in config.md and shown in the
+ *	example (as "key =", perhaps in a comment) */
+static void check_doc(const char *group, const char *key, void *arg)
+{
+	struct docs *d = arg;
+	char want[80];
+	const char *p;
+	int shown = 0;
+
+	snprintf(want, sizeof(want), "`%s`", key);
+	if (strstr(d->md, want) == NULL) {
+		print_message("docs/config.md lacks %s.%s\n", group, key);
+		d->missing++;
+	}
+	for (p = d->example; (p = strstr(p, key)) != NULL; p++) {
+		const char *q = p + strlen(key);
+
+		while (*q == ' ')
+			q++;
+		if (*q == '=' && (p == d->example || p[-1] == ' ' ||
+				  p[-1] == '{' || p[-1] == '\n'))
+			shown = 1;
+	}
+	if (!shown) {
+		print_message("docs/x400d.conf.example lacks %s.%s\n", group,
+			      key);
+		d->missing++;
+	}
+}
+
+/* every key the parser knows is documented, and in the example */
+static void test_documented(void **state)
+{
+	struct docs d = { slurp("docs/config.md"),
+			  slurp("docs/x400d.conf.example"), 0 };
+	int keys = 0;
+
+	(void)state;
+	cfg_each_key(count_key, &keys);
+	assert_true(keys > 50);
+	cfg_each_key(check_doc, &d);
+	assert_int_equal(d.missing, 0);
+	free(d.md);
+	free(d.example);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -864,7 +966,9 @@ int main(void)
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_selectors),
+		cmocka_unit_test(test_big_numbers),
 		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_documented),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
