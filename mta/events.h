@@ -23,6 +23,9 @@
 	EVENT(1001, EV_DAEMON_STOP, "daemon-stop", "x400d stopped") \
 	EVENT(1002, EV_CONFIG_LOADED, "config-loaded", "configuration loaded") \
 	EVENT(1003, EV_CONFIG_ERROR, "config-error", "configuration refused") \
+	EVENT(1004, EV_CONFIG_WARNING, "config-warning", "configuration loaded with a warning (nosync, a password in clear, a link no route uses)") \
+	EVENT(1005, EV_CONFIG_RELOADED, "config-reloaded", "configuration reloaded on SIGHUP; names the links added, removed and changed") \
+	EVENT(1006, EV_CONFIG_RESTART_NEEDED, "config-restart-needed", "a changed setting takes effect only after a restart; names the keys") \
 	\
 	EVENT(2000, EV_CONN_ACCEPTED, "conn-accepted", "inbound TCP connection") \
 	EVENT(2001, EV_CONN_CONNECTED, "conn-connected", "outbound TCP connection up; names the local address used") \

@@ -1,0 +1,211 @@
+/*
+ * x400passwd - make (or check) the hash that verifies a peer's password
+ *
+ * SYNOPSIS
+ *	x400passwd [-s pbkdf2|scrypt] [-i ITERATIONS] [-N COST] [-r BLOCK]
+ *		   [-p PAR]
+ *	x400passwd -c HASH
+ *
+ * DESCRIPTION
+ *	Reads a password and prints the string to put in a link's
+ *	peer_password (docs/config.md), for example
+ *	    $pbkdf2-sha256$i=600000$3q2+7w...$Vb0...
+ *	With -s scrypt: $scrypt$N=32768,r=8,p=1$...$... (auth.h gives the
+ *	format and the limits). -i sets PBKDF2's iteration count (default
+ *	600000); -N, -r and -p scrypt's cost, block size and parallelism.
+ *	The salt is 16 fresh random octets, so two runs never print the
+ *	same string.
+ *
+ *	-c HASH reads a password and says whether HASH verifies it (a
+ *	password in clear "$plain$..." is accepted here too).
+ *
+ *	The password is read from the terminal without echo, twice, when
+ *	standard input is a terminal; otherwise it is the first line of
+ *	standard input (without its line end), so that scripts can pipe
+ *	it in. A password is never taken from the command line, where
+ *	other users could see it in the process list.
+ *
+ * DIAGNOSTICS
+ *	Exit status 0 on success (-c: the password matches), 1 if it does
+ *	not match or cannot be read, 2 on a usage error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "auth.h"
+
+#define PW_MAX	1024
+
+/* usage - the synopsis, and exit 2 */
+static void usage(void)
+{
+	fprintf(stderr, "usage: x400passwd [-s pbkdf2|scrypt] [-i iterations]"
+		" [-N cost] [-r block] [-p par]\n"
+		"       x400passwd -c hash\n"
+		"The password is read from the terminal (twice, no echo) or "
+		"from the first line of standard input.\n");
+	exit(2);
+}
+
+/* number - a positive decimal option value */
+static unsigned long long number(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || *end || v == 0)
+		usage();
+	return v;
+}
+
+/* read_line - one line from fp without its end; -1 at EOF or too long */
+static int read_line(FILE *fp, char *buf, size_t len)
+{
+	size_t n;
+
+	if (fgets(buf, (int)len, fp) == NULL)
+		return -1;
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = 0;
+	else if (!feof(fp))
+		return -1;		/* longer than the buffer */
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = 0;
+	return 0;
+}
+
+/* prompt - read a line from the terminal without echo */
+static int prompt(const char *text, char *buf, size_t len)
+{
+	struct termios old, quiet;
+	FILE *tty = fopen("/dev/tty", "r+");
+	int rc;
+
+	if (tty == NULL)
+		return -1;
+	fputs(text, tty);
+	fflush(tty);
+	if (tcgetattr(fileno(tty), &old) < 0) {
+		fclose(tty);
+		return -1;
+	}
+	quiet = old;
+	quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	rc = read_line(tty, buf, len);
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputs("\n", tty);
+	fclose(tty);
+	return rc;
+}
+
+/* get_password - from the terminal (twice) or the first line of stdin */
+static int get_password(char *pw, size_t len, int twice)
+{
+	char again[PW_MAX];
+	int rc;
+
+	if (!isatty(STDIN_FILENO)) {
+		if (read_line(stdin, pw, len) < 0) {
+			fprintf(stderr, "x400passwd: no password on standard "
+				"input (or over %d characters)\n", PW_MAX - 2);
+			return -1;
+		}
+		return 0;
+	}
+	if (prompt("Password: ", pw, len) < 0)
+		return -1;
+	if (!twice)
+		return 0;
+	rc = prompt("Again: ", again, sizeof(again));
+	if (rc == 0 && strcmp(pw, again) != 0) {
+		fprintf(stderr, "x400passwd: the two passwords differ\n");
+		rc = -1;
+	}
+	OPENSSL_cleanse(again, sizeof(again));
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *scheme = "pbkdf2", *check = NULL;
+	unsigned long long iter = AUTH_PBKDF2_ITER, n = AUTH_SCRYPT_N;
+	unsigned long long r = AUTH_SCRYPT_R, p = AUTH_SCRYPT_P;
+	char pw[PW_MAX], *hash;
+	int opt, rc = 1;
+
+	while ((opt = getopt(argc, argv, "s:i:N:r:p:c:")) != -1) {
+		switch (opt) {
+		case 's':
+			scheme = optarg;
+			break;
+		case 'i':
+			iter = number(optarg);
+			break;
+		case 'N':
+			n = number(optarg);
+			break;
+		case 'r':
+			r = number(optarg);
+			break;
+		case 'p':
+			p = number(optarg);
+			break;
+		case 'c':
+			check = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc ||
+	    (strcmp(scheme, "pbkdf2") != 0 && strcmp(scheme, "scrypt") != 0))
+		usage();
+	if (check) {
+		struct auth_verifier *v;
+		char err[AUTH_ERRLEN];
+
+		if (auth_verifier_parse(check, 1, &v, err, sizeof(err)) < 0) {
+			fprintf(stderr, "x400passwd: %s\n", err);
+			return 2;
+		}
+		if (get_password(pw, sizeof(pw), 0) == 0) {
+			rc = auth_verify(v, pw, strlen(pw)) ? 0 : 1;
+			printf("%s\n", rc == 0 ? "match" : "no match");
+		}
+		auth_verifier_free(v);
+		OPENSSL_cleanse(pw, sizeof(pw));
+		return rc;
+	}
+	if (get_password(pw, sizeof(pw), 1) < 0)
+		return 1;
+	if (*pw == 0) {
+		fprintf(stderr, "x400passwd: empty password (a peer that "
+			"sends none is configured with peer_password = "
+			"\"\")\n");
+		return 1;
+	}
+	if (strcmp(scheme, "scrypt") == 0)
+		hash = r > 1000 || p > 1000 ? NULL :
+		       auth_hash_scrypt(pw, strlen(pw), n, (unsigned)r,
+					(unsigned)p);
+	else
+		hash = iter > 0xffffffffu ? NULL :
+		       auth_hash_pbkdf2(pw, strlen(pw), (unsigned)iter);
+	OPENSSL_cleanse(pw, sizeof(pw));
+	if (hash == NULL) {
+		fprintf(stderr, "x400passwd: parameters out of range (PBKDF2: "
+			"1..10000000 iterations; scrypt: N a power of 2 up to "
+			"1048576, r 1..32, p 1..16, 128 N r up to 256 MiB)\n");
+		return 1;
+	}
+	printf("%s\n", hash);
+	free(hash);
+	return 0;
+}
