@@ -36,7 +36,8 @@
  *	is freed in its close callback, after q_writer_stop().
  *
  * DIAGNOSTICS
- *	EV_STORE_COMMIT_FAILED once per failed group, on the loop;
+ *	EV_STORE_COMMIT_FAILED once per failed group, EV_STORE_CORRUPT for
+ *	an operation that met an undecodable record, on the loop;
  *	EV_STORE_RECOVERED when q_recover() re-queued recipients.
  */
 #include <pthread.h>
@@ -293,7 +294,15 @@ static void deliver(struct q *q)
 	q->done = NULL;
 	q->done_tail = &q->done;
 	pthread_mutex_unlock(&q->mu);
-	for (struct q_sub *s = list; s; s = s->next)
+	for (struct q_sub *s = list; s; s = s->next) {
+		if (s->err == Q_E_CORRUPT && !s->fatal) {
+			struct log_who who = { .peer = q->dir,
+					       .layer = "store" };
+
+			log_ev(LOG_ERR, EV_STORE_CORRUPT, &who, "message %llu: "
+			       "a stored record does not decode (x400q check "
+			       "--repair)", (unsigned long long)s->ops[0].id);
+		}
 		if (s->fatal && s->group != logged) {
 			struct log_who who = { .peer = q->dir,
 					       .layer = "store" };
@@ -303,6 +312,7 @@ static void deliver(struct q *q)
 			       "group commit failed, its operations refused: "
 			       "%s", q_strerror(s->err));
 		}
+	}
 	/* What the callbacks submit goes to the writer as one group: it is
 	 * woken once, after the last callback, not by the first submit. */
 	q->delivering = 1;
