@@ -117,7 +117,9 @@ enum {
 
 /* Defaults and limits */
 #define Q_MAPSIZE_DEFAULT	(8ull << 30)	/* 8 GiB, sparse */
-#define Q_BATCH_DEFAULT		1024		/* ops per group commit */
+#define Q_BATCH_DEFAULT		1024		/* submissions per group */
+#define Q_BATCH_BYTES		(64u << 20)	/* octets per group, unless
+						 * one submission is larger */
 #define Q_MAX_RCPTS		32767		/* X.411 ub-recipients */
 #define Q_MAX_STR		4096		/* any string field */
 #define Q_MAX_LINK		64		/* link name, octets */
@@ -141,6 +143,7 @@ struct q_config {
 	enum q_sync	sync;
 	uint64_t	mapsize;	/* 0: Q_MAPSIZE_DEFAULT */
 	unsigned	max_batch;	/* 0: Q_BATCH_DEFAULT */
+	size_t		max_batch_bytes; /* 0: Q_BATCH_BYTES */
 };
 
 enum q_kind { Q_KIND_MESSAGE = 0, Q_KIND_PROBE = 1, Q_KIND_REPORT = 2 };

@@ -12,7 +12,8 @@
  * DESCRIPTION
  *	q_submit() copies the operations into one block and appends it to
  *	the writer's list. The writer thread takes everything on the list
- *	(at most max_batch submissions), which is everything submitted
+ *	(at most max_batch submissions and max_batch_bytes octets, but
+ *	always one), which is everything submitted
  *	while its previous commit was syncing, applies it in one LMDB write
  *	transaction and commits: one fsync for the whole group. It then
  *	moves the group to the done list and wakes the loop (uv_async_t);
@@ -52,6 +53,7 @@
 
 struct q_sub {
 	struct q_sub	*next;
+	size_t		size;		/* octets of the copy */
 	q_done_fn	*cb;
 	void		*arg;
 	struct q_op	*ops;
@@ -169,6 +171,7 @@ static struct q_sub *sub_new(const struct q_op *ops, size_t n,
 
 	cp_ops(&c, ops, n);
 	s = xcalloc(1, c.off);
+	s->size = c.off;
 	c.base = (char *)s;
 	c.off = sizeof(struct q_sub);
 	s->ops = cp_ops(&c, ops, n);
@@ -247,15 +250,20 @@ static void *writer_main(void *arg)
 	for (;;) {
 		struct q_sub *list, *last;
 		unsigned n = 1;
+		size_t bytes;
 		int rc;
 
 		while (q->todo == NULL && !q->stopping)
 			pthread_cond_wait(&q->cv, &q->mu);
 		if (q->todo == NULL)
 			break;
+		/* a group is bounded by count and by octets (APDUs) */
 		list = last = q->todo;
-		while (last->next && n < q->max_batch) {
+		bytes = last->size;
+		while (last->next && n < q->max_batch &&
+		       bytes + last->next->size <= q->max_batch_bytes) {
 			last = last->next;
+			bytes += last->size;
 			n++;
 		}
 		q->todo = last->next;
