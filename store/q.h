@@ -115,9 +115,11 @@ enum {
 	Q_E_NOSTORE = -31009	/* no store at that path */
 };
 
-/* Defaults */
+/* Defaults and limits */
 #define Q_MAPSIZE_DEFAULT	(8ull << 30)	/* 8 GiB, sparse */
-#define Q_BATCH_DEFAULT		1024		/* ops per group commit */
+#define Q_BATCH_DEFAULT		1024		/* submissions per group */
+#define Q_BATCH_BYTES		(64u << 20)	/* octets per group, unless
+						 * one submission is larger */
 #define Q_MAX_RCPTS		32767		/* X.411 ub-recipients */
 #define Q_MAX_STR		4096		/* any string field */
 #define Q_MAX_LINK		64		/* link name, octets */
@@ -141,6 +143,7 @@ struct q_config {
 	enum q_sync	sync;
 	uint64_t	mapsize;	/* 0: Q_MAPSIZE_DEFAULT */
 	unsigned	max_batch;	/* 0: Q_BATCH_DEFAULT */
+	size_t		max_batch_bytes; /* 0: Q_BATCH_BYTES */
 };
 
 enum q_kind { Q_KIND_MESSAGE = 0, Q_KIND_PROBE = 1, Q_KIND_REPORT = 2 };
@@ -198,9 +201,10 @@ struct q_rcpt {
 };
 
 enum q_op_type {
-	Q_OP_ARRIVE,	/* msg, rcpts[msg->nrcpt... see nrcpts], apdu: a
-			 * new message; callback id = its local id. Each
-			 * rcpt's state must be PENDING, FAILED or REPORT.
+	Q_OP_ARRIVE,	/* msg, rcpts[0..nrcpts), apdu: a new message;
+			 * callback id = its local id. Each rcpt's state
+			 * must be PENDING, FAILED or REPORT (a recipient
+			 * refused at once; give reason and diag then).
 			 * Q_E_DUPLICATE (id = first) if (src_link, mtsid)
 			 * is known, even if that message is gone. */
 	Q_OP_BEGIN,	/* idx: PENDING -> TRANSFER (scheduler took them) */
@@ -219,9 +223,11 @@ enum q_op_type {
 	Q_OP_REROUTE,	/* idx (NULL: all PENDING) -> link, due now */
 	Q_OP_DELETE,	/* remove the message; with Q_OPF_REPORT instead
 			 * turn every PENDING/TRANSFER recipient into REPORT
-			 * (reason, default 1 unable-to-transfer) so the
-			 * daemon issues a non-delivery report. A report
-			 * (Q_KIND_REPORT) is never reported on: removed. */
+			 * with reason (>= 0; x400q gives 1,
+			 * unable-to-transfer), diag and text, and lift the
+			 * holds, so that the daemon issues a non-delivery
+			 * report. A report (Q_KIND_REPORT) is never
+			 * reported on: it is removed. */
 	Q_OP_SET_APDU,	/* replace the stored APDU (trace added) */
 	Q_OP_NOTE,	/* journal only: text (id 0: not about a message) */
 	Q_OP_PRUNE,	/* drop journal entries and duplicate tombstones
@@ -388,6 +394,7 @@ int	q_next_journal(struct q_iter *it, struct q_jent *e);
 int	q_iter_counts(struct q_rd *rd, struct q_iter *it);
 int	q_next_count(struct q_iter *it, struct q_count *c);
 int	q_iter_links(struct q_rd *rd, struct q_iter *it);
+/* the link's name lives in the iterator: valid until the next call */
 int	q_next_link(struct q_iter *it, struct q_link *l);
 void	q_iter_end(struct q_iter *it);
 

@@ -41,6 +41,8 @@
  *
  * DIAGNOSTICS
  *	Returns the number of problems found (0: consistent) or an error.
+ *	Logs each problem (EV_STORE_CHECK_PROBLEM), or each repair
+ *	(EV_STORE_REPAIRED), on the caller's thread.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +50,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
 #include "q_int.h"
 #include "xalloc.h"
 
@@ -82,6 +85,7 @@ struct chk {
 	uint64_t	tot[4];		/* msgs, rcpts, bytes, apdu bytes */
 	uint64_t	max_id, max_seq;
 	int64_t		now;
+	struct log_who	who;
 };
 
 /* problem - report one problem and what repair does (or would do) */
@@ -96,6 +100,11 @@ static void problem(struct chk *c, const char *repair, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	c->problems++;
+	if (c->repair && repair)
+		log_ev(LOG_WARNING, EV_STORE_REPAIRED, &c->who, "%s: %s", msg,
+		       repair);
+	else
+		log_ev(LOG_WARNING, EV_STORE_CHECK_PROBLEM, &c->who, "%s", msg);
 	if (c->fn)
 		c->fn(c->arg, msg, c->repair ? repair : NULL);
 }
@@ -908,6 +917,8 @@ int q_check(struct q *q, int repair, q_check_fn *fn, void *arg)
 	c.tail = &c.fixes;
 	c.t = &t;
 	c.now = (int64_t)time(NULL);
+	c.who.peer = q->dir;
+	c.who.layer = "store";
 	if ((rc = qt_begin(q, repair, &t)) != 0)
 		return rc;
 	for (size_t i = 0; i < sizeof(passes) / sizeof(passes[0]); i++) {

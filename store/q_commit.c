@@ -12,7 +12,8 @@
  * DESCRIPTION
  *	q_submit() copies the operations into one block and appends it to
  *	the writer's list. The writer thread takes everything on the list
- *	(at most max_batch submissions), which is everything submitted
+ *	(at most max_batch submissions and max_batch_bytes octets, but
+ *	always one), which is everything submitted
  *	while its previous commit was syncing, applies it in one LMDB write
  *	transaction and commits: one fsync for the whole group. It then
  *	moves the group to the done list and wakes the loop (uv_async_t);
@@ -36,7 +37,8 @@
  *	is freed in its close callback, after q_writer_stop().
  *
  * DIAGNOSTICS
- *	EV_STORE_COMMIT_FAILED once per failed group, on the loop;
+ *	EV_STORE_COMMIT_FAILED once per failed group, EV_STORE_CORRUPT for
+ *	an operation that met an undecodable record, on the loop;
  *	EV_STORE_RECOVERED when q_recover() re-queued recipients.
  */
 #include <pthread.h>
@@ -51,6 +53,7 @@
 
 struct q_sub {
 	struct q_sub	*next;
+	size_t		size;		/* octets of the copy */
 	q_done_fn	*cb;
 	void		*arg;
 	struct q_op	*ops;
@@ -168,6 +171,7 @@ static struct q_sub *sub_new(const struct q_op *ops, size_t n,
 
 	cp_ops(&c, ops, n);
 	s = xcalloc(1, c.off);
+	s->size = c.off;
 	c.base = (char *)s;
 	c.off = sizeof(struct q_sub);
 	s->ops = cp_ops(&c, ops, n);
@@ -246,15 +250,20 @@ static void *writer_main(void *arg)
 	for (;;) {
 		struct q_sub *list, *last;
 		unsigned n = 1;
+		size_t bytes;
 		int rc;
 
 		while (q->todo == NULL && !q->stopping)
 			pthread_cond_wait(&q->cv, &q->mu);
 		if (q->todo == NULL)
 			break;
+		/* a group is bounded by count and by octets (APDUs) */
 		list = last = q->todo;
-		while (last->next && n < q->max_batch) {
+		bytes = last->size;
+		while (last->next && n < q->max_batch &&
+		       bytes + last->next->size <= q->max_batch_bytes) {
 			last = last->next;
+			bytes += last->size;
 			n++;
 		}
 		q->todo = last->next;
@@ -293,7 +302,15 @@ static void deliver(struct q *q)
 	q->done = NULL;
 	q->done_tail = &q->done;
 	pthread_mutex_unlock(&q->mu);
-	for (struct q_sub *s = list; s; s = s->next)
+	for (struct q_sub *s = list; s; s = s->next) {
+		if (s->err == Q_E_CORRUPT && !s->fatal) {
+			struct log_who who = { .peer = q->dir,
+					       .layer = "store" };
+
+			log_ev(LOG_ERR, EV_STORE_CORRUPT, &who, "message %llu: "
+			       "a stored record does not decode (x400q check "
+			       "--repair)", (unsigned long long)s->ops[0].id);
+		}
 		if (s->fatal && s->group != logged) {
 			struct log_who who = { .peer = q->dir,
 					       .layer = "store" };
@@ -303,6 +320,7 @@ static void deliver(struct q *q)
 			       "group commit failed, its operations refused: "
 			       "%s", q_strerror(s->err));
 		}
+	}
 	/* What the callbacks submit goes to the writer as one group: it is
 	 * woken once, after the last callback, not by the first submit. */
 	q->delivering = 1;

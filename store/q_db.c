@@ -139,6 +139,8 @@ int q_open(const struct q_config *cfg, struct q **qp)
 	q->dir = xstrdup(cfg->dir);
 	q->readonly = cfg->readonly;
 	q->max_batch = cfg->max_batch ? cfg->max_batch : Q_BATCH_DEFAULT;
+	q->max_batch_bytes = cfg->max_batch_bytes ? cfg->max_batch_bytes :
+			     Q_BATCH_BYTES;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
 	q->todo_tail = &q->todo;

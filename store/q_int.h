@@ -45,6 +45,7 @@ struct q {
 	char		*dir;
 	int		readonly;
 	unsigned	max_batch;
+	size_t		max_batch_bytes;
 	/* writer thread (q_commit.c); everything below under mu */
 	pthread_mutex_t	mu;
 	pthread_cond_t	cv;

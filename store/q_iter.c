@@ -30,15 +30,28 @@
  *	Returned records point into the map: valid until q_rd_end().
  *
  * DIAGNOSTICS
- *	A record that does not decode gives Q_E_CORRUPT (x400q check
- *	finds and repairs it); the iterator may be continued past it.
+ *	A record that does not decode gives Q_E_CORRUPT and logs
+ *	EV_STORE_CORRUPT (x400q check finds and repairs it); the iterator
+ *	may be continued past it. Call readers on the thread that logs
+ *	(the loop's): log.h is not thread-safe.
  */
 #include <string.h>
 
+#include "log.h"
 #include "q_int.h"
 
 enum { IT_MSGS = 1, IT_RCPTS, IT_DUE, IT_EXPIRED, IT_JOURNAL, IT_JMSG,
        IT_COUNTS, IT_LINKS };
+
+/* corrupt - log an undecodable record; returns Q_E_CORRUPT */
+static int corrupt(struct q_rd *rd, const char *what, uint64_t id)
+{
+	struct log_who who = { .peer = rd->q->dir, .layer = "store" };
+
+	log_ev(LOG_ERR, EV_STORE_CORRUPT, &who, "message %llu: %s does not "
+	       "decode (x400q check --repair)", (unsigned long long)id, what);
+	return Q_E_CORRUPT;
+}
 
 /* q_msg_get - one message record */
 int q_msg_get(struct q_rd *rd, uint64_t id, struct q_msg *m)
@@ -51,7 +64,7 @@ int q_msg_get(struct q_rd *rd, uint64_t id, struct q_msg *m)
 	if ((rc = qt_get(rd, QDB_MSG, k, Q_KEY_ID, &v)) != 0)
 		return rc;
 	if (q_rec_msg_dec(v.mv_data, v.mv_size, m) != 0 || m->id != id)
-		return Q_E_CORRUPT;
+		return corrupt(rd, "its record", id);
 	if (qt_get(rd, QDB_APDU, k, Q_KEY_ID, &v) == 0)
 		m->apdu_len = v.mv_size;
 	return rd->ret;
@@ -69,7 +82,7 @@ int q_rcpt_get(struct q_rd *rd, uint64_t id, uint32_t idx, struct q_rcpt *r)
 	if ((rc = qt_get(rd, QDB_RCPT, k, Q_KEY_RCPT, &v)) != 0)
 		return rc;
 	if (q_rec_rcpt_dec(v.mv_data, v.mv_size, r) != 0 || r->idx != idx)
-		return Q_E_CORRUPT;
+		return corrupt(rd, "a recipient record", id);
 	return 0;
 }
 
@@ -241,7 +254,7 @@ int q_next_msg(struct q_iter *it, struct q_msg *m)
 	    q_rec_msg_dec(v.mv_data, v.mv_size, m) != 0 ||
 	    m->id != q_get64(k.mv_data)) {
 		m->id = k.mv_size == Q_KEY_ID ? q_get64(k.mv_data) : 0;
-		return Q_E_CORRUPT;
+		return corrupt(it->rd, "its record", m->id);
 	}
 	{
 		unsigned char ak[Q_KEY_ID];
@@ -280,7 +293,7 @@ int q_next_rcpt(struct q_iter *it, struct q_rcpt *r)
 	}
 	if (q_rec_rcpt_dec(v.mv_data, v.mv_size, r) != 0 ||
 	    r->idx != q_get32((unsigned char *)k.mv_data + 8))
-		return Q_E_CORRUPT;
+		return corrupt(it->rd, "a recipient record", it->u64);
 	return 1;
 }
 

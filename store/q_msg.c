@@ -642,9 +642,13 @@ static int op_hold(struct q_rd *t, const struct q_op *op, int64_t now)
 		}
 	}
 	if (changed) {
-		journal_rcpts(t, hold ? Q_J_HOLD : Q_J_RELEASE, now, &qm,
-			      op->idx ? sel : memset(sel, 1, qm.n), op->link,
-			      op->peer, op->text);
+		if (op->idx)
+			journal_rcpts(t, hold ? Q_J_HOLD : Q_J_RELEASE, now,
+				      &qm, sel, op->link, op->peer, op->text);
+		else
+			q_journal_add(t, hold ? Q_J_HOLD : Q_J_RELEASE, now,
+				      qm.m.id, -1, op->link, op->peer,
+				      op->text);
 		qm_store(t, &qm, now);
 	}
 	rc = t->ret;

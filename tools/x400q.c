@@ -625,7 +625,8 @@ static void print_jent(const struct q_jent *e, int with_id)
 	if (e->peer[0])
 		printf(" peer %s", e->peer);
 	if (e->text[0])
-		printf(": %s", e->text);
+		printf("%s%s", with_id || e->rcpt >= 0 || e->link[0] ||
+		       e->peer[0] ? ": " : " ", e->text);
 	putchar('\n');
 }
 
@@ -763,10 +764,17 @@ static void show_human(const struct msg_copy *c, const struct q_jent *j,
 		       r->flags & Q_RF_HOLD ? (r->flags & Q_RF_RESPONSIBLE ?
 		       "H,R" : "H") : r->flags & Q_RF_RESPONSIBLE ? "R" : "-",
 		       r->address);
+		if (r->reason >= 0)
+			printf("      reason %d", r->reason);
+		else if (r->diag_text[0])
+			printf("     ");
+		if (r->diag >= 0)
+			printf(" diagnostic %d", r->diag);
+		if (r->diag_text[0])
+			printf("%s%s", r->reason >= 0 || r->diag >= 0 ?
+			       ": " : " last error: ", r->diag_text);
 		if (r->reason >= 0 || r->diag_text[0])
-			printf("      reason %d diagnostic %d%s%s\n", r->reason,
-			       r->diag, r->diag_text[0] ? ": " : "",
-			       r->diag_text);
+			putchar('\n');
 	}
 	if (c->bad)
 		printf("  (recipient records damaged: run x400q check)\n");
@@ -1231,7 +1239,8 @@ static const char *who(const char *what, char *buf, size_t n)
 }
 
 /* apply_one - one op in a transaction of our own; prints the outcome */
-static int apply_one(struct q *q, struct q_op *op, const char *cmd)
+static int apply_one(struct q *q, struct q_op *op, const char *cmd,
+		     const char *more)
 {
 	char what[160];
 	uint64_t id = 0;
@@ -1240,8 +1249,8 @@ static int apply_one(struct q *q, struct q_op *op, const char *cmd)
 	if (op->link && op->id == 0)
 		snprintf(what, sizeof(what), "%s link %s", cmd, op->link);
 	else
-		snprintf(what, sizeof(what), "%s %llu", cmd,
-			 (unsigned long long)op->id);
+		snprintf(what, sizeof(what), "%s %llu%s", cmd,
+			 (unsigned long long)op->id, more);
 	if (rc)
 		return fail(what, rc);
 	if (json_mode) {
@@ -1364,7 +1373,7 @@ static int cmd_hold(int argc, char **argv)
 		free(idx);
 		return 1;
 	}
-	rc = apply_one(q, &op, argv[0]);
+	rc = apply_one(q, &op, argv[0], "");
 	q_close(q);
 	free(idx);
 	return rc;
@@ -1398,7 +1407,7 @@ static int cmd_delete(int argc, char **argv)
 	op.text = text ? text : who("deleted", buf, sizeof(buf));
 	if ((q = open_store(1)) == NULL)
 		return 1;
-	rc = apply_one(q, &op, ndr ? "delete --ndr" : "delete");
+	rc = apply_one(q, &op, "delete", ndr ? " --ndr" : "");
 	q_close(q);
 	return rc;
 }
@@ -1478,7 +1487,7 @@ static int cmd_retry(int argc, char **argv)
 		op.idx = idx;
 		op.nidx = nidx;
 		op.text = who("retry", text, sizeof(text));
-		rc = apply_one(q, &op, "retry");
+		rc = apply_one(q, &op, "retry", "");
 	}
 	q_close(q);
 	free(idx);
@@ -1509,7 +1518,12 @@ static int cmd_reroute(int argc, char **argv)
 		free(idx);
 		return 1;
 	}
-	rc = apply_one(q, &op, "reroute");
+	{
+		char more[Q_MAX_LINK + 8];
+
+		snprintf(more, sizeof(more), " %.*s", Q_MAX_LINK, op.link);
+		rc = apply_one(q, &op, "reroute", more);
+	}
 	q_close(q);
 	free(idx);
 	return rc;

@@ -505,8 +505,8 @@ static void test_retry(void **state)
 	assert_int_equal(q_rcpt_get(rd, a, 0, &r), 0);
 	assert_int_equal(r.attempts, 2);
 	q_rd_end(rd);
-	/* retry now: due at once, ahead of b (due T0+1 < now T0+50? no:
-	 * due = now, after b) */
+	/* retry now: due at once (T0+50), so due before its next attempt
+	 * (T0+1200), still after b (T0+1) */
 	assert_int_equal(apply(f->q, Q_OP_RETRY, a, NULL, 0, T0 + 50), 0);
 	due_list(f->q, "alpha", T0 + 50, got, sizeof(got));
 	snprintf(want, sizeof(want), "%llu.0 %llu.0", (unsigned long long)b,

@@ -5,7 +5,8 @@
  * into one transaction: the tests hold LMDB's write lock from the test
  * thread while they submit, so the writer is stuck in mdb_txn_begin()
  * and the submissions pile up; after the lock is released, the commit
- * counter must show at most two groups for fifty submissions. Each
+ * counter must show at most two groups for fifty submissions, and
+ * a group must stop at its size in octets. Each
  * callback must come on the loop's thread, never from inside
  * q_submit(), in submission order, with its own result: a duplicate, a
  * missing message and a failing atomic group in the middle of a batch
@@ -86,12 +87,14 @@ static void rm_store(const char *dir)
 	rmdir(dir);
 }
 
-/* open_ctx - a fresh store and a loop with the writer on it */
-static struct ctx *open_ctx(enum q_sync sync, uint64_t mapsize)
+/* open_ctx2 - a fresh store and a loop with the writer on it */
+static struct ctx *open_ctx2(enum q_sync sync, uint64_t mapsize,
+			     size_t batch_bytes)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	struct q_config cfg = { .create = 1, .sync = sync,
-				.mapsize = mapsize };
+				.mapsize = mapsize,
+				.max_batch_bytes = batch_bytes };
 
 	strcpy(c->dir, "/tmp/test_store_commit-XXXXXX");
 	assert_non_null(mkdtemp(c->dir));
@@ -104,6 +107,11 @@ static struct ctx *open_ctx(enum q_sync sync, uint64_t mapsize)
 		c->s[i].c = c;
 	log_set_sink(sink, c);
 	return c;
+}
+
+static struct ctx *open_ctx(enum q_sync sync, uint64_t mapsize)
+{
+	return open_ctx2(sync, mapsize, 0);
 }
 
 /* close_ctx - stop, close every handle and the loop, remove the store */
@@ -208,6 +216,30 @@ static void test_batching(void **state)
 	/* the writer may have taken the first one before it blocked */
 	assert_true(commits >= 1 && commits <= 2);
 	assert_int_equal(ops, NSUB);
+	close_ctx(c);
+}
+
+static void test_batch_bytes(void **state)
+{
+	struct ctx *c = open_ctx2(Q_SYNC_NONE, 64u << 20, 10000);
+	uint64_t commits, ops;
+	struct q_rd t;
+	char name[16];
+
+	(void)state;
+	lock_writer(c, &t);
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "bb%d", i);
+		submit_arrive(c, i, name, 3000);
+	}
+	unlock_writer(&t);
+	wait_done(c, 10);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(c->s[i].err, 0);
+	/* over 3000 octets each, at most 3 fit in 10000: 4 groups or more */
+	q_commits(c->q, &commits, &ops);
+	assert_int_equal(ops, 10);
+	assert_true(commits >= 4 && commits <= 10);
 	close_ctx(c);
 }
 
@@ -352,6 +384,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batching),
+		cmocka_unit_test(test_batch_bytes),
 		cmocka_unit_test(test_mixed_results),
 		cmocka_unit_test(test_stop_delivers),
 		cmocka_unit_test(test_map_full),
