@@ -566,6 +566,12 @@ int auth_secrets_load(const char *path, struct auth_secrets **out,
 			    config_error_line(&c), config_error_text(&c));
 		goto done;
 	}
+	if (c.num_filenames > 0) {
+		/* the checks above would not cover another file */
+		rc = seterr(err, errlen, "%s: @include is not allowed in the "
+			    "secrets file", path);
+		goto done;
+	}
 	s = XNEW(struct auth_secrets);
 	root = config_root_setting(&c);
 	for (int i = 0; i < config_setting_length(root); i++) {

@@ -586,6 +586,8 @@ int cfg_sel_parse(const char *s, size_t max, struct cfg_sel *out, char *err,
 	size_t n = strlen(s);
 
 	memset(out, 0, sizeof(*out));
+	if (max > CFG_SEL_MAX)
+		max = CFG_SEL_MAX;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		const char *h = s + 2;
 		size_t hl = n - 2;
@@ -2008,6 +2010,29 @@ size_t cfg_links_for_peer(const struct cfg *cfg, const char *mta,
 		n++;
 	}
 	return n;
+}
+
+const struct cfg_link *cfg_link_inbound(const struct cfg *cfg,
+					const char *mta,
+					const struct cfg_sels *sel,
+					enum cfg_match *why)
+{
+	const struct cfg_link *first = NULL;
+
+	for (size_t i = 0; i < cfg->nlinks; i++) {
+		const struct cfg_link *l = &cfg->links[i];
+
+		if (!(l->dir & CFG_IN) || strcasecmp(l->peer_mta, mta) != 0)
+			continue;
+		if (cfg_sels_equal(&l->our_sel, sel)) {
+			*why = CFG_MATCHED;
+			return l;
+		}
+		if (first == NULL)
+			first = l;
+	}
+	*why = first ? CFG_WRONG_SELECTORS : CFG_NO_LINK;
+	return first;
 }
 
 const char *cfg_link_source(const struct cfg_link *l, int family)

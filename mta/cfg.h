@@ -11,6 +11,7 @@
  *		log_ev(LOG_WARNING, EV_CONFIG_WARNING, NULL, "%s", c.warn[i]);
  *	l = cfg_link_find(&c, "to-B");
  *	n = cfg_links_for_peer(&c, "mta-b", cands, 8);
+ *	l = cfg_link_inbound(&c, claimed_mta, &called_sels, &why);
  *	src = cfg_link_source(l, AF_INET);
  *	cfg_dump(&c, stdout);
  *
@@ -246,6 +247,18 @@ const struct cfg_link *cfg_link_find(const struct cfg *cfg,
  *	More than one differ by the selectors they must be called at. */
 size_t	cfg_links_for_peer(const struct cfg *cfg, const char *mta,
 			   const struct cfg_link **out, size_t max);
+/* cfg_link_inbound - the link a caller binds as: it claims MTA name
+ *	mta and called our selectors sel. NULL and *why = CFG_NO_LINK when
+ *	no receiving link has that peer_mta (EV_BIND_UNKNOWN_MTA); the
+ *	first link of that peer and *why = CFG_WRONG_SELECTORS when none
+ *	of them is called at those selectors (EV_BIND_BAD_SELECTOR: its
+ *	our_sel is what was expected); the link and CFG_MATCHED otherwise.
+ *	The password and the address are the caller's next checks. */
+enum cfg_match { CFG_MATCHED, CFG_NO_LINK, CFG_WRONG_SELECTORS };
+const struct cfg_link *cfg_link_inbound(const struct cfg *cfg,
+					const char *mta,
+					const struct cfg_sels *sel,
+					enum cfg_match *why);
 /* cfg_link_source - the source address of the link for a family
  *	(AF_INET, AF_INET6), or NULL */
 const char *cfg_link_source(const struct cfg_link *l, int family);

@@ -785,6 +785,53 @@ static void test_big_numbers(void **state)
 	cfg_free(&c);
 }
 
+/* which link a caller binds as: by MTA name, then called selectors */
+static void test_inbound(void **state)
+{
+	static const char text[] =
+		G "listen = { addresses = [ \"127.0.0.1\" ]; tsel = \"x400\"; };\n"
+		"links = (\n"
+		" { name = \"b1\"; peer_mta = \"mta-b\"; peer_password = \"\";\n"
+		"   direction = \"inbound\"; },\n"
+		" { name = \"b2\"; peer_mta = \"MTA-B\"; peer_password = \"\";\n"
+		"   direction = \"inbound\"; our_tsel = \"0x0001\"; },\n"
+		" { name = \"c\"; peer_mta = \"mta-c\"; peer_password = \"\";\n"
+		"   direction = \"outbound\";\n"
+		"   addresses = ( { host = \"127.0.0.3\"; } ); }\n"
+		");\n"
+		"routing = { routes = ( { pattern = \"\"; link = \"c\"; } ); };\n";
+	struct cfg_sels sel;
+	enum cfg_match why;
+	const struct cfg_link *l;
+	struct cfg c;
+	char err[80];
+
+	(void)state;
+	load(text, 0, &c);
+	memset(&sel, 0, sizeof(sel));
+	assert_int_equal(cfg_sel_parse("x400", CFG_TSEL_MAX, &sel.t, err,
+				       sizeof(err)), 0);
+	l = cfg_link_inbound(&c, "Mta-B", &sel, &why);
+	assert_int_equal(why, CFG_MATCHED);
+	assert_string_equal(l->name, "b1");
+	assert_int_equal(cfg_sel_parse("0x0001", CFG_TSEL_MAX, &sel.t, err,
+				       sizeof(err)), 0);
+	l = cfg_link_inbound(&c, "mta-b", &sel, &why);
+	assert_int_equal(why, CFG_MATCHED);
+	assert_string_equal(l->name, "b2");
+	assert_int_equal(cfg_sel_parse("0x0002", CFG_TSEL_MAX, &sel.t, err,
+				       sizeof(err)), 0);
+	l = cfg_link_inbound(&c, "mta-b", &sel, &why);
+	assert_int_equal(why, CFG_WRONG_SELECTORS);
+	assert_string_equal(l->name, "b1");
+	/* an outbound-only link never takes a caller */
+	assert_null(cfg_link_inbound(&c, "mta-c", &sel, &why));
+	assert_int_equal(why, CFG_NO_LINK);
+	assert_null(cfg_link_inbound(&c, "mta-x", &sel, &why));
+	assert_int_equal(why, CFG_NO_LINK);
+	cfg_free(&c);
+}
+
 /* what a reload changes */
 static void test_diff(void **state)
 {
@@ -967,6 +1014,7 @@ int main(void)
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_selectors),
 		cmocka_unit_test(test_big_numbers),
+		cmocka_unit_test(test_inbound),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_documented),
 	};
