@@ -27,6 +27,7 @@
 #include "p1_addr.h"
 #include "p1_asn.h"
 #include "p1_id.h"
+#include "route.h"
 #include "xalloc.h"
 
 #define WHERE_MAX	160
@@ -1442,56 +1443,18 @@ static const char *const routing_keys[] = {
 };
 static const char *const route_keys[] = { "pattern", "link", "cost", NULL };
 
-/* pattern_check - an address space in route.h's syntax: labels C, A, P,
- *	O, OU1..OU4 and DDA:type, each once, "=value" (printable) or "=*";
- *	0 or -1 with msg */
+/* pattern_check - an address space in route.h's syntax, checked by
+ *	route_add() itself on a scratch table; 0 or -1 with msg */
 static int pattern_check(const char *pattern, char *msg, size_t len)
 {
-	const char *p = pattern;
-	char delim = p1_attr_delim(&p);
-	char seen[64][68];
-	size_t nseen = 0;
+	struct route_table *t = route_table_new();
 	struct p1_err perr;
-	struct p1_attr a;
-	int rc;
+	int rc = route_add(t, pattern, ROUTE_LOCAL, 0, &perr);
 
-	while ((rc = p1_attr_next(pattern, &p, delim, &a, &perr)) > 0) {
-		int std = strcmp(a.key, "C") == 0 || strcmp(a.key, "A") == 0 ||
-			  strcmp(a.key, "P") == 0 || strcmp(a.key, "O") == 0 ||
-			  (strncmp(a.key, "OU", 2) == 0 && a.key[2] >= '1' &&
-			   a.key[2] <= '4' && a.key[3] == 0);
-		int dda = strncmp(a.key, "DDA:", 4) == 0 && a.key[4];
-
-		rc = 0;
-		if (!std && !dda) {
-			snprintf(msg, len, "%s: an address space names C, A, "
-				 "P, O, OU1..OU4 and DDA:type only", a.key);
-			rc = -1;
-		} else if (!(a.len == 1 && a.val[0] == '*' && !a.forced) &&
-			   !p1_printable_ok(a.val, a.len)) {
-			snprintf(msg, len, "%s: a character outside "
-				 "PrintableString (use * for any value)",
-				 a.key);
-			rc = -1;
-		} else if (std) {
-			for (size_t i = 0; i < nseen; i++)
-				if (strcasecmp(seen[i], a.key) == 0)
-					rc = -1;
-			if (rc < 0)
-				snprintf(msg, len, "%s given twice", a.key);
-			else if (nseen < 64)
-				snprintf(seen[nseen++], sizeof(seen[0]), "%s",
-					 a.key);
-		}
-		p1_attr_free(&a);
-		if (rc < 0)
-			return -1;
-	}
-	if (rc < 0) {
+	route_table_free(t);
+	if (rc < 0)
 		snprintf(msg, len, "%s", perr.msg);
-		return -1;
-	}
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /* add_route - one entry of routing.local (link NULL) or routes */
