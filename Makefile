@@ -117,16 +117,14 @@ $(eval $(call FLAVOUR,fuzz,$(CLANG),$(FUZZSAN)))
 # $(1) flavour, $(2) compiler, $(3) flags, $(4) main source. The asan
 # flavour's programs are what the integration tests run.
 define PROGRAM
-$(BUILD)/$(1)/bin/$(notdir $(basename $(4))): $(BUILD)/$(1)/$(4:.c=.o) \
+$(5)/$(notdir $(basename $(4))): $(BUILD)/$(1)/$(4:.c=.o) \
 		$(BUILD)/$(1)/libx400.a $(BUILD)/$(1)/libx400asn1.a
 	@mkdir -p $$(@D)
 	@echo "LD[$(1)] $$@"
 	@$(2) $(3) -o $$@ $$^ $(LIBS)
 endef
-$(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,norm,$(CC),,$(m))))
-$(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,asan,$(CC),$(SAN),$(m))))
-$(BUILD)/bin/%: $(BUILD)/norm/bin/%
-	@mkdir -p $(@D) && cp $< $@
+$(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,norm,$(CC),,$(m),$(BUILD)/bin)))
+$(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,asan,$(CC),$(SAN),$(m),$(BUILD)/asan/bin)))
 
 # The demo until the relay lands (issue 5): print real PDUs that PP and
 # ISODE sent, from the fuzz seed corpus.

@@ -692,6 +692,11 @@ struct conn *assoc_conn(const struct assoc *a)
 	return a->conn;
 }
 
+const struct osi *assoc_osi(const struct assoc *a)
+{
+	return &a->osi;
+}
+
 void assoc_set_link(struct assoc *a, const char *link)
 {
 	snprintf(a->link, sizeof(a->link), "%s", link ? link : "");

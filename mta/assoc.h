@@ -123,6 +123,8 @@ const char *assoc_peer(const struct assoc *a);
 const char *assoc_local(const struct assoc *a);
 const char *assoc_link(const struct assoc *a);
 struct conn *assoc_conn(const struct assoc *a);
+/* assoc_osi - the stack, for what the caller called (selectors) */
+const struct osi *assoc_osi(const struct assoc *a);
 /* assoc_set_link - name the link once the bind told us who called */
 void	assoc_set_link(struct assoc *a, const char *link);
 const char *assoc_end_name(enum assoc_end how);

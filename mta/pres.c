@@ -235,6 +235,16 @@ int pres_cp_parse(struct pres *p, const void *ud, size_t n,
 		memcpy(p->peer_psel, nm->calling_presentation_selector->buf, l);
 		p->peer_psel_len = l;
 	}
+	p->called_psel_len = 0;
+	if (nm->called_presentation_selector) {
+		size_t l = (size_t)nm->called_presentation_selector->size;
+
+		if (l > PRES_SEL_MAX)
+			l = PRES_SEL_MAX;
+		memcpy(p->called_psel, nm->called_presentation_selector->buf,
+		       l);
+		p->called_psel_len = l;
+	}
 	/* X.226 6.2.4.2: the definition list decides the contexts */
 	if (nm->presentation_context_definition_list) {
 		const Context_list_t *cl =

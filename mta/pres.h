@@ -80,6 +80,8 @@ struct pres {
 	int		check_psel;
 	unsigned char	peer_psel[PRES_SEL_MAX];
 	size_t		peer_psel_len;
+	unsigned char	called_psel[PRES_SEL_MAX];	/* as the CP said */
+	size_t		called_psel_len;
 	char		why[200];
 };
 

@@ -15,6 +15,7 @@
 #include "xalloc.h"
 
 #include "ACSE-External.h"
+#include "CP-type.h"
 #include "NativeInteger.h"
 #include "PAccept.h"
 #include "PConnect.h"
@@ -477,6 +478,19 @@ static int on_connect_ind(struct rtse *r, const struct ses_ind *ind)
 	struct buf bind = BUF_INIT;
 	int rc;
 
+	if (r->cfg.any_mode) {
+		/* X.226 8.2: CP-type and PConnect both open with the mode
+		 * selector, SET { [0] SET { [0] mode-value } }: 0 is
+		 * X.410-1984, 1 normal mode */
+		void *v = NULL;
+
+		if (codec_decode(&asn_DEF_CP_type, ind->ud,
+				 ind->udlen, RTSE_CAP, &v, NULL) == 0) {
+			r->cfg.mode = ((CP_type_t *)v)->mode_selector.
+			    mode_value == 0 ? RTSE_X410 : RTSE_NORMAL;
+			codec_free(&asn_DEF_CP_type, v);
+		}
+	}
 	if (r->cfg.mode == RTSE_X410) {
 		if ((rc = rtorq_in(r, ind->ud, ind->udlen, &bind)) != 0) {
 			struct buf pr = BUF_INIT;

@@ -101,6 +101,8 @@ enum { RTSE_AB_LOCAL = 0, RTSE_AB_INVALID_PARAM = 1,
 
 struct rtse_cfg {
 	enum rtse_mode	mode;
+	int		any_mode;	/* responder: take the mode the CN's
+					 * user data shows (X.226 mode-value) */
 	enum rtse_dialogue dialogue;	/* initiator: proposed */
 	int		initial_turn_responder;	/* TWA: who starts */
 	unsigned	checkpoint;	/* kilo-octets; 0: none (initiator:

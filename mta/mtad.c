@@ -1,0 +1,353 @@
+/*
+ * mtad.c - x400d: start, reload, stop; links and routes
+ *
+ * See mtad.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mtad.h"
+#include "xalloc.h"
+
+#define TICK_MS		1000	/* the scheduler's pace when idle */
+
+int64_t mtad_now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+void mtad_log(struct mtad *m, enum log_level lvl, unsigned ev,
+	      const char *peer, const char *link, const char *layer,
+	      const char *fmt, ...)
+{
+	struct log_who who = { peer, link, layer };
+	char msg[1024];
+	va_list ap;
+
+	(void)m;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_ev(lvl, ev, &who, "%s", msg);
+}
+
+struct mtad_link *mtad_link(struct mtad *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlinks; i++)
+		if (strcasecmp(m->links[i].cfg->name, name) == 0)
+			return &m->links[i];
+	return NULL;
+}
+
+/* mtad_link_up - the router's idea of a usable link: local always; a
+ *	link we may send on that is not failing right now */
+int mtad_link_up(const char *link, void *arg)
+{
+	struct mtad *m = arg;
+	struct mtad_link *l;
+
+	if (strcmp(link, ROUTE_LOCAL) == 0)
+		return 1;
+	if ((l = mtad_link(m, link)) == NULL)
+		return 0;
+	return (l->cfg->dir & CFG_OUT) && !l->failing;
+}
+
+/* run - one scheduler pass */
+static void run(struct mtad *m)
+{
+	if (m->stopping)
+		return;
+	mtad_expire_run(m);
+	mtad_local_run(m);
+	mtad_report_run(m);
+	mtad_out_schedule(m);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	run(t->data);
+}
+
+static void on_kick(uv_timer_t *t)
+{
+	struct mtad *m = t->data;
+
+	m->kicked = 0;
+	run(m);
+}
+
+void mtad_kick(struct mtad *m)
+{
+	if (m->kicked || m->stopping)
+		return;
+	m->kicked = 1;
+	uv_timer_start(&m->kick, on_kick, 0, 0);
+}
+
+/* build_routes - the routing table of a configuration */
+static struct route_table *build_routes(const struct cfg *cfg, char *err,
+					size_t errlen)
+{
+	struct route_table *t = route_table_new();
+	struct p1_err pe;
+	size_t i;
+
+	for (i = 0; i < cfg->nlocal; i++)
+		if (route_add(t, cfg->local[i].pattern, ROUTE_LOCAL, 0, &pe)) {
+			snprintf(err, errlen, "routing.local \"%s\": %s",
+				 cfg->local[i].pattern, pe.msg);
+			route_table_free(t);
+			return NULL;
+		}
+	for (i = 0; i < cfg->nroutes; i++)
+		if (route_add(t, cfg->routes[i].pattern, cfg->routes[i].link,
+			      cfg->routes[i].cost, &pe)) {
+			snprintf(err, errlen, "routing.routes \"%s\": %s",
+				 cfg->routes[i].pattern, pe.msg);
+			route_table_free(t);
+			return NULL;
+		}
+	return t;
+}
+
+/* build_links - run-time state for each configured link; the state of
+ *	a link that existed before (same name) carries over */
+static struct mtad_link *build_links(struct mtad *m, const struct cfg *cfg)
+{
+	struct mtad_link *ls = xcalloc(cfg->nlinks ? cfg->nlinks : 1,
+				       sizeof(*ls));
+	size_t i;
+
+	for (i = 0; i < cfg->nlinks; i++) {
+		struct mtad_link *old = m->links ?
+		    mtad_link(m, cfg->links[i].name) : NULL;
+
+		if (old)
+			ls[i] = *old;
+		ls[i].cfg = &cfg->links[i];
+		ls[i].m = m;
+		ls[i].our_pw = cfg->links[i].our_pw && cfg->links[i].our_pw[0]
+		    ? cfg->links[i].our_pw : cfg->password ? cfg->password : "";
+	}
+	return ls;
+}
+
+/* drop_privileges - once the ports are bound: run as global.user */
+static int drop_privileges(struct mtad *m, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	if (m->cfg->user == NULL || getuid() != 0)
+		return 0;
+	if ((pw = getpwnam(m->cfg->user)) == NULL) {
+		snprintf(err, errlen, "user \"%s\" does not exist",
+			 m->cfg->user);
+		return -1;
+	}
+	if (m->cfg->queue_dir) {
+		mkdir(m->cfg->queue_dir, 0750);
+		if (chown(m->cfg->queue_dir, pw->pw_uid, pw->pw_gid) != 0) {
+			snprintf(err, errlen, "cannot give %s to %s: %s",
+				 m->cfg->queue_dir, m->cfg->user,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		snprintf(err, errlen, "cannot become %s: %s", m->cfg->user,
+			 strerror(errno));
+		return -1;
+	}
+	mtad_log(m, LOG_NOTICE, EV_DAEMON_START, NULL, NULL, "mtad",
+		 "listening; now running as %s (uid %u)", m->cfg->user,
+		 (unsigned)pw->pw_uid);
+	return 0;
+}
+
+/* seed - random octets for the rate limiter's hash */
+static void seed(uint8_t s[16])
+{
+	int fd = open("/dev/urandom", O_RDONLY);
+
+	if (fd < 0 || read(fd, s, 16) != 16) {
+		uint64_t t = (uint64_t)mtad_now_ms() ^ (uint64_t)getpid();
+
+		memcpy(s, &t, 8);
+		memcpy(s + 8, &t, 8);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
+	       size_t errlen)
+{
+	struct q_config qc;
+	uint8_t s[16];
+	size_t i;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->loop = loop;
+	m->cfg = cfg;
+	m->here.gdi = cfg->gdi;
+	m->here.mta = cfg->mta_name;
+	m->seq = (uint64_t)mtad_now_ms();
+	if ((m->routes = build_routes(cfg, err, errlen)) == NULL)
+		return -1;
+	m->links = build_links(m, cfg);
+	m->nlinks = cfg->nlinks;
+	seed(s);
+	m->rl = rl_new(&cfg->backoff, s);
+
+	for (i = 0; i < cfg->nlisten; i++) {
+		const char *a = cfg->listen[i].addr;
+		struct conn_listener *l;
+
+		/* one listener for each configured address and port */
+		rc = conn_listen(loop, &a, 1, cfg->listen[i].port,
+				 mtad_in_accept, m, &l);
+		if (rc != 0) {
+			snprintf(err, errlen, "cannot listen on %s port %u: "
+				 "%s", a, cfg->listen[i].port, uv_strerror(rc));
+			return -1;
+		}
+		if (i == 0)
+			m->listener = l;
+		m->listeners = xrealloc(m->listeners,
+					(i + 1) * sizeof(*m->listeners));
+		m->listeners[i] = l;
+		m->nlisteners = i + 1;
+	}
+	if (drop_privileges(m, err, errlen) != 0)
+		return -1;
+	memset(&qc, 0, sizeof(qc));
+	qc.dir = cfg->queue_dir;
+	qc.create = 1;
+	qc.sync = cfg->sync == CFG_SYNC_NOSYNC ? Q_SYNC_NONE : Q_SYNC_FULL;
+	if ((rc = q_open(&qc, &m->q)) != 0) {
+		snprintf(err, errlen, "queue %s: %s", cfg->queue_dir,
+			 q_strerror(rc));
+		return -1;
+	}
+	rc = q_recover(m->q, 0);
+	if (rc > 0)
+		mtad_log(m, LOG_NOTICE, EV_STORE_OPEN, NULL, NULL, "store",
+			 "%d recipients were in transfer when the last run "
+			 "ended: queued again", rc);
+	if ((rc = q_writer_start(m->q, loop)) != 0) {
+		snprintf(err, errlen, "queue writer: %s", q_strerror(rc));
+		return -1;
+	}
+
+	uv_timer_init(loop, &m->tick);
+	uv_timer_init(loop, &m->kick);
+	m->tick.data = m;
+	m->kick.data = m;
+	uv_timer_start(&m->tick, on_tick, 10, TICK_MS);
+	mtad_log(m, LOG_NOTICE, EV_DAEMON_START, NULL, NULL, "mtad",
+		 "x400d started: MTA \"%s\" of %s, %zu links, %zu listen "
+		 "addresses, queue %s", cfg->mta_name, cfg->domain,
+		 cfg->nlinks, cfg->nlisten, cfg->queue_dir);
+	return 0;
+}
+
+int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
+{
+	struct route_table *t = build_routes(cfg, err, errlen);
+	struct mtad_link *ls;
+	struct cfg_diff d;
+	size_t i;
+
+	if (t == NULL)
+		return -1;
+	if (cfg_diff(m->cfg, cfg, &d)) {
+		for (i = 0; i < d.nlink; i++)
+			if (d.link[i].change != CFG_SAME)
+				mtad_log(m, LOG_NOTICE, EV_CONFIG_LOADED, NULL,
+					 d.link[i].name, "mtad", "link %s: %s",
+					 d.link[i].change == CFG_ADDED ?
+					 "added" : d.link[i].change ==
+					 CFG_REMOVED ? "removed" : "changed",
+					 d.link[i].keys ? d.link[i].keys : "");
+		if (d.restart)
+			mtad_log(m, LOG_WARNING, EV_CONFIG_LOADED, NULL, NULL,
+				 "mtad", "these keys take effect only after "
+				 "a restart: %s", d.restart);
+	}
+	cfg_diff_free(&d);
+	/* Associations in progress keep their own copies of what they
+	 * need; a removed link's outbound associations end after their
+	 * transfer. */
+	mtad_out_stop(m);
+	ls = build_links(m, cfg);
+	free(m->links);
+	m->links = ls;
+	m->nlinks = cfg->nlinks;
+	route_table_free(m->routes);
+	m->routes = t;
+	cfg_free(m->cfg);
+	free(m->cfg);
+	m->cfg = cfg;
+	m->here.gdi = cfg->gdi;
+	m->here.mta = cfg->mta_name;
+	mtad_log(m, LOG_NOTICE, EV_CONFIG_LOADED, NULL, NULL, "mtad",
+		 "configuration reloaded: %zu links; the queue is untouched",
+		 cfg->nlinks);
+	mtad_kick(m);
+	return 0;
+}
+
+void mtad_stop(struct mtad *m)
+{
+	size_t i;
+
+	if (m->stopping)
+		return;
+	m->stopping = 1;
+	uv_timer_stop(&m->tick);
+	uv_timer_stop(&m->kick);
+	uv_close((uv_handle_t *)&m->tick, NULL);
+	uv_close((uv_handle_t *)&m->kick, NULL);
+	for (i = 0; i < m->nlisteners; i++)
+		conn_listener_close(m->listeners[i]);
+	mtad_out_stop(m);
+	mtad_log(m, LOG_NOTICE, EV_DAEMON_STOP, NULL, NULL, "mtad",
+		 "x400d stopping: %lu arrived, %lu relayed, %lu delivered, "
+		 "%lu reports", (unsigned long)m->arrived,
+		 (unsigned long)m->relayed, (unsigned long)m->delivered,
+		 (unsigned long)m->reported);
+}
+
+void mtad_free(struct mtad *m)
+{
+	if (m->q) {
+		q_writer_stop(m->q);
+		q_close(m->q);
+	}
+	route_table_free(m->routes);
+	rl_free(m->rl);
+	free(m->links);
+	free(m->listeners);
+	if (m->cfg) {
+		cfg_free(m->cfg);
+		free(m->cfg);
+	}
+}

@@ -1,0 +1,136 @@
+/*
+ * mtad.h - x400d, the relaying MTA: the state its modules share
+ *
+ * SYNOPSIS
+ *	#include "mtad.h"
+ *
+ *	mtad_start(&m, loop, cfg, &err);   mtad_reload(&m, newcfg);
+ *	mtad_stop(&m);
+ *
+ * DESCRIPTION
+ *	x400d is one process and one libuv loop. Its modules:
+ *
+ *	mtad.c		start, reload (SIGHUP), stop; the links' runtime
+ *			state and the routing table built from the config
+ *	mtad_in.c	inbound associations: who may bind as which link
+ *			(name, password, selectors, address, rate limit;
+ *			issue 6), and every MTS-APDU that arrives, from a
+ *			peer or made here: loop check, critical
+ *			extensions, trace, routing, limits, then one
+ *			atomic arrival in the queue, and only then the
+ *			transfer confirmation
+ *	mtad_out.c	outbound: for each link with due work, an
+ *			association from the configured source address,
+ *			transfers one message at a time with
+ *			responsibility set for that link's recipients,
+ *			downgraded for X.410-1984 links; retries,
+ *			alternates, failures
+ *	mtad_local.c	local delivery to mailbox directories, reports
+ *			(delivery and non-delivery, and probe answers),
+ *			expiry
+ *
+ *	The queue (store/q.h) is the only state that survives: a message
+ *	is confirmed to the peer that sent it only after its arrival is
+ *	committed, and a recipient is marked delivered only after the next
+ *	MTA confirmed it.
+ *
+ * OWNERSHIP
+ *	struct mtad owns the configuration it was given (freed by
+ *	mtad_stop), the queue, the listeners and the associations.
+ */
+#ifndef X400_MTAD_H
+#define X400_MTAD_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "assoc.h"
+#include "auth.h"
+#include "cfg.h"
+#include "p1_trace.h"
+#include "q.h"
+#include "ratelimit.h"
+#include "route.h"
+
+struct mtad;
+struct mtad_out;
+
+/* One configured link at run time. */
+struct mtad_link {
+	const struct cfg_link *cfg;
+	struct mtad	*m;
+	int		failing;	/* outbound attempts failing now */
+	int64_t		next_open;	/* no new attempt before (ms) */
+	unsigned	nout, nin;	/* live associations */
+	unsigned	addr_next;	/* which address to try next */
+	struct mtad_out	*outs;		/* outbound associations */
+	const char	*our_pw;	/* the password we send */
+};
+
+struct mtad {
+	uv_loop_t	*loop;
+	struct cfg	*cfg;
+	struct q	*q;
+	struct route_table *routes;
+	struct mtad_link *links;
+	size_t		nlinks;
+	struct conn_listener *listener;	/* the first of listeners */
+	struct conn_listener **listeners;
+	size_t		nlisteners;
+	struct rl	*rl;
+	struct auth_secrets *secrets;
+	struct p1_here	here;
+	uv_timer_t	tick;		/* the scheduler */
+	uv_timer_t	kick;		/* run the scheduler soon */
+	int		kicked;
+	uint64_t	seq;		/* for MTS identifiers we make */
+	unsigned	nin, nout;
+	int		stopping;
+	int		local_busy;	/* a local delivery pass is running */
+	int		report_busy;
+	/* counters for tests and logs */
+	uint64_t	arrived, relayed, delivered, reported, refused;
+};
+
+/* mtad_start - open the queue, listen, start the scheduler; m takes
+ *	cfg. 0, or -1 with a sentence in err. */
+int	mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg,
+		   char *err, size_t errlen);
+/* mtad_reload - take a new configuration; queued mail stays */
+int	mtad_reload(struct mtad *m, struct cfg *cfg, char *err,
+		    size_t errlen);
+/* mtad_stop - stop listening, end associations, flush the queue */
+void	mtad_stop(struct mtad *m);
+/* mtad_closed - every handle is closed (the loop may end) */
+void	mtad_free(struct mtad *m);
+
+/* helpers shared by the modules */
+int64_t	mtad_now_ms(void);
+struct mtad_link *mtad_link(struct mtad *m, const char *name);
+void	mtad_kick(struct mtad *m);		/* schedule soon */
+int	mtad_link_up(const char *link, void *arg);	/* route_avail_fn */
+void	mtad_log(struct mtad *m, enum log_level lvl, unsigned ev,
+		 const char *peer, const char *link, const char *layer,
+		 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* mtad_in.c */
+void	mtad_in_accept(struct conn *c, void *arg);
+typedef void mtad_arrive_fn(void *arg, int err, uint64_t id);
+/* mtad_arrive - process one MTS-APDU (from src_link, or made here when
+ *	src_link is ""), commit it with the extra operations in the same
+ *	transaction, then call cb (which may be NULL) */
+int	mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
+		    const char *src_link, const char *src_peer,
+		    const struct q_op *extra, size_t nextra,
+		    mtad_arrive_fn *cb, void *arg);
+
+/* mtad_out.c */
+void	mtad_out_schedule(struct mtad *m);
+void	mtad_out_stop(struct mtad *m);
+
+/* mtad_local.c */
+void	mtad_local_run(struct mtad *m);
+void	mtad_report_run(struct mtad *m);
+void	mtad_expire_run(struct mtad *m);
+
+#endif

@@ -1,0 +1,607 @@
+/*
+ * mtad_in.c - x400d: inbound associations, and every MTS-APDU's arrival
+ *
+ * See mtad.h. Who may bind as which link (issue 6): a caller is known
+ * by the MTA name and password in its bind and by the selectors it
+ * called; a link may also restrict the addresses it may call from.
+ * Each outcome is its own numbered event, and each refusal says what
+ * was expected and how to fix it.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec.h"
+#include "log.h"
+#include "mtad.h"
+#include "p1_addr.h"
+#include "p1_env.h"
+#include "p1_ext.h"
+#include "p1_id.h"
+#include "xalloc.h"
+
+#include "MTS-APDU.h"
+
+/* X.411 NonDeliveryReasonCode and NonDeliveryDiagnosticCode */
+#define NDR_UNABLE		1
+#define NDD_UNRECOGNISED	0
+#define NDD_LOOP		3
+#define NDD_TOO_LONG		7
+#define NDD_CRITICAL		18
+
+/* One inbound association. It lives until the association ended and no
+ * arrival is waiting for its commit. */
+struct in_assoc {
+	struct mtad	*m;
+	struct assoc	*a;		/* NULL once ended */
+	struct mtad_link *link;		/* once bound */
+	char		link_name[CFG_NAME_MAX + 1];
+	char		peer[CONN_ADDRSTRLEN];
+	char		peer_addr[CONN_ADDRSTRLEN];
+	int		pending;	/* arrivals not yet committed */
+};
+
+static void in_maybe_free(struct in_assoc *ia)
+{
+	if (ia->a == NULL && ia->pending == 0)
+		free(ia);
+}
+
+/* sockaddr_of - the caller's address for the rate limiter */
+static int sockaddr_of(const char *addr, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(addr, ':'))
+		return uv_ip6_addr(addr, 0, (struct sockaddr_in6 *)ss);
+	return uv_ip4_addr(addr, 0, (struct sockaddr_in *)ss);
+}
+
+/* sel_text - a selector as the configuration writes it */
+static const char *sel_text(const struct cfg_sel *s, char *buf, size_t n)
+{
+	if (s->len == 0)
+		return "none";
+	return cfg_sel_format(s, buf, n);
+}
+
+/* refuse - one refused bind: the event, the back-off, the bind error */
+static void refuse(struct in_assoc *ia, unsigned ev, int bind_error,
+		   const char *link, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void refuse(struct in_assoc *ia, unsigned ev, int bind_error,
+		   const char *link, const char *fmt, ...)
+{
+	struct mtad *m = ia->m;
+	struct sockaddr_storage ss;
+	char msg[900];
+	uint64_t wait = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (sockaddr_of(ia->peer_addr, &ss) == 0)
+		wait = rl_fail(m->rl, (struct sockaddr *)&ss,
+			       (uint64_t)mtad_now_ms());
+	mtad_log(m, LOG_WARNING, ev, ia->peer, link, "p1",
+		 "%s; sent bind error %s%s", msg,
+		 bind_error == ASSOC_BE_BUSY ? "busy" : "authentication-error",
+		 wait ? "" : "");
+	if (wait)
+		mtad_log(m, LOG_WARNING, EV_BIND_RATE_LIMITED, ia->peer, link,
+			 "p1", "caller %s: %u failed binds in a row; further "
+			 "binds from it are refused for %lu ms",
+			 ia->peer_addr, rl_failures(m->rl,
+			 (struct sockaddr *)&ss, (uint64_t)mtad_now_ms()),
+			 (unsigned long)wait);
+	m->refused++;
+	assoc_bind_rsp(ia->a, 0, bind_error, NULL);
+}
+
+/* on_bind_ind - decide who the caller is (issue 6) */
+static void on_bind_ind(struct assoc *a, const struct assoc_bind *peer,
+			void *arg)
+{
+	struct in_assoc *ia = arg;
+	struct mtad *m = ia->m;
+	const struct osi *o = assoc_osi(a);
+	const struct cfg_link *l;
+	struct mtad_link *ml;
+	struct cfg_sels sels;
+	enum cfg_match why;
+	struct assoc_bind ours;
+	char b1[80], b2[80], acl[300];
+
+	/* the selectors the caller called */
+	memset(&sels, 0, sizeof(sels));
+	sels.t.len = o->tp.cotp.called.len;
+	memcpy(sels.t.v, o->tp.cotp.called.sel, sels.t.len);
+	sels.s.len = o->rtse.ses.conn.called_ssel_len;
+	memcpy(sels.s.v, o->rtse.ses.conn.called_ssel, sels.s.len);
+	if (o->rtse.cfg.mode == RTSE_NORMAL) {
+		sels.p.len = o->rtse.pres.called_psel_len;
+		memcpy(sels.p.v, o->rtse.pres.called_psel, sels.p.len);
+	}
+
+	l = cfg_link_inbound(m->cfg, peer->name, &sels, &why);
+	if (why == CFG_NO_LINK) {
+		refuse(ia, EV_BIND_UNKNOWN_MTA, ASSOC_BE_AUTHENTICATION, NULL,
+		       "caller %s claimed MTA \"%s\", which no link receives "
+		       "from; add a link with peer_mta = \"%s\"",
+		       ia->peer_addr, peer->name, peer->name);
+		return;
+	}
+	if (why == CFG_WRONG_SELECTORS) {
+		refuse(ia, EV_BIND_BAD_SELECTOR, ASSOC_BE_AUTHENTICATION,
+		       l->name, "caller %s claimed MTA \"%s\" and called "
+		       "TSEL %s; link %s expects TSEL %s (SSEL %s); set the "
+		       "caller's selectors or our_tsel/our_ssel/our_psel",
+		       ia->peer_addr, peer->name,
+		       sel_text(&sels.t, b1, sizeof(b1)), l->name,
+		       sel_text(&l->our_sel.t, b2, sizeof(b2)),
+		       l->our_sel.s.len ? "set" : "none");
+		return;
+	}
+	ml = mtad_link(m, l->name);
+	if (!(l->dir & CFG_IN)) {
+		refuse(ia, EV_BIND_UNKNOWN_MTA, ASSOC_BE_AUTHENTICATION,
+		       l->name, "caller %s claimed MTA \"%s\"; link %s is "
+		       "outbound only", ia->peer_addr, peer->name, l->name);
+		return;
+	}
+	if (l->peer_pw && !auth_check(l->peer_pw, peer->password,
+				      peer->password_len)) {
+		refuse(ia, EV_BIND_BAD_PASSWORD, ASSOC_BE_AUTHENTICATION,
+		       l->name, "caller %s claimed MTA \"%s\" with a wrong "
+		       "password (%zu octets) for link %s", ia->peer_addr,
+		       peer->name, peer->password_len, l->name);
+		return;
+	}
+	if (l->allow && !acl_match_text(l->allow, ia->peer_addr)) {
+		refuse(ia, EV_BIND_BAD_ADDRESS, ASSOC_BE_AUTHENTICATION,
+		       l->name, "caller %s claimed MTA \"%s\"; link %s allows "
+		       "%s only; set %s's source address or allow %s",
+		       ia->peer_addr, peer->name, l->name,
+		       acl_describe(l->allow, acl, sizeof(acl)), peer->name,
+		       ia->peer_addr);
+		return;
+	}
+	if (ml && ml->nin >= l->max_assoc) {
+		refuse(ia, EV_BIND_RATE_LIMITED, ASSOC_BE_BUSY, l->name,
+		       "caller %s (MTA \"%s\"): link %s already has %u "
+		       "inbound associations (max_associations)",
+		       ia->peer_addr, peer->name, l->name, ml->nin);
+		return;
+	}
+	{
+		struct sockaddr_storage ss;
+
+		if (sockaddr_of(ia->peer_addr, &ss) == 0)
+			rl_success(m->rl, (struct sockaddr *)&ss);
+	}
+	ia->link = ml;
+	snprintf(ia->link_name, sizeof(ia->link_name), "%s", l->name);
+	if (ml)
+		ml->nin++;
+	assoc_set_link(a, l->name);
+	memset(&ours, 0, sizeof(ours));
+	snprintf(ours.name, sizeof(ours.name), "%s", l->our_mta ?
+		 l->our_mta : m->cfg->mta_name);
+	if (ml && ml->our_pw) {
+		ours.password_len = strlen(ml->our_pw) > ASSOC_PW_MAX ?
+		    ASSOC_PW_MAX : strlen(ml->our_pw);
+		memcpy(ours.password, ml->our_pw, ours.password_len);
+	}
+	assoc_bind_rsp(a, 1, 0, &ours);
+}
+
+static void on_bound(struct assoc *a, const struct assoc_bind *p, void *arg)
+{
+	(void)a;
+	(void)p;
+	(void)arg;
+}
+
+static void arrived(void *arg, int err, uint64_t id)
+{
+	struct in_assoc *ia = arg;
+
+	(void)id;
+	ia->pending--;
+	if (ia->a)
+		assoc_apdu_rsp(ia->a, err == 0);
+	in_maybe_free(ia);
+}
+
+static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
+			void *arg)
+{
+	struct in_assoc *ia = arg;
+
+	ia->pending++;
+	if (mtad_arrive(ia->m, p, n, ia->link_name, ia->peer, NULL, 0,
+			arrived, ia) != 0) {
+		ia->pending--;
+		assoc_apdu_rsp(a, 0);
+	}
+}
+
+static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
+{
+	(void)a;
+	(void)tag;
+	(void)ok;
+	(void)arg;
+}
+
+static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
+		     void *arg)
+{
+	struct in_assoc *ia = arg;
+	struct mtad *m = ia->m;
+
+	(void)a;
+	if (ia->link && mtad_link(m, ia->link_name) == ia->link)
+		ia->link->nin--;
+	m->nin--;
+	if (how != ASSOC_RELEASED && how != ASSOC_REFUSED)
+		mtad_log(m, LOG_NOTICE, EV_CONN_CLOSED, ia->peer,
+			 ia->link_name[0] ? ia->link_name : NULL, "p1",
+			 "inbound association %s: %s", assoc_end_name(how),
+			 why);
+	ia->a = NULL;
+	in_maybe_free(ia);
+}
+
+static const struct assoc_cbs in_cbs = {
+	on_bind_ind, on_bound, on_apdu_ind, on_apdu_conf, on_ended
+};
+
+void mtad_in_accept(struct conn *c, void *arg)
+{
+	struct mtad *m = arg;
+	struct in_assoc *ia;
+	struct assoc_cfg ac;
+	struct sockaddr_storage ss;
+	uint64_t wait;
+
+	if (m->stopping || m->nin >= m->cfg->max_assoc_in) {
+		mtad_log(m, LOG_WARNING, EV_CONN_ACCEPTED, conn_peer(c), NULL,
+			 "conn", "refused: %s", m->stopping ? "stopping" :
+			 "max_associations_in reached");
+		conn_abort(c);
+		return;
+	}
+	if (sockaddr_of(conn_peer_addr(c), &ss) == 0 &&
+	    (wait = rl_check(m->rl, (struct sockaddr *)&ss,
+			     (uint64_t)mtad_now_ms())) > 0) {
+		mtad_log(m, LOG_WARNING, EV_BIND_RATE_LIMITED, conn_peer(c),
+			 NULL, "conn", "caller %s failed to bind too often: "
+			 "connection refused for %lu ms more",
+			 conn_peer_addr(c), (unsigned long)wait);
+		conn_abort(c);
+		return;
+	}
+	ia = XNEW(struct in_assoc);
+	ia->m = m;
+	snprintf(ia->peer, sizeof(ia->peer), "%s", conn_peer(c));
+	snprintf(ia->peer_addr, sizeof(ia->peer_addr), "%s",
+		 conn_peer_addr(c));
+	memset(&ac, 0, sizeof(ac));
+	ac.osi.role = RTSE_RESPONDER;
+	ac.osi.rtse.any_mode = 1;
+	ac.osi.rtse.checkpoint = 64;
+	ac.osi.rtse.window = 8;
+	ac.osi.rtse.recovery = 1;
+	ac.osi.rtse.max_apdu = m->cfg->max_message_size + (1u << 20);
+	ac.open_ms = 60000;
+	ac.idle_ms = 600000;
+	m->nin++;
+	ia->a = assoc_accept(c, &ac, &in_cbs, ia);
+}
+
+/* ---- arrival --------------------------------------------------------- */
+
+struct arrival {
+	struct mtad	*m;
+	mtad_arrive_fn	*cb;
+	void		*arg;
+	char		src_link[CFG_NAME_MAX + 1];
+	char		peer[CONN_ADDRSTRLEN];
+	char		mtsid[Q_MAX_MTSID];
+};
+
+static void committed(void *arg, int err, uint64_t id)
+{
+	struct arrival *ar = arg;
+	struct mtad *m = ar->m;
+
+	if (err == Q_E_DUPLICATE) {
+		mtad_log(m, LOG_NOTICE, EV_TRANSFER_DUPLICATE, ar->peer,
+			 ar->src_link, "p1", "%s was accepted before (message "
+			 "%lu): confirmed, not delivered again", ar->mtsid,
+			 (unsigned long)id);
+		err = 0;
+	} else if (err != 0) {
+		mtad_log(m, LOG_ERR, EV_STORE_ERROR, ar->peer, ar->src_link,
+			 "store", "cannot commit %s: %s; not confirmed",
+			 ar->mtsid, q_strerror(err));
+	} else {
+		m->arrived++;
+		mtad_log(m, LOG_INFO, EV_TRANSFER_IN, ar->peer, ar->src_link,
+			 "p1", "%s arrived: message %lu", ar->mtsid,
+			 (unsigned long)id);
+		mtad_kick(m);
+	}
+	if (ar->cb)
+		ar->cb(ar->arg, err, id);
+	free(ar);
+}
+
+/* fail_rcpt - a recipient refused at once, with a report owed */
+static void fail_rcpt(struct q_rcpt *r, int reason, int diag,
+		      const char *text)
+{
+	r->state = Q_ST_REPORT;
+	if (r->link == NULL || r->link[0] == 0)
+		r->link = "-";		/* no link will carry it */
+	r->reason = reason;
+	r->diag = diag;
+	r->diag_text = text;
+}
+
+int mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
+		const char *src_link, const char *src_peer,
+		const struct q_op *extra, size_t nextra,
+		mtad_arrive_fn *cb, void *arg)
+{
+	struct q_op ops[4];
+	MTS_APDU_t *a = NULL;
+	struct route_split sp;
+	struct p1_ext_info xi;
+	struct q_rcpt *rc = NULL;
+	struct q_msg qm;
+	struct q_op op;
+	struct arrival *ar;
+	char **names = NULL, *mtsid = NULL, *orig = NULL;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	time_t now = time(NULL), t;
+	int nr, i, g, *bad = NULL, loop, where = 0, rcode, ret = -1;
+	enum p1_ext_verdict xv;
+	int kind;
+
+	if (codec_decode(&asn_DEF_MTS_APDU, apdu, n,
+			 m->cfg->max_message_size + (1u << 20), (void **)&a,
+			 NULL) != 0) {
+		mtad_log(m, LOG_WARNING, EV_TRANSFER_BAD, src_peer, src_link,
+			 "p1", "an MTS-APDU that does not decode: %s",
+			 codec_last_detail());
+		return -1;
+	}
+	kind = p1_env_kind(a);
+	nr = kind == P1_REPORT ? 1 : p1_env_recipient_count(a);
+	if (nr < 1) {
+		mtad_log(m, LOG_WARNING, EV_TRANSFER_BAD, src_peer, src_link,
+			 "p1", "an MTS-APDU without recipients");
+		goto out;
+	}
+	mtsid = p1_mtsid_format(p1_env_id(a));
+	/* what we made here (a report) carries our own trace already */
+	loop = src_link[0] ? p1_trace_loop(a, &m->here, &where) :
+	    P1_LOOP_NONE;
+	bad = xcalloc((size_t)nr, sizeof(*bad));
+	xv = p1_ext_check_apdu(a, P1_CRIT_TRANSFER, &xi, bad, nr);
+	if (src_link[0] && p1_trace_arrive(a, &m->here, now) != 0)
+		mtad_log(m, LOG_NOTICE, EV_TRANSFER_BAD, src_peer, src_link,
+			 "p1", "%s: cannot add our trace element", mtsid);
+	memset(&sp, 0, sizeof(sp));
+	route_split(m->routes, a, mtad_link_up, m, &sp);
+
+	rc = xcalloc((size_t)nr, sizeof(*rc));
+	names = xcalloc((size_t)nr, sizeof(*names));
+	for (i = 0; i < nr; i++) {
+		const ORName_t *name;
+
+		if (kind == P1_REPORT) {
+			name = p1_env_report_destination(a);
+		} else {
+			struct p1_recip pr;
+
+			p1_env_recipient(a, i, &pr);
+			name = pr.name;
+			if (!pr.responsible)
+				continue;	/* another MTA's business */
+		}
+		names[i] = p1_orname_format(name);
+		rc[i].idx = 0;
+		rc[i].state = Q_ST_PENDING;
+		rc[i].reason = rc[i].diag = -1;
+		rc[i].address = names[i];
+		rc[i].link = "";
+		rc[i].diag_text = "";
+		rc[i].flags = Q_RF_RESPONSIBLE;
+	}
+	for (g = 0; g < sp.ngroups; g++)
+		for (i = 0; i < sp.groups[g].n; i++)
+			rc[sp.groups[g].recips[i]].link = sp.groups[g].link;
+	for (i = 0; i < sp.nwaiting; i++) {
+		/* every route is failing: queue on the best one anyway */
+		struct route_result rr;
+		int k = sp.waiting[i];
+		const ORName_t *name = kind == P1_REPORT ?
+		    p1_env_report_destination(a) : NULL;
+		struct p1_recip pr;
+
+		if (name == NULL) {
+			p1_env_recipient(a, k, &pr);
+			name = pr.name;
+		}
+		if (route_lookup(m->routes, name, NULL, NULL, &rr) >= 0 &&
+		    rr.chosen >= 0)
+			rc[k].link = rr.cand[rr.chosen].link;
+	}
+	for (i = 0; i < sp.nunroutable; i++)
+		fail_rcpt(&rc[sp.unroutable[i]], NDR_UNABLE, NDD_UNRECOGNISED,
+			  "no route to this O/R address");
+	for (i = 0; i < nr; i++) {
+		struct mtad_link *ml;
+		long clen = p1_env_content_length(a);
+
+		if (names[i] == NULL || rc[i].state != Q_ST_PENDING)
+			continue;
+		if (loop != P1_LOOP_NONE)
+			fail_rcpt(&rc[i], NDR_UNABLE, NDD_LOOP, "loop detected: "
+				  "the trace shows this domain already");
+		else if (xv == P1_EXT_ALL || bad[i])
+			fail_rcpt(&rc[i], NDR_UNABLE, NDD_CRITICAL,
+				  "unsupported critical extension");
+		else if (rc[i].link[0] == 0)
+			fail_rcpt(&rc[i], NDR_UNABLE, NDD_UNRECOGNISED,
+				  "no route to this O/R address");
+		else if (clen > 0 && (ml = mtad_link(m, rc[i].link)) != NULL
+			 && ml->cfg->size_limit &&
+			 (uint64_t)clen > ml->cfg->size_limit)
+			fail_rcpt(&rc[i], NDR_UNABLE, NDD_TOO_LONG,
+				  "content over the link's size limit");
+	}
+	if (loop != P1_LOOP_NONE)
+		mtad_log(m, LOG_WARNING, EV_ROUTE_LOOP, src_peer, src_link,
+			 "p1", "%s: %s loop detected (trace element %d): "
+			 "non-delivery", mtsid, p1_loop_name(loop), where);
+	if (xv != P1_EXT_OK)
+		mtad_log(m, LOG_NOTICE, EV_REPORT_SENT, src_peer, src_link,
+			 "p1", "%s: unsupported critical extension %s (%ld): "
+			 "non-delivery for %s", mtsid, xi.name, xi.number,
+			 xv == P1_EXT_ALL ? "every recipient" : "some");
+	for (i = 0; i < sp.nunroutable; i++)
+		mtad_log(m, LOG_NOTICE, EV_ROUTE_NONE, src_peer, src_link,
+			 "p1", "%s: no route for %s", mtsid,
+			 names[sp.unroutable[i]] ? names[sp.unroutable[i]] :
+			 "?");
+	route_split_free(&sp);
+
+	/* compact: the responsible recipients, in order */
+	{
+		int k = 0;
+
+		for (i = 0; i < nr; i++)
+			if (names[i]) {
+				rc[k] = rc[i];
+				rc[k].idx = (uint32_t)k;
+				k++;
+			}
+		if (k == 0) {
+			mtad_log(m, LOG_NOTICE, EV_TRANSFER_IN, src_peer,
+				 src_link, "p1", "%s: no recipient is ours "
+				 "(responsibility): nothing to do", mtsid);
+			if (nextra) {
+				/* the extra operations still happen */
+				ar = XNEW(struct arrival);
+				ar->m = m;
+				ar->cb = cb;
+				ar->arg = arg;
+				if (q_submit(m->q, extra, nextra, committed,
+					     ar) != 0) {
+					free(ar);
+					goto out;
+				}
+				ret = 0;
+				goto out;
+			}
+			ret = 0;
+			if (cb)
+				cb(arg, 0, 0);
+			goto out;
+		}
+		nr = k;
+	}
+	if (codec_encode_alloc(&asn_DEF_MTS_APDU, a, &der, &len) != 0) {
+		mtad_log(m, LOG_WARNING, EV_TRANSFER_BAD, src_peer, src_link,
+			 "p1", "%s: does not encode again: %s", mtsid,
+			 codec_last_detail());
+		goto out;
+	}
+	memset(&qm, 0, sizeof(qm));
+	qm.kind = kind == P1_REPORT ? Q_KIND_REPORT : kind == P1_PROBE ?
+	    Q_KIND_PROBE : Q_KIND_MESSAGE;
+	qm.prio = kind == P1_REPORT ? Q_PRIO_URGENT :
+	    (enum q_prio)p1_env_priority(a);
+	qm.size = p1_env_content_length(a) > 0 ?
+	    (uint64_t)p1_env_content_length(a) : 0;
+	qm.arrival = now;
+	if (p1_env_deferred_time(a, &t) == 1)
+		qm.deferred = t;
+	if (p1_env_latest_delivery_time(a, &t, NULL) == 1)
+		qm.latest = t;
+	{
+		uint64_t age = 0;
+
+		for (i = 0; i < nr; i++) {
+			struct mtad_link *ml = mtad_link(m, rc[i].link);
+
+			if (ml && ml->cfg->max_age_ms &&
+			    (age == 0 || ml->cfg->max_age_ms < age))
+				age = ml->cfg->max_age_ms;
+		}
+		if (age)
+			qm.expiry = now + (int64_t)(age / 1000);
+	}
+	qm.mtsid = mtsid;
+	orig = kind == P1_REPORT ? xstrdup("") :
+	    p1_orname_format(p1_env_originator(a));
+	qm.originator = orig;
+	{
+		static char ct[32];
+		long b = p1_env_builtin_content_type(a);
+
+		snprintf(ct, sizeof(ct), b >= 0 ? "%ld" : "extended", b);
+		qm.content_type = kind == P1_REPORT ? "report" : ct;
+	}
+	qm.src_link = src_link;
+	qm.src_peer = src_peer ? src_peer : "";
+	memset(&op, 0, sizeof(op));
+	op.type = Q_OP_ARRIVE;
+	op.now = now;
+	op.msg = &qm;
+	op.rcpts = rc;
+	op.nrcpts = (size_t)nr;
+	op.apdu = der;
+	op.apdu_len = len;
+	op.link = src_link;
+	op.peer = src_peer;
+	ar = XNEW(struct arrival);
+	ar->m = m;
+	ar->cb = cb;
+	ar->arg = arg;
+	snprintf(ar->src_link, sizeof(ar->src_link), "%s", src_link);
+	snprintf(ar->peer, sizeof(ar->peer), "%s", src_peer ? src_peer : "");
+	snprintf(ar->mtsid, sizeof(ar->mtsid), "%s", mtsid);
+	if (nextra > 3)
+		panic("mtad_arrive: %zu extra operations", nextra);
+	ops[0] = op;
+	memcpy(ops + 1, extra, nextra * sizeof(*extra));
+	if ((rcode = q_submit(m->q, ops, 1 + nextra, committed, ar)) != 0) {
+		mtad_log(m, LOG_ERR, EV_STORE_ERROR, src_peer, src_link,
+			 "store", "%s: %s", mtsid, q_strerror(rcode));
+		free(ar);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (names)
+		for (i = 0; i < (kind == P1_REPORT ? 1 :
+				 p1_env_recipient_count(a)); i++)
+			free(names[i]);
+	free(names);
+	free(rc);
+	free(bad);
+	free(der);
+	free(mtsid);
+	free(orig);
+	codec_free(&asn_DEF_MTS_APDU, a);
+	return ret;
+}

@@ -1,0 +1,520 @@
+/*
+ * mtad_local.c - x400d: local delivery, reports, expiry
+ *
+ * See mtad.h.
+ *
+ * Local delivery writes each message for a local recipient into the
+ * recipient's mailbox directory, routing.local_dir/<O/R address with
+ * unsafe characters replaced>: NAME.p1 holds the MTS-APDU as it
+ * arrived (BER), NAME.txt a readable form (envelope, trace, and for an
+ * interpersonal message its heading and text). Each file is written
+ * under a temporary name, synced and renamed, and only then is the
+ * recipient marked delivered: a crash in between delivers again, never
+ * loses (at least once).
+ *
+ * Reports (X.411 12.2.1.3): every recipient left owing a report (the
+ * queue's "@report") is reported on in one report per subject message,
+ * if its report request asks for it (p1_report_wanted); the report is
+ * queued like any other MTS-APDU, to the originator, in the same
+ * transaction that marks the recipients reported. A probe's local
+ * recipients are "delivered" without a delivery, as X.411 12.2.1.2 asks.
+ *
+ * Expiry: a message whose queue age limit (the links' max_age) or
+ * latest delivery time passes gets a non-delivery report with the
+ * diagnostic maximum-time-expired.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "log.h"
+#include "mtad.h"
+#include "p1_addr.h"
+#include "p1_asn.h"
+#include "p1_env.h"
+#include "p1_id.h"
+#include "p1_report.h"
+#include "xalloc.h"
+
+#include "InformationObject.h"
+#include "MTS-APDU.h"
+
+#define PASS_MAX	64	/* messages handled in one pass */
+#define NDD_EXPIRED	5	/* maximum-time-expired */
+
+/* safe_name - an O/R address as a directory name */
+static void safe_name(const char *addr, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; addr[i] && i + 1 < len; i++) {
+		char c = addr[i];
+
+		out[i] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '=' || c == '.' ||
+		    c == '-' || c == ',' ? c : '_';
+	}
+	out[i] = 0;
+}
+
+/* write_file - dir/name, atomically and durably */
+static int write_file(const char *dir, const char *name, const void *p,
+		      size_t n)
+{
+	char tmp[1200], path[1200];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640)) < 0)
+		return -errno;
+	if (write(fd, p, n) != (ssize_t)n || fsync(fd) != 0) {
+		int e = -errno;
+
+		close(fd);
+		unlink(tmp);
+		return e ? e : -EIO;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0)
+		return -errno;
+	return 0;
+}
+
+static void put(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void put(struct buf *b, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		buf_add(b, line, (size_t)n < sizeof(line) ? (size_t)n :
+			sizeof(line) - 1);
+}
+
+/* readable - the .txt form of a delivered object */
+static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
+{
+	char *s;
+	int i;
+
+	s = p1_mtsid_format(p1_env_id(a));
+	put(b, "X.400 %s %s\n", p1_env_kind_name(a), s ? s : "?");
+	free(s);
+	put(b, "Recipient: %s\n", rcpt);
+	if (p1_env_originator(a)) {
+		s = p1_orname_format(p1_env_originator(a));
+		put(b, "Originator: %s\n", s ? s : "?");
+		free(s);
+	}
+	if (p1_env_report_destination(a)) {
+		s = p1_mtsid_format(p1_env_subject_id(a));
+		put(b, "Subject message: %s\n", s ? s : "?");
+		free(s);
+	}
+	{
+		const TraceInformation_t *t = p1_env_trace_c(a);
+
+		for (i = 0; t && i < t->list.count; i++) {
+			s = p1_gdi_format(&t->list.array[i]->
+					  global_domain_identifier);
+			put(b, "Trace: %s\n", s ? s : "?");
+			free(s);
+		}
+	}
+	if (p1_env_kind(a) == P1_REPORT) {
+		struct p1_report_entry *e = NULL;
+		int n = 0;
+
+		if (p1_report_parse(a, &e, &n) != 0)
+			n = 0;
+		for (i = 0; i < n; i++) {
+			s = p1_orname_format(e[i].actual);
+			if (e[i].delivered)
+				put(b, "Report: %s delivered\n", s ? s : "?");
+			else
+				put(b, "Report: %s not delivered: reason %ld, "
+				    "diagnostic %ld%s%s\n", s ? s : "?",
+				    e[i].reason, e[i].diagnostic,
+				    e[i].supplementary[0] ? ": " : "",
+				    e[i].supplementary);
+			free(s);
+		}
+		free(e);
+	}
+	if (p1_env_kind(a) == P1_MESSAGE &&
+	    p1_env_builtin_content_type(a) == 22) {
+		InformationObject_t *io = NULL;
+
+		if (codec_decode(&asn_DEF_InformationObject,
+				 a->choice.message.content.buf,
+				 (size_t)a->choice.message.content.size, 0,
+				 (void **)&io, NULL) == 0 &&
+		    io->present == InformationObject_PR_ipm) {
+			const IPM_t *ipm = &io->choice.ipm;
+
+			if (ipm->heading.subject)
+				put(b, "Subject: %.*s\n",
+				    ipm->heading.subject->size,
+				    (const char *)ipm->heading.subject->buf);
+			put(b, "\n");
+			for (i = 0; ipm->body && i < ipm->body->list.count;
+			     i++) {
+				const BodyPart_t *bp = ipm->body->list.array[i];
+
+				if (bp->present == BodyPart_PR_ia5_text)
+					buf_add(b, bp->choice.ia5_text.data.buf,
+						(size_t)bp->choice.ia5_text.
+						data.size);
+				else
+					put(b, "[body part %d of another "
+					    "type]\n", i + 1);
+			}
+		}
+		codec_free(&asn_DEF_InformationObject, io);
+	}
+}
+
+/* ---- local delivery ------------------------------------------------- */
+
+struct pass {
+	struct mtad	*m;
+	int		*busy;
+};
+
+static void pass_done(void *arg, int err, uint64_t id)
+{
+	struct pass *p = arg;
+
+	(void)id;
+	if (err)
+		mtad_log(p->m, LOG_WARNING, EV_STORE_ERROR, NULL, NULL,
+			 "store", "local delivery result: %s",
+			 q_strerror(err));
+	*p->busy = 0;
+	mtad_kick(p->m);
+	free(p);
+}
+
+/* deliver - one recipient's copy into its mailbox */
+static int deliver(struct mtad *m, const struct q_msg *qm,
+		   const struct q_rcpt *r, const void *apdu, size_t n,
+		   int *report)
+{
+	MTS_APDU_t *a = NULL;
+	char box[600], dir[1100], name[256];
+	struct buf txt = BUF_INIT;
+	int rc, i;
+
+	*report = 0;
+	if (codec_decode(&asn_DEF_MTS_APDU, apdu, n, 0, (void **)&a, NULL))
+		return -EINVAL;
+	/* a delivery report, if this recipient's request wants one */
+	if (p1_env_kind(a) != P1_REPORT) {
+		int nr = p1_env_recipient_count(a);
+
+		for (i = 0; i < nr; i++) {
+			struct p1_recip pr;
+			char *s;
+
+			p1_env_recipient(a, i, &pr);
+			s = p1_orname_format(pr.name);
+			if (s && strcmp(s, r->address) == 0)
+				*report = p1_report_wanted(&pr, 1);
+			free(s);
+		}
+	}
+	if (p1_env_kind(a) == P1_PROBE) {
+		codec_free(&asn_DEF_MTS_APDU, a);
+		return 0;		/* would be delivered: nothing to write */
+	}
+	safe_name(r->address, box, sizeof(box));
+	snprintf(dir, sizeof(dir), "%s/%s", m->cfg->local_dir ?
+		 m->cfg->local_dir : "mailboxes", box);
+	mkdir(m->cfg->local_dir ? m->cfg->local_dir : "mailboxes", 0750);
+	mkdir(dir, 0750);
+	snprintf(name, sizeof(name), "%lld-%lu-%u", (long long)time(NULL),
+		 (unsigned long)qm->id, r->idx);
+	readable(a, r->address, &txt);
+	codec_free(&asn_DEF_MTS_APDU, a);
+	{
+		char f[300];
+
+		snprintf(f, sizeof(f), "%s.p1", name);
+		rc = write_file(dir, f, apdu, n);
+		if (rc == 0) {
+			snprintf(f, sizeof(f), "%s.txt", name);
+			rc = write_file(dir, f, buf_ptr(&txt), buf_avail(&txt));
+		}
+	}
+	buf_free(&txt);
+	if (rc == 0)
+		mtad_log(m, LOG_INFO, EV_DELIVERED, NULL, ROUTE_LOCAL, "local",
+			 "%s delivered to %s (%s/%s.txt)", qm->mtsid,
+			 r->address, dir, name);
+	return rc;
+}
+
+void mtad_local_run(struct mtad *m)
+{
+	struct q_rd *rd;
+	struct q_iter it;
+	struct q_due d;
+	struct q_op ops[PASS_MAX];
+	uint32_t idx[PASS_MAX];
+	int n = 0, i;
+	struct pass *p;
+
+	if (m->local_busy || q_rd_begin(m->q, &rd) != 0)
+		return;
+	if (q_iter_due(rd, &it, Q_LINK_LOCAL, time(NULL)) == 0) {
+		while (n < PASS_MAX && q_next_due(&it, &d) == 1) {
+			struct q_msg qm;
+			struct q_rcpt r;
+			const void *ap;
+			size_t an;
+			int report = 0, rc;
+
+			if (q_msg_get(rd, d.id, &qm) != 0 ||
+			    q_rcpt_get(rd, d.id, d.idx, &r) != 0 ||
+			    q_apdu_get(rd, d.id, &ap, &an) != 0)
+				continue;
+			rc = deliver(m, &qm, &r, ap, an, &report);
+			memset(&ops[n], 0, sizeof(ops[n]));
+			idx[n] = d.idx;
+			ops[n].id = d.id;
+			ops[n].idx = &idx[n];
+			ops[n].nidx = 1;
+			ops[n].link = ROUTE_LOCAL;
+			if (rc == 0) {
+				ops[n].type = Q_OP_DONE;
+				ops[n].flags = report ? Q_OPF_REPORT : 0;
+				m->delivered++;
+			} else {
+				ops[n].type = Q_OP_DEFER;
+				ops[n].when = time(NULL) + 60;
+				ops[n].text = "cannot write to the mailbox";
+				mtad_log(m, LOG_ERR, EV_DELIVERED, NULL,
+					 ROUTE_LOCAL, "local", "%s: cannot "
+					 "deliver to %s: %s", qm.mtsid,
+					 r.address, strerror(-rc));
+			}
+			n++;
+		}
+	}
+	q_iter_end(&it);
+	q_rd_end(rd);
+	if (n == 0)
+		return;
+	p = XNEW(struct pass);
+	p->m = m;
+	p->busy = &m->local_busy;
+	m->local_busy = 1;
+	/* each result on its own: one recipient changed meanwhile must not
+	 * undo the others */
+	for (i = 0; i < n; i++) {
+		struct pass *pi = i == n - 1 ? p : NULL;
+
+		if (q_submit(m->q, &ops[i], 1, pi ? pass_done : NULL, pi)) {
+			if (pi)
+				pass_done(pi, -1, 0);
+		}
+	}
+}
+
+/* ---- reports ------------------------------------------------------- */
+
+struct rep {
+	struct mtad	*m;
+	uint64_t	id;
+};
+
+static void rep_done(void *arg, int err, uint64_t id)
+{
+	struct rep *r = arg;
+
+	(void)id;
+	if (err)
+		mtad_log(r->m, LOG_WARNING, EV_STORE_ERROR, NULL, NULL,
+			 "store", "report on message %lu: %s",
+			 (unsigned long)r->id, q_strerror(err));
+	r->m->report_busy--;
+	mtad_kick(r->m);
+	free(r);
+}
+
+/* report_one - the report owed on one message, if anyone wants it */
+static void report_one(struct mtad *m, struct q_rd *rd, uint64_t id)
+{
+	struct p1_outcome o[PASS_MAX];
+	uint32_t idx[PASS_MAX];
+	struct p1_report_params rp;
+	MTS_APDU_t *a = NULL, *report = NULL;
+	struct q_msg qm;
+	struct q_iter it;
+	struct q_rcpt r;
+	struct q_op op;
+	const void *ap;
+	size_t an, len;
+	unsigned char *der = NULL;
+	char *text[PASS_MAX];
+	int n = 0, i, nr, built = 0;
+	struct rep *rr;
+
+	memset(text, 0, sizeof(text));
+	if (q_msg_get(rd, id, &qm) != 0 || q_apdu_get(rd, id, &ap, &an) ||
+	    codec_decode(&asn_DEF_MTS_APDU, ap, an, 0, (void **)&a, NULL))
+		return;
+	nr = p1_env_kind(a) == P1_REPORT ? 0 : p1_env_recipient_count(a);
+	if (q_iter_rcpts(rd, &it, id) == 0) {
+		while (n < PASS_MAX && q_next_rcpt(&it, &r) == 1) {
+			if (r.state != Q_ST_REPORT)
+				continue;
+			memset(&o[n], 0, sizeof(o[n]));
+			o[n].index = -1;
+			for (i = 0; i < nr; i++) {
+				struct p1_recip pr;
+				char *s;
+
+				p1_env_recipient(a, i, &pr);
+				s = p1_orname_format(pr.name);
+				if (s && strcmp(s, r.address) == 0)
+					o[n].index = i;
+				free(s);
+			}
+			o[n].delivered = r.reason < 0;
+			o[n].arrival = qm.arrival;
+			o[n].when = r.changed ? r.changed : time(NULL);
+			o[n].type_of_user = -1;
+			o[n].reason = r.reason;
+			o[n].diagnostic = r.diag;
+			text[n] = r.diag_text[0] ? xstrdup(r.diag_text) : NULL;
+			o[n].supplementary = text[n];
+			idx[n] = r.idx;
+			n++;
+		}
+	}
+	q_iter_end(&it);
+	if (n == 0)
+		goto out;
+	/* only the recipients we found in the APDU can be reported on */
+	{
+		struct p1_outcome oo[PASS_MAX];
+		int k = 0;
+
+		for (i = 0; i < n; i++)
+			if (o[i].index >= 0)
+				oo[k++] = o[i];
+		memset(&rp, 0, sizeof(rp));
+		rp.here = &m->here;
+		rp.now = time(NULL);
+		rp.seq = ++m->seq;
+		if (k > 0 && qm.kind != Q_KIND_REPORT &&
+		    p1_report_build(a, oo, k, &rp, &report) == 1 &&
+		    codec_encode_alloc(&asn_DEF_MTS_APDU, report, &der, &len)
+		    == 0)
+			built = 1;
+	}
+	memset(&op, 0, sizeof(op));
+	op.type = Q_OP_REPORTED;
+	op.id = id;
+	op.idx = idx;
+	op.nidx = (size_t)n;
+	rr = XNEW(struct rep);
+	rr->m = m;
+	rr->id = id;
+	m->report_busy++;
+	if (built) {
+		m->reported++;
+		mtad_log(m, LOG_INFO, EV_REPORT_SENT, NULL, NULL, "p1",
+			 "report on %s for %d recipient%s", qm.mtsid, n,
+			 n == 1 ? "" : "s");
+		if (mtad_arrive(m, der, len, "", "", &op, 1, rep_done, rr))
+			rep_done(rr, -1, 0);
+	} else if (q_submit(m->q, &op, 1, rep_done, rr) != 0) {
+		rep_done(rr, -1, 0);
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(text[i]);
+	free(der);
+	codec_free(&asn_DEF_MTS_APDU, report);
+	codec_free(&asn_DEF_MTS_APDU, a);
+}
+
+void mtad_report_run(struct mtad *m)
+{
+	uint64_t ids[PASS_MAX];
+	struct q_rd *rd;
+	struct q_iter it;
+	struct q_due d;
+	int n = 0, i, j;
+
+	if (m->report_busy || q_rd_begin(m->q, &rd) != 0)
+		return;
+	if (q_iter_due(rd, &it, Q_QUEUE_REPORT, time(NULL)) == 0)
+		while (n < PASS_MAX && q_next_due(&it, &d) == 1) {
+			for (j = 0; j < n && ids[j] != d.id; j++)
+				;
+			if (j == n)
+				ids[n++] = d.id;
+		}
+	q_iter_end(&it);
+	for (i = 0; i < n; i++)
+		report_one(m, rd, ids[i]);
+	q_rd_end(rd);
+}
+
+/* ---- expiry -------------------------------------------------------- */
+
+static void expire_done(void *arg, int err, uint64_t id)
+{
+	struct mtad *m = arg;
+
+	(void)err;
+	(void)id;
+	mtad_kick(m);
+}
+
+void mtad_expire_run(struct mtad *m)
+{
+	struct q_rd *rd;
+	struct q_iter it;
+	uint64_t id;
+	int64_t when, now = time(NULL);
+	struct q_op ops[PASS_MAX];
+	int n = 0, i;
+
+	if (q_rd_begin(m->q, &rd) != 0)
+		return;
+	if (q_iter_expired(rd, &it, now) == 0)
+		while (n < PASS_MAX && q_next_expired(&it, &id, &when) == 1) {
+			memset(&ops[n], 0, sizeof(ops[n]));
+			ops[n].type = Q_OP_FAIL;
+			ops[n].id = id;
+			ops[n].flags = Q_OPF_REPORT;
+			ops[n].reason = 1;
+			ops[n].diag = NDD_EXPIRED;
+			ops[n].text = "maximum time expired";
+			n++;
+		}
+	q_iter_end(&it);
+	q_rd_end(rd);
+	for (i = 0; i < n; i++) {
+		mtad_log(m, LOG_NOTICE, EV_REPORT_SENT, NULL, NULL, "p1",
+			 "message %lu expired: non-delivery",
+			 (unsigned long)ops[i].id);
+		q_submit(m->q, &ops[i], 1, expire_done, m);
+	}
+}

@@ -1,0 +1,625 @@
+/*
+ * mtad_out.c - x400d: outbound associations and transfers
+ *
+ * See mtad.h. For each link with due work, at most max_associations
+ * associations, each opened from the link's source address (issue 6)
+ * and each transferring one message at a time: the recipients of that
+ * message due on that link are taken (Q_OP_BEGIN), the APDU is sent
+ * with the responsibility indicator set for exactly those recipients
+ * (X.411 12.2.1.1.1.x), downgraded for an X.410-1984 link, and only the
+ * next MTA's transfer confirmation marks them done.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec.h"
+#include "log.h"
+#include "mtad.h"
+#include "p1_addr.h"
+#include "p1_asn.h"
+#include "p1_downgrade.h"
+#include "p1_env.h"
+#include "xalloc.h"
+
+#include "MTS-APDU.h"
+
+#define MAX_TAKE	256	/* recipients of one message per transfer */
+
+struct mtad_out {
+	struct mtad_out	*next;
+	struct mtad	*m;
+	char		link[CFG_NAME_MAX + 1];
+	struct assoc	*a;		/* NULL once ended */
+	int		bound;
+	int		releasing;
+	/* the transfer in flight */
+	int		busy;		/* any phase below but idle */
+	enum { OUT_IDLE, OUT_TAKING, OUT_SENDING, OUT_SETTLING } phase;
+	int		pending;	/* arrivals (TWA) not yet committed */
+	uint64_t	id;
+	uint32_t	idx[MAX_TAKE];
+	size_t		nidx;
+	uint32_t	attempts;	/* the most any of them had */
+	int64_t		started;	/* ms */
+	char		mtsid[Q_MAX_MTSID];
+};
+
+static void out_next(struct mtad_out *o);
+
+/* in_flight - another association of the link already took this one */
+static int in_flight(struct mtad_link *l, uint64_t id,
+		     const struct mtad_out *except)
+{
+	const struct mtad_out *o;
+
+	for (o = l->outs; o; o = o->next)
+		if (o != except && o->busy && o->id == id)
+			return 1;
+	return 0;
+}
+
+static void unlink_out(struct mtad_out *o)
+{
+	struct mtad_link *l = mtad_link(o->m, o->link);
+	struct mtad_out **pp;
+
+	if (l == NULL)
+		return;
+	for (pp = &l->outs; *pp; pp = &(*pp)->next)
+		if (*pp == o) {
+			*pp = o->next;
+			l->nout--;
+			return;
+		}
+}
+
+/* ---- results --------------------------------------------------------- */
+
+static void result_done(void *arg, int err, uint64_t id)
+{
+	struct mtad_out *o = arg;
+
+	(void)id;
+	if (err)
+		mtad_log(o->m, LOG_WARNING, EV_STORE_ERROR, NULL, o->link,
+			 "store", "result for %s: %s (changed by an "
+			 "operator?)", o->mtsid, q_strerror(err));
+	o->busy = 0;
+	o->phase = OUT_IDLE;
+	o->nidx = 0;
+	if (o->a == NULL) {
+		if (o->pending == 0)
+			free(o);
+		return;
+	}
+	out_next(o);
+}
+
+/* settle - the transfer ended: done, or another attempt later, or a
+ *	failure with a non-delivery report */
+static void settle(struct mtad_out *o, int ok, const char *why)
+{
+	struct mtad *m = o->m;
+	struct mtad_link *l = mtad_link(m, o->link);
+	struct q_op op;
+	int64_t now = time(NULL);
+
+	o->phase = OUT_SETTLING;
+	memset(&op, 0, sizeof(op));
+	op.id = o->id;
+	op.idx = o->idx;
+	op.nidx = o->nidx;
+	op.now = now;
+	op.link = o->link;
+	op.peer = o->a ? assoc_peer(o->a) : "";
+	if (ok) {
+		op.type = Q_OP_DONE;
+		m->relayed += o->nidx;
+		mtad_log(m, LOG_INFO, EV_TRANSFER_OUT, op.peer, o->link, "p1",
+			 "%s: %zu recipient%s transferred in %ld ms",
+			 o->mtsid, o->nidx, o->nidx == 1 ? "" : "s",
+			 (long)(mtad_now_ms() - o->started));
+	} else if (l && o->attempts >= l->cfg->transfer_retries + 1) {
+		op.type = Q_OP_FAIL;
+		op.flags = Q_OPF_REPORT;
+		op.reason = 0;		/* transfer-failure */
+		op.diag = -1;
+		op.text = why;
+		mtad_log(m, LOG_WARNING, EV_REPORT_SENT, op.peer, o->link,
+			 "p1", "%s: %u transfer attempts failed (%s): "
+			 "non-delivery", o->mtsid, o->attempts, why);
+	} else {
+		op.type = Q_OP_DEFER;
+		op.when = now + (int64_t)((l ? l->cfg->transfer_interval_ms :
+					   60000) / 1000);
+		op.text = why;
+	}
+	if (q_submit(m->q, &op, 1, result_done, o) != 0)
+		result_done(o, -1, 0);
+}
+
+/* ---- one transfer ---------------------------------------------------- */
+
+/* prepare - the APDU as this link gets it: responsibility for our
+ *	recipients only; downgraded for X.410-1984 */
+static int prepare(struct mtad_out *o, const void *apdu, size_t n,
+		   char **addrs, size_t naddrs, unsigned char **der,
+		   size_t *len, char *why, size_t whylen)
+{
+	struct mtad_link *l = mtad_link(o->m, o->link);
+	MTS_APDU_t *a = NULL;
+	int i, k, rc = -1;
+
+	if (codec_decode(&asn_DEF_MTS_APDU, apdu, n, 0, (void **)&a, NULL)) {
+		snprintf(why, whylen, "the stored APDU does not decode");
+		return -1;
+	}
+	if (p1_env_kind(a) != P1_REPORT) {
+		int nr = p1_env_recipient_count(a);
+
+		for (i = 0; i < nr; i++) {
+			struct p1_recip r;
+			char *s;
+			int mine = 0;
+
+			p1_env_recipient(a, i, &r);
+			s = p1_orname_format(r.name);
+			for (k = 0; s && k < (int)naddrs; k++)
+				if (strcmp(s, addrs[k]) == 0)
+					mine = 1;
+			free(s);
+			p1_bit_set((BIT_STRING_t *)r.indicators, 0, mine);
+		}
+	}
+	if (l && l->cfg->mode == RTSE_X410) {
+		struct p1_downgrade d;
+		enum p1_dg_verdict v;
+
+		memset(&d, 0, sizeof(d));
+		v = p1_downgrade(a, &d);
+		if (v == P1_DG_ALL) {
+			snprintf(why, whylen, "cannot be downgraded for an "
+				 "X.410-1984 link: %s", d.why);
+			p1_downgrade_free(&d);
+			goto out;
+		}
+		p1_downgrade_free(&d);
+	}
+	if (codec_encode_alloc(&asn_DEF_MTS_APDU, a, der, len) != 0) {
+		snprintf(why, whylen, "does not encode: %s",
+			 codec_last_detail());
+		goto out;
+	}
+	rc = 0;
+out:
+	codec_free(&asn_DEF_MTS_APDU, a);
+	return rc;
+}
+
+struct begun {
+	struct mtad_out	*o;
+	unsigned char	*apdu;
+	size_t		len;
+	char		**addrs;
+	size_t		naddrs;
+};
+
+static void begun_free(struct begun *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->naddrs; i++)
+		free(b->addrs[i]);
+	free(b->addrs);
+	free(b->apdu);
+	free(b);
+}
+
+/* on_begun - the recipients are ours to transfer: send */
+static void on_begun(void *arg, int err, uint64_t id)
+{
+	struct begun *b = arg;
+	struct mtad_out *o = b->o;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	char why[300];
+
+	(void)id;
+	if (err) {
+		mtad_log(o->m, LOG_WARNING, EV_STORE_ERROR, NULL, o->link,
+			 "store", "cannot take %s: %s", o->mtsid,
+			 q_strerror(err));
+		o->busy = 0;
+		o->phase = OUT_IDLE;
+		begun_free(b);
+		if (o->a == NULL) {
+			if (o->pending == 0)
+				free(o);
+		} else {
+			out_next(o);
+		}
+		return;
+	}
+	if (o->a == NULL) {		/* gone meanwhile: try again later */
+		begun_free(b);
+		settle(o, 0, "the association ended before the transfer");
+		return;
+	}
+	if (prepare(o, b->apdu, b->len, b->addrs, b->naddrs, &der, &len, why,
+		    sizeof(why)) != 0) {
+		struct q_op op;
+
+		memset(&op, 0, sizeof(op));
+		op.type = Q_OP_FAIL;
+		op.id = o->id;
+		op.idx = o->idx;
+		op.nidx = o->nidx;
+		op.flags = Q_OPF_REPORT;
+		op.reason = 1;		/* unable-to-transfer */
+		op.diag = 47;		/* unable-to-downgrade */
+		op.text = why;
+		mtad_log(o->m, LOG_WARNING, EV_REPORT_SENT, assoc_peer(o->a),
+			 o->link, "p1", "%s: %s: non-delivery", o->mtsid, why);
+		begun_free(b);
+		if (q_submit(o->m->q, &op, 1, result_done, o) != 0)
+			result_done(o, -1, 0);
+		return;
+	}
+	begun_free(b);
+	o->started = mtad_now_ms();
+	o->phase = OUT_SENDING;
+	if (assoc_send(o->a, der, len, o) != 0) {
+		free(der);
+		settle(o, 0, "the association cannot take a transfer now");
+		return;
+	}
+	free(der);
+}
+
+/* out_next - start the next transfer on a bound, idle association */
+static void out_next(struct mtad_out *o)
+{
+	struct mtad *m = o->m;
+	struct mtad_link *l = mtad_link(m, o->link);
+	struct q_rd *rd;
+	struct q_iter it;
+	struct q_due d;
+	struct q_rcpt r;
+	struct q_msg qm;
+	struct begun *b;
+	const void *p;
+	size_t n;
+	int64_t now = time(NULL);
+	int rc, found = 0;
+
+	if (o->a == NULL || !o->bound || o->busy || o->releasing ||
+	    l == NULL || m->stopping)
+		return;
+	if (q_rd_begin(m->q, &rd) != 0)
+		return;
+	if (q_iter_due(rd, &it, o->link, now) == 0) {
+		while ((rc = q_next_due(&it, &d)) == 1)
+			if (!in_flight(l, d.id, o)) {
+				found = 1;
+				break;
+			}
+	}
+	q_iter_end(&it);
+	if (!found) {
+		q_rd_end(rd);
+		if (!m->stopping && l->cfg->idle_timeout_ms == 0) {
+			o->releasing = 1;
+			assoc_release(o->a);
+		}
+		return;
+	}
+	b = XNEW(struct begun);
+	b->o = o;
+	o->id = d.id;
+	o->nidx = 0;
+	o->attempts = 0;
+	/* every recipient of that message due on this link */
+	if (q_iter_rcpts(rd, &it, d.id) == 0) {
+		while (q_next_rcpt(&it, &r) == 1 && o->nidx < MAX_TAKE) {
+			if (r.state != Q_ST_PENDING ||
+			    strcmp(r.link, o->link) != 0 ||
+			    (r.flags & Q_RF_HOLD) || r.next_attempt > now)
+				continue;
+			o->idx[o->nidx++] = r.idx;
+			if (r.attempts > o->attempts)
+				o->attempts = r.attempts;
+			b->addrs = xrealloc(b->addrs, (b->naddrs + 1) *
+					    sizeof(*b->addrs));
+			b->addrs[b->naddrs++] = xstrdup(r.address);
+		}
+	}
+	q_iter_end(&it);
+	o->attempts++;
+	if (q_msg_get(rd, d.id, &qm) == 0)
+		snprintf(o->mtsid, sizeof(o->mtsid), "%s", qm.mtsid);
+	if (q_apdu_get(rd, d.id, &p, &n) == 0) {
+		b->apdu = xmemdup(p, n);
+		b->len = n;
+	}
+	q_rd_end(rd);
+	if (o->nidx == 0 || b->apdu == NULL) {
+		begun_free(b);
+		return;
+	}
+	o->busy = 1;
+	o->phase = OUT_TAKING;
+	{
+		struct q_op op;
+
+		memset(&op, 0, sizeof(op));
+		op.type = Q_OP_BEGIN;
+		op.id = o->id;
+		op.idx = o->idx;
+		op.nidx = o->nidx;
+		op.link = o->link;
+		op.peer = assoc_peer(o->a);
+		if (q_submit(m->q, &op, 1, on_begun, b) != 0) {
+			o->busy = 0;
+			o->phase = OUT_IDLE;
+			begun_free(b);
+		}
+	}
+}
+
+/* ---- the association -------------------------------------------------- */
+
+static void on_bind_ind(struct assoc *a, const struct assoc_bind *p,
+			void *arg)
+{
+	(void)p;
+	(void)arg;
+	assoc_abort(a);
+}
+
+static void on_bound(struct assoc *a, const struct assoc_bind *peer,
+		     void *arg)
+{
+	struct mtad_out *o = arg;
+	struct mtad_link *l = mtad_link(o->m, o->link);
+
+	if (l && l->cfg->peer_mta && strcasecmp(peer->name,
+						 l->cfg->peer_mta) != 0) {
+		mtad_log(o->m, LOG_WARNING, EV_BIND_UNKNOWN_MTA,
+			 assoc_peer(a), o->link, "p1", "the peer at %s bound "
+			 "as MTA \"%s\", not \"%s\": aborted", assoc_peer(a),
+			 peer->name, l->cfg->peer_mta);
+		assoc_abort(a);
+		return;
+	}
+	if (l && l->cfg->peer_pw &&
+	    auth_verifier_kind(l->cfg->peer_pw) != AUTH_NONE &&
+	    !auth_check(l->cfg->peer_pw, peer->password,
+			peer->password_len)) {
+		mtad_log(o->m, LOG_WARNING, EV_BIND_BAD_PASSWORD,
+			 assoc_peer(a), o->link, "p1", "MTA \"%s\" answered "
+			 "our bind with a wrong password: aborted",
+			 peer->name);
+		assoc_abort(a);
+		return;
+	}
+	o->bound = 1;
+	if (l) {
+		l->failing = 0;
+		l->next_open = 0;
+	}
+	out_next(o);
+}
+
+/* twa_arrived - an APDU the peer sent us on our association (TWA) is
+ *	committed: now it may be confirmed */
+static void twa_arrived(void *arg, int err, uint64_t id)
+{
+	struct mtad_out *o = arg;
+
+	(void)id;
+	o->pending--;
+	if (o->a)
+		assoc_apdu_rsp(o->a, err == 0);
+	else if (o->pending == 0 && !o->busy)
+		free(o);
+}
+
+static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
+			void *arg)
+{
+	struct mtad_out *o = arg;
+
+	o->pending++;
+	if (mtad_arrive(o->m, p, n, o->link, assoc_peer(a), NULL, 0,
+			twa_arrived, o) != 0) {
+		o->pending--;
+		assoc_apdu_rsp(a, 0);
+	}
+}
+
+static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
+{
+	struct mtad_out *o = arg;
+
+	(void)a;
+	(void)tag;
+	if (o->phase != OUT_SENDING)
+		return;
+	settle(o, ok, ok ? "" : "the next MTA did not confirm the transfer");
+}
+
+static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
+		     void *arg)
+{
+	struct mtad_out *o = arg;
+	struct mtad *m = o->m;
+	struct mtad_link *l = mtad_link(m, o->link);
+
+	(void)a;
+	m->nout--;
+	unlink_out(o);
+	o->a = NULL;
+	if (!o->bound && l && !m->stopping) {
+		/* could not reach the peer: wait open_interval, and let
+		 * the router use alternates meanwhile */
+		l->failing = 1;
+		l->next_open = mtad_now_ms() + (int64_t)l->cfg->open_interval_ms;
+		mtad_log(m, LOG_WARNING, EV_CONN_FAILED, NULL, o->link, "p1",
+			 "association to %s %s: %s; next attempt in %lu s",
+			 l->cfg->peer_mta, assoc_end_name(how), why,
+			 (unsigned long)(l->cfg->open_interval_ms / 1000));
+	} else if (how != ASSOC_RELEASED) {
+		mtad_log(m, LOG_NOTICE, EV_CONN_CLOSED, NULL, o->link, "p1",
+			 "outbound association %s: %s", assoc_end_name(how),
+			 why);
+	}
+	if (o->phase == OUT_SENDING) {
+		/* a transfer was under way: try it again later; the result
+		 * frees o once the store has it */
+		settle(o, 0, why);
+		return;
+	}
+	if (o->phase == OUT_IDLE && o->pending == 0)
+		free(o);
+	/* else: on_begun, result_done or twa_arrived frees it */
+}
+
+static const struct assoc_cbs out_cbs = {
+	on_bind_ind, on_bound, on_apdu_ind, on_apdu_conf, on_ended
+};
+
+/* open_link - one more association to the link's peer */
+static void open_link(struct mtad *m, struct mtad_link *l)
+{
+	const struct cfg_link *c = l->cfg;
+	const struct cfg_addr *ad;
+	struct assoc_cfg ac;
+	struct mtad_out *o;
+	const char *ip;
+	char pcap[600];
+	int rc;
+
+	if (c->naddr == 0)
+		return;
+	ad = &c->addr[l->addr_next % c->naddr];
+	l->addr_next++;
+	ip = ad->nip ? ad->ip[0] : ad->host;
+	memset(&ac, 0, sizeof(ac));
+	ac.osi.role = RTSE_INITIATOR;
+	ac.osi.rtse.mode = c->mode;
+	ac.osi.rtse.dialogue = c->dialogue;
+	ac.osi.rtse.checkpoint = c->checkpoint;
+	ac.osi.rtse.window = c->window;
+	ac.osi.rtse.recovery = c->recovery;
+	ac.osi.rtse.max_apdu = m->cfg->max_message_size + (1u << 20);
+	ac.osi.calling_tsel.len = c->our_sel.t.len;
+	memcpy(ac.osi.calling_tsel.sel, c->our_sel.t.v, c->our_sel.t.len);
+	ac.osi.called_tsel.len = ad->sel.t.len;
+	memcpy(ac.osi.called_tsel.sel, ad->sel.t.v, ad->sel.t.len);
+	ac.osi.rtse.calling_ssel_len = c->our_sel.s.len;
+	memcpy(ac.osi.rtse.calling_ssel, c->our_sel.s.v, c->our_sel.s.len);
+	ac.osi.rtse.called_ssel_len = ad->sel.s.len;
+	memcpy(ac.osi.rtse.called_ssel, ad->sel.s.v, ad->sel.s.len);
+	ac.osi.rtse.calling_psel_len = c->our_sel.p.len;
+	memcpy(ac.osi.rtse.calling_psel, c->our_sel.p.v, c->our_sel.p.len);
+	ac.osi.rtse.called_psel_len = ad->sel.p.len;
+	memcpy(ac.osi.rtse.called_psel, ad->sel.p.v, ad->sel.p.len);
+	ac.addr = ip;
+	ac.port = ad->port;
+	ac.src = cfg_link_source(c, strchr(ip, ':') ? AF_INET6 : AF_INET);
+	ac.enforce = c->src.enforce || (c->src.v4 == NULL &&
+	    c->src.v6 == NULL && m->cfg->src.enforce);
+	ac.link = c->name;
+	if (c->pcap && m->cfg->pcap_dir) {
+		snprintf(pcap, sizeof(pcap), "%s/%s-%lld.pcap",
+			 m->cfg->pcap_dir, c->name,
+			 (long long)mtad_now_ms());
+		ac.pcap = pcap;
+	}
+	snprintf(ac.ours.name, sizeof(ac.ours.name), "%s", c->our_mta ?
+		 c->our_mta : m->cfg->mta_name);
+	ac.ours.password_len = strlen(l->our_pw) > ASSOC_PW_MAX ?
+	    ASSOC_PW_MAX : strlen(l->our_pw);
+	memcpy(ac.ours.password, l->our_pw, ac.ours.password_len);
+	ac.open_ms = (unsigned)(c->connect_timeout_ms ?
+				c->connect_timeout_ms : 60000);
+	ac.idle_ms = (unsigned)c->idle_timeout_ms;
+	o = XNEW(struct mtad_out);
+	o->m = m;
+	snprintf(o->link, sizeof(o->link), "%s", c->name);
+	rc = assoc_open(m->loop, &ac, &out_cbs, o, &o->a);
+	if (rc != 0) {
+		mtad_log(m, LOG_WARNING, EV_CONN_FAILED, NULL, c->name, "conn",
+			 "cannot connect to %s port %u: %s", ip, ad->port,
+			 uv_strerror(rc));
+		l->failing = 1;
+		l->next_open = mtad_now_ms() + (int64_t)c->open_interval_ms;
+		free(o);
+		return;
+	}
+	o->next = l->outs;
+	l->outs = o;
+	l->nout++;
+	m->nout++;
+}
+
+void mtad_out_schedule(struct mtad *m)
+{
+	int64_t now_ms = mtad_now_ms(), now = time(NULL);
+	size_t i;
+
+	for (i = 0; i < m->nlinks; i++) {
+		struct mtad_link *l = &m->links[i];
+		struct mtad_out *o, *next;
+		struct q_rd *rd;
+		int64_t when;
+		int due = 0, idle = 0;
+
+		if (!(l->cfg->dir & CFG_OUT))
+			continue;
+		for (o = l->outs; o; o = next) {
+			next = o->next;
+			if (o->bound && !o->busy) {
+				idle++;
+				out_next(o);
+			}
+		}
+		if (idle || l->nout >= l->cfg->max_assoc ||
+		    m->nout >= m->cfg->max_assoc_out || now_ms < l->next_open)
+			continue;
+		if (l->nout > 0) {
+			int connecting = 0;
+
+			for (o = l->outs; o; o = o->next)
+				connecting += !o->bound;
+			if (connecting)
+				continue;	/* one at a time */
+		}
+		if (q_rd_begin(m->q, &rd) != 0)
+			continue;
+		if (q_due_first(rd, l->cfg->name, &when) == 0 && when <= now)
+			due = 1;
+		q_rd_end(rd);
+		if (due)
+			open_link(m, l);
+	}
+}
+
+void mtad_out_stop(struct mtad *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlinks; i++) {
+		struct mtad_out *o;
+
+		for (o = m->links[i].outs; o; o = o->next)
+			if (o->a && !o->releasing) {
+				o->releasing = 1;
+				if (o->busy)
+					continue;	/* after the transfer */
+				assoc_release(o->a);
+			}
+	}
+}

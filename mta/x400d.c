@@ -1,0 +1,143 @@
+/*
+ * x400d - the X.400 message transfer agent
+ *
+ * SYNOPSIS
+ *	x400d [-c FILE] [-t] [-p]
+ *
+ * DESCRIPTION
+ *	Relays X.400 mail (ITU-T X.411 P1) between MTAs over RFC 1006:
+ *	listens on the configured addresses, binds inbound and outbound
+ *	associations per link, queues every message durably before it
+ *	confirms it, routes by O/R address, delivers locally, and sends
+ *	delivery and non-delivery reports (mtad.h says how the pieces fit).
+ *	It runs in the foreground (for systemd, runit or a terminal) and
+ *	logs one JSON object per line.
+ *
+ *	-c FILE	the configuration (default /etc/x400/x400d.conf;
+ *		docs/config.md describes every key)
+ *	-t	check the configuration, print what is in effect, exit
+ *	-p	print the listening ports to stdout once listening (for
+ *		tests that let the system choose ports)
+ *
+ *	SIGHUP reloads the configuration; queued mail is kept and
+ *	associations finish. SIGTERM and SIGINT stop: listeners close,
+ *	associations are released after their transfer, the queue is
+ *	flushed.
+ *
+ * DIAGNOSTICS
+ *	Exit status 0 after a clean stop, 1 when the configuration or the
+ *	start failed (the reason on stderr and in the log), 2 on a usage
+ *	error.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "mtad.h"
+#include "xalloc.h"
+
+static struct mtad mtad;
+static const char *cfg_path = "/etc/x400/x400d.conf";
+static uv_signal_t sig_hup, sig_term, sig_int;
+
+static void on_hup(uv_signal_t *h, int signum)
+{
+	struct cfg *c = XNEW(struct cfg);
+	char err[CFG_ERRLEN];
+
+	(void)h;
+	(void)signum;
+	if (cfg_load(cfg_path, 0, c, err, sizeof(err)) != 0) {
+		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "reload of %s refused, "
+		       "the running configuration stays: %s", cfg_path, err);
+		free(c);
+		return;
+	}
+	if (mtad_reload(&mtad, c, err, sizeof(err)) != 0) {
+		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "reload of %s refused: "
+		       "%s", cfg_path, err);
+		cfg_free(c);
+		free(c);
+	}
+}
+
+static void on_term(uv_signal_t *h, int signum)
+{
+	(void)h;
+	(void)signum;
+	mtad_stop(&mtad);
+	uv_close((uv_handle_t *)&sig_hup, NULL);
+	uv_close((uv_handle_t *)&sig_term, NULL);
+	uv_close((uv_handle_t *)&sig_int, NULL);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: x400d [-c FILE] [-t] [-p]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct cfg *c = XNEW(struct cfg);
+	char err[CFG_ERRLEN];
+	uv_loop_t *loop = uv_default_loop();
+	int ch, test = 0, ports = 0;
+	size_t i;
+
+	while ((ch = getopt(argc, argv, "c:tp")) != -1) {
+		switch (ch) {
+		case 'c': cfg_path = optarg; break;
+		case 't': test = 1; break;
+		case 'p': ports = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (cfg_load(cfg_path, 0, c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "x400d: %s", err);
+		return 1;
+	}
+	if (test) {
+		cfg_dump(c, stdout);
+		cfg_free(c);
+		free(c);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (log_open(c->log_file, c->log_level) != 0) {
+		fprintf(stderr, "x400d: cannot open the log %s\n",
+			c->log_file);
+		return 1;
+	}
+	for (i = 0; i < c->nwarn; i++)
+		log_ev(LOG_WARNING, EV_CONFIG_LOADED, NULL, "%s", c->warn[i]);
+	if (mtad_start(&mtad, loop, c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "x400d: %s\n", err);
+		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "cannot start: %s", err);
+		return 1;
+	}
+	if (ports) {
+		for (i = 0; i < mtad.nlisteners; i++)
+			printf("%u\n", conn_listener_port(mtad.listeners[i],
+							  0));
+		fflush(stdout);
+	}
+	uv_signal_init(loop, &sig_hup);
+	uv_signal_init(loop, &sig_term);
+	uv_signal_init(loop, &sig_int);
+	uv_signal_start(&sig_hup, on_hup, SIGHUP);
+	uv_signal_start(&sig_term, on_term, SIGTERM);
+	uv_signal_start(&sig_int, on_term, SIGINT);
+	uv_run(loop, UV_RUN_DEFAULT);
+	mtad_free(&mtad);
+	uv_loop_close(loop);
+	log_close();
+	return 0;
+}

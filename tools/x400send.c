@@ -1,0 +1,376 @@
+/*
+ * x400send - submit X.400 messages to an MTA over P1
+ *
+ * SYNOPSIS
+ *	x400send -a ADDR[:PORT] -n MTA -w PASSWORD -g GDI -f ORIGINATOR
+ *		 -r RECIPIENT [-r RECIPIENT...] [options]
+ *
+ * DESCRIPTION
+ *	Acts as an originating MTA: builds each message (an interpersonal
+ *	message in a P1 envelope, p1_msg.h), binds to the MTA at ADDR with
+ *	our MTA name and password, transfers the messages and waits for
+ *	each transfer confirmation, then releases. With -c and -N it is
+ *	also a load generator: N messages over C concurrent associations,
+ *	with throughput and latency printed at the end.
+ *
+ *	-a ADDR[:PORT]	the MTA (port 102 by default; [v6]:port for IPv6)
+ *	-l SRC		our source address
+ *	-t TSEL		its transport selector, as text (default "x400")
+ *	-x		X.410-1984 mode (default: 1988 normal mode)
+ *	-n MTA -w PW	our MTA name and password in the bind
+ *	-W PW		the password we expect from the peer (checked)
+ *	-g GDI		our global domain, "C=..;A=..;P=.."
+ *	-f ORIGINATOR	-r RECIPIENT	O/R names in string form
+ *	-s SUBJECT	-b TEXT		-B FILE (the body from a file)
+ *	-z BYTES	pad the body to this many octets
+ *	-u PRIORITY	normal, urgent or non-urgent
+ *	-R LEVEL	reports wanted: none, ndr (default) or all
+ *	-D SECONDS	deferred delivery: this many seconds from now
+ *	-p		send probes instead of messages
+ *	-N COUNT	messages to send (default 1)
+ *	-c ASSOCS	concurrent associations (default 1)
+ *	-k KB -W WIN	RTSE checkpoint size and window
+ *	-q		quiet: print only the summary
+ *
+ * DIAGNOSTICS
+ *	Exit status 0 when every message was confirmed, 1 when one was
+ *	not, 2 on a usage error. Each failure is printed with its reason.
+ */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#include "assoc.h"
+#include "log.h"
+#include "p1_msg.h"
+#include "xalloc.h"
+
+struct sender {
+	uv_loop_t	*loop;
+	struct assoc_cfg cfg;
+	struct p1_msg_spec spec;
+	const char	*peer_pw;
+	long		total, started, confirmed, failed;
+	int		assocs, live;
+	int		quiet;
+	uint64_t	*lat;		/* microseconds, one per message */
+	uint64_t	t0;
+	uint64_t	seq;
+};
+
+struct slot {
+	struct sender	*s;
+	struct assoc	*a;
+	uint64_t	sent_at;
+	int		busy;
+	unsigned char	*apdu;
+};
+
+static uint64_t now_us(void)
+{
+	return uv_hrtime() / 1000;
+}
+
+static void start_assoc(struct sender *s);
+
+/* send_one - build and send the next message on this association */
+static void send_one(struct slot *sl)
+{
+	struct sender *s = sl->s;
+	unsigned char *der;
+	size_t len;
+	char why[300];
+
+	if (s->started >= s->total) {
+		assoc_release(sl->a);
+		return;
+	}
+	s->spec.seq = ++s->seq;
+	s->spec.now = time(NULL);
+	if (p1_msg_build(&s->spec, &der, &len, why, sizeof(why)) != 0) {
+		fprintf(stderr, "x400send: %s\n", why);
+		exit(2);
+	}
+	s->started++;
+	sl->sent_at = now_us();
+	sl->busy = 1;
+	if (assoc_send(sl->a, der, len, sl) != 0) {
+		fprintf(stderr, "x400send: cannot send on the association\n");
+		s->failed++;
+		sl->busy = 0;
+		assoc_abort(sl->a);
+	}
+	free(der);
+}
+
+static void on_bind_ind(struct assoc *a, const struct assoc_bind *p,
+			void *arg)
+{
+	(void)p;
+	(void)arg;
+	assoc_abort(a);
+}
+
+static void on_bound(struct assoc *a, const struct assoc_bind *peer,
+		     void *arg)
+{
+	struct slot *sl = arg;
+
+	if (sl->s->peer_pw && (peer->password_len != strlen(sl->s->peer_pw) ||
+	    memcmp(peer->password, sl->s->peer_pw, peer->password_len))) {
+		fprintf(stderr, "x400send: MTA \"%s\" gave the wrong "
+			"password\n", peer->name);
+		assoc_abort(a);
+		return;
+	}
+	if (!sl->s->quiet)
+		printf("bound to MTA \"%s\" at %s from %s\n", peer->name,
+		       assoc_peer(a), assoc_local(a));
+	send_one(sl);
+}
+
+static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
+			void *arg)
+{
+	(void)p;
+	(void)n;
+	(void)arg;
+	assoc_apdu_rsp(a, 1);	/* not expected from a submission peer */
+}
+
+static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
+{
+	struct slot *sl = arg;
+	struct sender *s = sl->s;
+
+	(void)a;
+	(void)tag;
+	sl->busy = 0;
+	if (ok) {
+		s->lat[s->confirmed++] = now_us() - sl->sent_at;
+		if (!s->quiet && s->total <= 20)
+			printf("message %ld confirmed\n", s->confirmed);
+		send_one(sl);
+	} else {
+		s->failed++;
+		fprintf(stderr, "x400send: a transfer was not confirmed\n");
+		assoc_abort(a);
+	}
+}
+
+static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
+		     void *arg)
+{
+	struct slot *sl = arg;
+	struct sender *s = sl->s;
+
+	(void)a;
+	if (sl->busy)
+		s->failed++;
+	if (how != ASSOC_RELEASED)
+		fprintf(stderr, "x400send: association %s: %s\n",
+			assoc_end_name(how), why);
+	s->live--;
+	free(sl);
+	/* an association that died early: the rest go on the others, or a
+	 * new one if none is left and messages remain */
+	if (how != ASSOC_RELEASED && s->live == 0 && s->started < s->total &&
+	    s->failed < 3 * s->assocs)
+		start_assoc(s);
+	else if (how != ASSOC_RELEASED && s->live == 0)
+		s->failed += s->total - s->started, s->started = s->total;
+}
+
+static const struct assoc_cbs cbs = {
+	on_bind_ind, on_bound, on_apdu_ind, on_apdu_conf, on_ended
+};
+
+static void start_assoc(struct sender *s)
+{
+	struct slot *sl = XNEW(struct slot);
+	struct assoc *a;
+	int rc;
+
+	sl->s = s;
+	rc = assoc_open(s->loop, &s->cfg, &cbs, sl, &a);
+	if (rc != 0) {
+		fprintf(stderr, "x400send: %s: %s\n", s->cfg.addr,
+			uv_strerror(rc));
+		exit(1);
+	}
+	sl->a = a;
+	s->live++;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: x400send -a ADDR[:PORT] -n MTA -w PASSWORD "
+		"-g GDI -f ORIGINATOR -r RECIPIENT... [-s SUBJECT] [-b TEXT | "
+		"-B FILE] [-z BYTES] [-u PRIORITY] [-R none|ndr|all] "
+		"[-D SECONDS] [-p] [-N COUNT] [-c ASSOCS] [-k KB] [-y WINDOW] "
+		"[-x] [-t TSEL] [-l SRC] [-W PEERPW] [-q]\n");
+	exit(2);
+}
+
+/* split_addr - "a.b.c.d:p", "[v6]:p" or a bare address */
+static void split_addr(char *arg, const char **addr, unsigned *port)
+{
+	char *c;
+
+	*port = 102;
+	if (arg[0] == '[') {
+		*addr = arg + 1;
+		if ((c = strchr(arg, ']')) == NULL)
+			usage();
+		*c = 0;
+		if (c[1] == ':')
+			*port = (unsigned)atoi(c + 2);
+		return;
+	}
+	*addr = arg;
+	if ((c = strrchr(arg, ':')) != NULL && strchr(arg, ':') == c) {
+		*c = 0;
+		*port = (unsigned)atoi(c + 1);
+	}
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *b;
+	long n;
+
+	if (fp == NULL) {
+		perror(path);
+		exit(2);
+	}
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	b = xmalloc((size_t)n + 1);
+	if (fread(b, 1, (size_t)n, fp) != (size_t)n) {
+		perror(path);
+		exit(2);
+	}
+	fclose(fp);
+	b[n] = 0;
+	*len = (size_t)n;
+	return b;
+}
+
+int main(int argc, char **argv)
+{
+	struct sender s;
+	const char **rcpts = NULL;
+	size_t nr = 0;
+	char *addrarg = NULL, *body_file = NULL;
+	const char *tsel = "x400";
+	uv_loop_t loop;
+	uint64_t t1;
+	double secs;
+	int c, i;
+
+	memset(&s, 0, sizeof(s));
+	s.total = 1;
+	s.assocs = 1;
+	s.spec.report = P1_REP_NDR;
+	s.cfg.osi.role = RTSE_INITIATOR;
+	s.cfg.osi.rtse.mode = RTSE_NORMAL;
+	s.cfg.osi.rtse.max_apdu = 64u << 20;
+	while ((c = getopt(argc, argv, "a:l:t:xn:w:W:g:f:r:s:b:B:z:u:R:D:pN:c:"
+			   "k:y:q")) != -1) {
+		switch (c) {
+		case 'a': addrarg = optarg; break;
+		case 'l': s.cfg.src = optarg; s.cfg.enforce = 1; break;
+		case 't': tsel = optarg; break;
+		case 'x': s.cfg.osi.rtse.mode = RTSE_X410; break;
+		case 'n':
+			snprintf(s.cfg.ours.name, sizeof(s.cfg.ours.name),
+				 "%s", optarg);
+			s.spec.mta = optarg;
+			break;
+		case 'w':
+			s.cfg.ours.password_len = strlen(optarg) >
+			    ASSOC_PW_MAX ? ASSOC_PW_MAX : strlen(optarg);
+			memcpy(s.cfg.ours.password, optarg,
+			       s.cfg.ours.password_len);
+			break;
+		case 'W': s.peer_pw = optarg; break;
+		case 'g': s.spec.gdi = optarg; break;
+		case 'f': s.spec.originator = optarg; break;
+		case 'r':
+			rcpts = xrealloc(rcpts, (nr + 1) * sizeof(*rcpts));
+			rcpts[nr++] = optarg;
+			break;
+		case 's': s.spec.subject = optarg; break;
+		case 'b': s.spec.body = optarg; break;
+		case 'B': body_file = optarg; break;
+		case 'z': s.spec.pad_to = (size_t)atol(optarg); break;
+		case 'u':
+			s.spec.priority = strcmp(optarg, "urgent") == 0 ? 2 :
+			    strcmp(optarg, "non-urgent") == 0 ? 1 : 0;
+			break;
+		case 'R':
+			s.spec.report = strcmp(optarg, "none") == 0 ?
+			    P1_REP_NONE : strcmp(optarg, "all") == 0 ?
+			    P1_REP_ALL : P1_REP_NDR;
+			break;
+		case 'D': s.spec.deferred = time(NULL) + atol(optarg); break;
+		case 'p': s.spec.probe = 1; break;
+		case 'N': s.total = atol(optarg); break;
+		case 'c': s.assocs = atoi(optarg); break;
+		case 'k': s.cfg.osi.rtse.checkpoint = (unsigned)atoi(optarg);
+			break;
+		case 'y': s.cfg.osi.rtse.window = (unsigned)atoi(optarg);
+			break;
+		case 'q': s.quiet = 1; break;
+		default: usage();
+		}
+	}
+	if (addrarg == NULL || !s.cfg.ours.name[0] || s.spec.gdi == NULL ||
+	    s.spec.originator == NULL || nr == 0 || s.total < 1 ||
+	    s.assocs < 1)
+		usage();
+	if (body_file)
+		s.spec.body = slurp(body_file, &s.spec.body_len);
+	s.spec.recipients = rcpts;
+	s.spec.nrecipients = nr;
+	split_addr(addrarg, &s.cfg.addr, &s.cfg.port);
+	s.cfg.osi.called_tsel.len = strlen(tsel);
+	memcpy(s.cfg.osi.called_tsel.sel, tsel, s.cfg.osi.called_tsel.len);
+	s.cfg.link = "x400send";
+	s.lat = xcalloc((size_t)s.total, sizeof(*s.lat));
+	log_open(NULL, LOG_WARNING);
+	uv_loop_init(&loop);
+	s.loop = &loop;
+	s.t0 = now_us();
+	for (i = 0; i < s.assocs && i < s.total; i++)
+		start_assoc(&s);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	t1 = now_us();
+	uv_loop_close(&loop);
+	secs = (double)(t1 - s.t0) / 1e6;
+	qsort(s.lat, (size_t)s.confirmed, sizeof(*s.lat), cmp_u64);
+	printf("%ld sent, %ld confirmed, %ld failed in %.3f s: %.1f msg/s, "
+	       "latency p50 %.2f ms p99 %.2f ms\n", s.started, s.confirmed,
+	       s.failed, secs, secs > 0 ? (double)s.confirmed / secs : 0.0,
+	       s.confirmed ? (double)s.lat[s.confirmed / 2] / 1000.0 : 0.0,
+	       s.confirmed ? (double)s.lat[(s.confirmed * 99) / 100 -
+		   (s.confirmed >= 100 ? 0 : 0)] / 1000.0 : 0.0);
+	free(s.lat);
+	free(rcpts);
+	if (body_file)
+		free((char *)s.spec.body);
+	return s.confirmed == s.total && s.failed == 0 ? 0 : 1;
+}
