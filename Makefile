@@ -126,11 +126,9 @@ endef
 $(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,norm,$(CC),,$(m),$(BUILD)/bin)))
 $(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,asan,$(CC),$(SAN),$(m),$(BUILD)/asan/bin)))
 
-# The demo until the relay lands (issue 5): print real PDUs that PP and
-# ISODE sent, from the fuzz seed corpus.
-demo: $(BUILD)/bin/x400ber
-	@for f in tests/fuzz/corpus/*/pp-*; do $(BUILD)/bin/x400ber "$$f"; \
-	    echo; done
+# The main job: three MTAs on loopback relaying to each other (demo/run.sh)
+demo: all
+	@sh demo/run.sh $(BUILD)/bin
 
 # ---- tests ------------------------------------------------------------
 # $(1) flavour, $(2) compiler, $(3) flags

@@ -315,6 +315,29 @@ int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* on_drain - stopping: once no association is left (or after a grace
+ *	period, when the rest are aborted), stop the queue's writer,
+ *	whose handle is the last one keeping the loop alive */
+static void on_drain(uv_timer_t *t)
+{
+	struct mtad *m = t->data;
+	int64_t waited = mtad_now_ms() - m->stop_at;
+
+	if (waited > 3000 && m->nin > 0)
+		mtad_in_stop(m);
+	if (waited > 6000 && m->nout > 0)
+		mtad_out_abort_all(m);
+	if ((m->nin > 0 || m->nout > 0) && waited < 10000)
+		return;
+	uv_timer_stop(t);
+	uv_close((uv_handle_t *)t, NULL);
+	if (m->q) {
+		q_writer_stop(m->q);
+		q_close(m->q);
+		m->q = NULL;
+	}
+}
+
 void mtad_stop(struct mtad *m)
 {
 	size_t i;
@@ -329,6 +352,11 @@ void mtad_stop(struct mtad *m)
 	for (i = 0; i < m->nlisteners; i++)
 		conn_listener_close(m->listeners[i]);
 	mtad_out_stop(m);
+	/* inbound peers get a moment to finish a transfer, then abort */
+	m->stop_at = mtad_now_ms();
+	uv_timer_init(m->loop, &m->drain);
+	m->drain.data = m;
+	uv_timer_start(&m->drain, on_drain, 100, 100);
 	mtad_log(m, LOG_NOTICE, EV_DAEMON_STOP, NULL, NULL, "mtad",
 		 "x400d stopping: %lu arrived, %lu relayed, %lu delivered, "
 		 "%lu reports", (unsigned long)m->arrived,

@@ -54,6 +54,7 @@
 
 struct mtad;
 struct mtad_out;
+struct in_assoc;
 
 /* One configured link at run time. */
 struct mtad_link {
@@ -87,6 +88,9 @@ struct mtad {
 	unsigned	nin, nout;
 	int		stopping;
 	int		local_busy;	/* a local delivery pass is running */
+	struct in_assoc	*ins;		/* inbound associations */
+	uv_timer_t	drain;		/* stopping: wait for them to end */
+	int64_t		stop_at;
 	int		report_busy;
 	/* counters for tests and logs */
 	uint64_t	arrived, relayed, delivered, reported, refused;
@@ -115,6 +119,8 @@ void	mtad_log(struct mtad *m, enum log_level lvl, unsigned ev,
 
 /* mtad_in.c */
 void	mtad_in_accept(struct conn *c, void *arg);
+/* mtad_in_stop - end every inbound association (stopping) */
+void	mtad_in_stop(struct mtad *m);
 typedef void mtad_arrive_fn(void *arg, int err, uint64_t id);
 /* mtad_arrive - process one MTS-APDU (from src_link, or made here when
  *	src_link is ""), commit it with the extra operations in the same
@@ -127,6 +133,7 @@ int	mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 /* mtad_out.c */
 void	mtad_out_schedule(struct mtad *m);
 void	mtad_out_stop(struct mtad *m);
+void	mtad_out_abort_all(struct mtad *m);
 
 /* mtad_local.c */
 void	mtad_local_run(struct mtad *m);

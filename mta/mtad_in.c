@@ -35,6 +35,7 @@
 /* One inbound association. It lives until the association ended and no
  * arrival is waiting for its commit. */
 struct in_assoc {
+	struct in_assoc	*next;		/* m->ins */
 	struct mtad	*m;
 	struct assoc	*a;		/* NULL once ended */
 	struct mtad_link *link;		/* once bound */
@@ -46,8 +47,25 @@ struct in_assoc {
 
 static void in_maybe_free(struct in_assoc *ia)
 {
-	if (ia->a == NULL && ia->pending == 0)
-		free(ia);
+	struct in_assoc **pp;
+
+	if (ia->a != NULL || ia->pending != 0)
+		return;
+	for (pp = &ia->m->ins; *pp; pp = &(*pp)->next)
+		if (*pp == ia) {
+			*pp = ia->next;
+			break;
+		}
+	free(ia);
+}
+
+void mtad_in_stop(struct mtad *m)
+{
+	struct in_assoc *ia;
+
+	for (ia = m->ins; ia; ia = ia->next)
+		if (ia->a)
+			assoc_abort(ia->a);
 }
 
 /* sockaddr_of - the caller's address for the rate limiter */
@@ -300,6 +318,8 @@ void mtad_in_accept(struct conn *c, void *arg)
 	ac.open_ms = 60000;
 	ac.idle_ms = 600000;
 	m->nin++;
+	ia->next = m->ins;
+	m->ins = ia;
 	ia->a = assoc_accept(c, &ac, &in_cbs, ia);
 }
 

@@ -607,6 +607,19 @@ void mtad_out_schedule(struct mtad *m)
 	}
 }
 
+void mtad_out_abort_all(struct mtad *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlinks; i++) {
+		struct mtad_out *o;
+
+		for (o = m->links[i].outs; o; o = o->next)
+			if (o->a)
+				assoc_abort(o->a);
+	}
+}
+
 void mtad_out_stop(struct mtad *m)
 {
 	size_t i;

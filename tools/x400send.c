@@ -42,11 +42,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "assoc.h"
+#include "codec.h"
+#include "p1_id.h"
 #include "log.h"
 #include "p1_msg.h"
+
+#include "MTS-APDU.h"
 #include "xalloc.h"
 
 struct sender {
@@ -68,6 +73,7 @@ struct slot {
 	uint64_t	sent_at;
 	int		busy;
 	unsigned char	*apdu;
+	char		mtsid[160];
 };
 
 static uint64_t now_us(void)
@@ -96,6 +102,17 @@ static void send_one(struct slot *sl)
 		exit(2);
 	}
 	s->started++;
+	if (!s->quiet && s->total <= 20) {
+		void *v = NULL;
+
+		if (codec_decode(&asn_DEF_MTS_APDU, der, len, 0, &v, NULL) == 0) {
+			char *id = p1_mtsid_format(p1_env_id(v));
+
+			snprintf(sl->mtsid, sizeof(sl->mtsid), "%s", id);
+			free(id);
+			codec_free(&asn_DEF_MTS_APDU, v);
+		}
+	}
 	sl->sent_at = now_us();
 	sl->busy = 1;
 	if (assoc_send(sl->a, der, len, sl) != 0) {
@@ -153,7 +170,8 @@ static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
 	if (ok) {
 		s->lat[s->confirmed++] = now_us() - sl->sent_at;
 		if (!s->quiet && s->total <= 20)
-			printf("message %ld confirmed\n", s->confirmed);
+			printf("%s %s confirmed\n", s->spec.probe ? "probe" :
+			       "message", sl->mtsid);
 		send_one(sl);
 	} else {
 		s->failed++;
@@ -351,6 +369,8 @@ int main(int argc, char **argv)
 	memcpy(s.cfg.osi.called_tsel.sel, tsel, s.cfg.osi.called_tsel.len);
 	s.cfg.link = "x400send";
 	s.lat = xcalloc((size_t)s.total, sizeof(*s.lat));
+	/* MTS identifiers must differ between runs in the same second */
+	s.seq = ((uint64_t)getpid() << 24) ^ (uv_hrtime() / 1000 % 1000000);
 	log_open(NULL, LOG_WARNING);
 	uv_loop_init(&loop);
 	s.loop = &loop;
