@@ -288,8 +288,8 @@ int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 					 CFG_REMOVED ? "removed" : "changed",
 					 d.link[i].keys ? d.link[i].keys : "");
 		if (d.restart)
-			mtad_log(m, LOG_WARNING, EV_CONFIG_LOADED, NULL, NULL,
-				 "mtad", "these keys take effect only after "
+			mtad_log(m, LOG_WARNING, EV_CONFIG_RESTART_NEEDED, NULL,
+				 NULL, "mtad", "these keys take effect only after "
 				 "a restart: %s", d.restart);
 	}
 	cfg_diff_free(&d);
@@ -308,7 +308,7 @@ int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 	m->cfg = cfg;
 	m->here.gdi = cfg->gdi;
 	m->here.mta = cfg->mta_name;
-	mtad_log(m, LOG_NOTICE, EV_CONFIG_LOADED, NULL, NULL, "mtad",
+	mtad_log(m, LOG_NOTICE, EV_CONFIG_RELOADED, NULL, NULL, "mtad",
 		 "configuration reloaded: %zu links; the queue is untouched",
 		 cfg->nlinks);
 	mtad_kick(m);
