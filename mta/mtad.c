@@ -317,6 +317,7 @@ int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 
 void mtad_stop(struct mtad *m)
 {
+	uint64_t commits = 0, ops = 0;
 	size_t i;
 
 	if (m->stopping)
@@ -329,11 +330,13 @@ void mtad_stop(struct mtad *m)
 	for (i = 0; i < m->nlisteners; i++)
 		conn_listener_close(m->listeners[i]);
 	mtad_out_stop(m);
+	q_commits(m->q, &commits, &ops);
 	mtad_log(m, LOG_NOTICE, EV_DAEMON_STOP, NULL, NULL, "mtad",
 		 "x400d stopping: %lu arrived, %lu relayed, %lu delivered, "
-		 "%lu reports", (unsigned long)m->arrived,
-		 (unsigned long)m->relayed, (unsigned long)m->delivered,
-		 (unsigned long)m->reported);
+		 "%lu reports; %lu queue commits of %lu submissions",
+		 (unsigned long)m->arrived, (unsigned long)m->relayed,
+		 (unsigned long)m->delivered, (unsigned long)m->reported,
+		 (unsigned long)commits, (unsigned long)ops);
 }
 
 void mtad_free(struct mtad *m)
