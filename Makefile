@@ -131,7 +131,7 @@ $(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,asan,$(CC),$(SAN),$(m),$(BUILD)/a
 # the tools; bench/run.sh drives them (bench/README.md).
 $(foreach m,$(BENCH_SRCS),$(eval $(call PROGRAM,norm,$(CC),,$(m),$(BUILD)/bench)))
 bench: $(BENCH_PROGS) $(addprefix $(BUILD)/bin/,$(PROGS))
-	@BUILD=$(BUILD) sh bench/run.sh
+	@BUILD=$(BUILD) bash bench/run.sh
 
 # The main job: three MTAs on loopback relaying to each other (demo/run.sh)
 demo: all

@@ -38,7 +38,12 @@ BIN=$B/bin
 BB=$B/bench
 W=$B/bench-run
 SRC=$(cd "$(dirname "$0")" && pwd)
-SCALE=${BENCH_SCALE:-1}
+QUICK=${BENCH_QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+	SCALE=${BENCH_SCALE:-0.02}
+else
+	SCALE=${BENCH_SCALE:-1}
+fi
 LOGLEVEL=${BENCH_LOGLEVEL:-notice}
 TMO=${BENCH_TIMEOUT:-300}
 WHAT=${1:-all}
@@ -151,6 +156,13 @@ ours() {
 	sport=$(first_line "$d/sink.out" $spid) || { echo "bench: no sink" >&2;
 						     exit 1; }
 	relay_start "$d" "$sport" "${4:-}"
+	if [ -n "${BENCH_PERF:-}" ] && [ "$size:$c" = 4096:10 ] &&
+	   { [ -z "${4:-}" ] || [ -n "${BENCH_PERF_QUEUED:-}" ]; }; then
+		perf record -g -q -o "$BENCH_PERF" -p $RELAY_PID \
+		    >"$d/perf.out" 2>&1 &
+		PERF_PID=$!
+		sleep 0.3
+	fi
 	c0=$(cpu $RELAY_PID)
 	t0=$(now)
 	out=$(timeout "$TMO" "$BIN/x400send" -a "127.0.0.1:$RELAY_PORT" \
@@ -165,6 +177,12 @@ ours() {
 		R_RATE=timeout
 	fi
 	c1=$(cpu $RELAY_PID)
+	if [ -n "${PERF_PID:-}" ]; then
+		kill -INT $PERF_PID 2>/dev/null
+		wait $PERF_PID 2>/dev/null
+		PERF_PID=
+		log "perf profile of x400d in $BENCH_PERF"
+	fi
 	R_CPU=$(calc %.3f "($c1 - $c0) / $HZ / $n * 1000")
 	R_RSS=$(( $(hwm $RELAY_PID) / 1024 ))
 	R_P50=$(echo "$out" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
@@ -191,12 +209,9 @@ pf_setup() {
 	if ! command -v smtp-source >/dev/null 2>&1 ||
 	   ! command -v postfix >/dev/null 2>&1; then
 		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-			log "installing Debian's postfix package (apt-get)"
-			DEBIAN_FRONTEND=noninteractive apt-get install -y \
-			    postfix >"$W/apt.log" 2>&1 ||
-			    { apt-get update >>"$W/apt.log" 2>&1 &&
-			      DEBIAN_FRONTEND=noninteractive apt-get install \
-			      -y postfix >>"$W/apt.log" 2>&1; }
+			log "installing Debian's postfix package (bench/deps)"
+			sh "$SRC/deps" >"$W/apt.log" 2>&1 ||
+			    log "bench/deps failed (see $W/apt.log)"
 		fi
 	fi
 	command -v smtp-source >/dev/null 2>&1 || {
@@ -295,8 +310,8 @@ relay_part() {
 	say "$(printf '%-6s %4s %6s | %-45s | %-28s |' '' '' '' \
 	    '-------------- x400d relay --------------' \
 	    '--------- Postfix ---------')"
-	for size in 1024 4096 65536; do
-		for c in 1 10 50; do
+	for size in ${BENCH_SIZES:-1024 4096 65536}; do
+		for c in ${BENCH_ASSOCS:-1 10 50}; do
 			case $size:$c in
 			65536:1) n=$(count 300) ;;
 			65536:*) n=$(count 1000) ;;
@@ -318,42 +333,42 @@ relay_part() {
 	done
 }
 
-scale_part() {
-	local n base_rate base_cpu
-	say ""
-	say "Scaling (x400d, 4 KB messages)"
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' run msgs 'msg/s' \
-	    'p50 ms' 'p99 ms' 'cpu s/1k' 'RSS MB')"
+assoc_part() {
+	local n
 	n=$(count 10000)
+	[ "$n" -ge 1000 ] || n=1000	# one message at least on each
 	log "1,000 associations, $n messages"
 	ours 4096 1000 $n
 	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' \
 	    '1,000 inbound associations' $n "$R_RATE" "$R_P50" "$R_P99" \
 	    "$R_CPU" "$R_RSS")"
+}
 
-	# the same load, on an empty queue and on one holding 100,000
-	# messages (deferred a day on the same link: the scheduler's index
-	# must skip them at no cost)
+# queued_part - the same load on an empty queue and on one holding
+#	100,000 messages (deferred a day on the same link: the scheduler's
+#	index must pass them by at no cost per message)
+queued_part() {
+	local n base_rate base_cpu q=$W/queued/queue t0 t1 nq
 	n=$(count 5000)
+	nq=$(count 100000)
 	log "10 associations on an empty queue, $n messages"
 	ours 4096 10 $n
 	base_rate=$R_RATE base_cpu=$R_CPU
 	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' \
 	    'empty queue, 10 associations' $n "$R_RATE" "$R_P50" "$R_P99" \
 	    "$R_CPU" "$R_RSS")"
-	local q=$W/queued/queue t0 t1
 	rm -rf "$W/queued"
 	mkdir -p "$W/queued"
-	log "filling a queue with $(count 100000) messages"
+	log "filling a queue with $nq messages"
 	t0=$(now)
-	"$BB/qfill" -d "$q" -n "$(count 100000)" -z 4096 >"$W/queued/fill.out" ||
+	"$BB/qfill" -d "$q" -n "$nq" -z 4096 >"$W/queued/fill.out" ||
 	    { say "qfill failed: $(cat "$W/queued/fill.out")"; return; }
 	t1=$(now)
 	log "filled in $(calc %.1f "$t1 - $t0") s: $(cat "$W/queued/fill.out")"
-	log "10 associations over 100,000 queued, $n messages"
+	log "10 associations over $nq queued, $n messages"
 	BENCH_KEEP=1 ours 4096 10 $n "$q"
 	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' \
-	    "$(count 100000) queued, 10 associations" $n "$R_RATE" "$R_P50" \
+	    "$nq queued, 10 associations" $n "$R_RATE" "$R_P50" \
 	    "$R_P99" "$R_CPU" "$R_RSS")"
 	case "$base_cpu:$R_CPU" in
 	*-*|*timeout*) ;;
@@ -364,14 +379,22 @@ scale_part() {
 	rm -rf "$W/queued"
 }
 
+scale_head() {
+	say ""
+	say "Scaling (x400d, 4 KB messages)"
+	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' run msgs 'msg/s' \
+	    'p50 ms' 'p99 ms' 'cpu s/1k' 'RSS MB')"
+}
+
 codec_part() {
 	say ""
-	"$BB/codec_bench" | tee -a "$RESULTS"
+	"$BB/codec_bench" $([ "$QUICK" = 1 ] && echo -s 0.2) | tee -a "$RESULTS"
 }
 
 store_part() {
 	say ""
-	"$BB/store_bench" -d "$W/store" | tee -a "$RESULTS"
+	"$BB/store_bench" -d "$W/store" $([ "$QUICK" = 1 ] && echo -s 0.3) |
+	    tee -a "$RESULTS"
 	rm -rf "$W/store"
 }
 
@@ -382,11 +405,14 @@ say "make bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores" \
     "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 case $WHAT in
 relay) pf_setup; relay_part ;;
-scale) scale_part ;;
+scale) scale_head; assoc_part; queued_part ;;
+assoc) scale_head; assoc_part ;;
+queued) scale_head; queued_part ;;
 codec) codec_part ;;
 store) store_part ;;
-all) codec_part; store_part; pf_setup; relay_part; scale_part ;;
-*) echo "usage: run.sh [relay|scale|codec|store|all]" >&2; exit 2 ;;
+all) codec_part; store_part; pf_setup; relay_part; scale_head; assoc_part;
+     queued_part ;;
+*) echo "usage: run.sh [relay|scale|assoc|queued|codec|store|all]" >&2; exit 2 ;;
 esac
 say ""
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg); table in $RESULTS"
