@@ -126,6 +126,8 @@ enum {
 #define Q_MAX_MTSID		256		/* canonical MTS identifier */
 #define Q_LAZY_MS		5		/* q_submit_lazy: longest wait
 						 * for a commit to ride with */
+#define Q_GATHER_US		2000		/* group commit: longest wait
+						 * for a group to fill */
 
 /* The pseudo-link of local delivery, and the queue of owed reports. */
 #define Q_LINK_LOCAL		"local"

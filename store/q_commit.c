@@ -29,6 +29,16 @@
  *	in submission order. A callback never runs before its group is
  *	durable, and never from inside q_submit().
  *
+ *	Callers whose submissions a group confirmed tend to submit again
+ *	at once (a peer sends its next message on the confirmation), but
+ *	not within one turn of the loop: the first of them would start a
+ *	commit alone and the others wait for it and then for their own.
+ *	So when fewer urgent submissions are waiting than the last group
+ *	carried, the writer gives the others a moment to join (until as
+ *	many wait, at most half the last commit's duration and Q_GATHER_US):
+ *	a steady load commits in whole groups, and a load that shrank pays
+ *	the wait once, since the next group is the smaller one.
+ *
  *	A submission of several operations runs in a nested transaction,
  *	so that it applies wholly or not at all while the rest of its group
  *	commits. A single operation validates before it writes (q_msg.c),
@@ -285,6 +295,23 @@ static void wait_work(struct q *q)
 	}
 }
 
+/* gather - under mu: fewer urgent submissions wait than the last group
+ *	carried; wait a moment for the rest (see DESCRIPTION) */
+static void gather(struct q *q)
+{
+	uint64_t wait = q->last_commit_ns / 2, due;
+	struct timespec ts;
+
+	if (wait > (uint64_t)Q_GATHER_US * 1000u)
+		wait = (uint64_t)Q_GATHER_US * 1000u;
+	due = mono_ns() + wait;
+	ts.tv_sec = (time_t)(due / 1000000000u);
+	ts.tv_nsec = (long)(due % 1000000000u);
+	while (!q->stopping && q->urgent < q->last_urgent &&
+	       mono_ns() < due)
+		pthread_cond_timedwait(&q->cv, &q->mu, &ts);
+}
+
 /* writer_main - the writer thread: take, apply, commit, hand back */
 static void *writer_main(void *arg)
 {
@@ -294,13 +321,17 @@ static void *writer_main(void *arg)
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		struct q_sub *list, *last;
-		unsigned n = 1;
+		unsigned n = 1, urgent;
+		uint64_t t0;
 		size_t bytes;
 		int rc;
 
 		wait_work(q);
 		if (q->todo == NULL)
 			break;
+		if (q->urgent > 0 && q->urgent < q->last_urgent)
+			gather(q);
+		urgent = q->urgent;
 		/* a group is bounded by count and by octets (APDUs) */
 		list = last = q->todo;
 		bytes = last->size;
@@ -316,14 +347,18 @@ static void *writer_main(void *arg)
 		if (q->todo == NULL)
 			q->todo_tail = &q->todo;
 		last->next = NULL;
+		/* what the next group is expected to carry */
+		q->last_urgent = urgent - q->urgent;
 		pthread_mutex_unlock(&q->mu);
 
+		t0 = mono_ns();
 		rc = commit_group(q, list);
 		group++;
 		for (struct q_sub *s = list; s; s = s->next)
 			s->group = group;
 
 		pthread_mutex_lock(&q->mu);
+		q->last_commit_ns = mono_ns() - t0;
 		if (rc == 0)
 			q->commits++;
 		q->ops += n;

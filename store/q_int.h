@@ -57,6 +57,8 @@ struct q {
 	unsigned	stage_urgent;
 	struct q_sub	*todo, **todo_tail;
 	unsigned	urgent;		/* submissions in todo not lazy */
+	unsigned	last_urgent;	/* ... in the last group */
+	uint64_t	last_commit_ns;	/* how long its commit took */
 	struct q_sub	*done, **done_tail;
 	struct q_async	*async;
 	uint64_t	commits, ops;
