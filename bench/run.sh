@@ -195,7 +195,7 @@ ours() {
 	R_COMMITS=$(sed -n 's/.*; \([0-9]*\) queue commits of \([0-9]*\) submissions.*/\1 \2/p' \
 	    "$d/relay.log" | tail -1)
 	R_OPC=$(echo "$R_COMMITS" | awk '$1 > 0 { printf "%.1f", $2 / $1 }')
-	log "relay: ${R_COMMITS% *} commits, ${R_OPC:-?} submissions each"
+	log "relay: ${R_COMMITS% *} commits, ${R_OPC:-?} submissions each; load sent at ${R_SEND:-?} msg/s"
 	[ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$d/queue"
 }
 

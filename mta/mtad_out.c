@@ -8,6 +8,13 @@
  * with the responsibility indicator set for exactly those recipients
  * (X.411 12.2.1.1.1.x), downgraded for an X.410-1984 link, and only the
  * next MTA's transfer confirmation marks them done.
+ *
+ * The result (DONE, DEFER, FAIL) rides with the next commit (lazy), and
+ * the association does not wait for it: it takes its next message at
+ * once. Until the result is durable the queue may still show the
+ * message due, so the association keeps a note of it (struct settling)
+ * and in_flight() keeps every association of the link off it; the
+ * association's memory lives until its last note is committed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +34,14 @@
 
 #define MAX_TAKE	256	/* recipients of one message per transfer */
 
+/* A transfer's result on its way to the disk. */
+struct settling {
+	struct settling	*next;
+	struct mtad_out	*o;
+	uint64_t	id;
+	char		mtsid[Q_MAX_MTSID];
+};
+
 struct mtad_out {
 	struct mtad_out	*next;
 	struct mtad	*m;
@@ -38,6 +53,7 @@ struct mtad_out {
 	int		busy;		/* any phase below but idle */
 	enum { OUT_IDLE, OUT_TAKING, OUT_SENDING, OUT_SETTLING } phase;
 	int		pending;	/* arrivals (TWA) not yet committed */
+	struct settling	*settling;	/* results not yet committed */
 	uint64_t	id;
 	uint32_t	idx[MAX_TAKE];
 	size_t		nidx;
@@ -54,10 +70,23 @@ static int in_flight(struct mtad_link *l, uint64_t id,
 {
 	const struct mtad_out *o;
 
-	for (o = l->outs; o; o = o->next)
+	for (o = l->outs; o; o = o->next) {
+		const struct settling *s;
+
 		if (o != except && o->busy && o->id == id)
 			return 1;
+		for (s = o->settling; s; s = s->next)
+			if (s->id == id)
+				return 1;
+	}
 	return 0;
+}
+
+/* out_gone - free o if its association ended and nothing refers to it */
+static void out_gone(struct mtad_out *o)
+{
+	if (o->a == NULL && o->pending == 0 && !o->busy && o->settling == NULL)
+		free(o);
 }
 
 static void unlink_out(struct mtad_out *o)
@@ -79,22 +108,49 @@ static void unlink_out(struct mtad_out *o)
 
 static void result_done(void *arg, int err, uint64_t id)
 {
-	struct mtad_out *o = arg;
+	struct settling *n = arg, **pp;
+	struct mtad_out *o = n->o;
 
 	(void)id;
 	if (err)
 		mtad_log(o->m, LOG_WARNING, EV_STORE_ERROR, NULL, o->link,
 			 "store", "result for %s: %s (changed by an "
-			 "operator?)", o->mtsid, q_strerror(err));
+			 "operator?)", n->mtsid, q_strerror(err));
+	for (pp = &o->settling; *pp; pp = &(*pp)->next)
+		if (*pp == n) {
+			*pp = n->next;
+			break;
+		}
+	free(n);
+	out_gone(o);
+}
+
+/* submit_result - the transfer's result op, lazy or not; o is free for
+ *	its next transfer at once (on the next scheduler pass) */
+static void submit_result(struct mtad_out *o, const struct q_op *op,
+			  int lazy)
+{
+	struct settling *n = XNEW(struct settling);
+	int rc;
+
+	n->o = o;
+	n->id = o->id;
+	snprintf(n->mtsid, sizeof(n->mtsid), "%s", o->mtsid);
+	n->next = o->settling;
+	o->settling = n;
+	rc = lazy ? q_submit_lazy(o->m->q, op, 1, result_done, n) :
+		    q_submit(o->m->q, op, 1, result_done, n);
 	o->busy = 0;
 	o->phase = OUT_IDLE;
 	o->nidx = 0;
-	if (o->a == NULL) {
-		if (o->pending == 0)
-			free(o);
+	if (rc != 0) {
+		result_done(n, -1, 0);	/* may free o */
 		return;
 	}
-	out_next(o);
+	if (o->a == NULL)
+		out_gone(o);
+	else
+		mtad_kick(o->m);
 }
 
 /* settle - the transfer ended: done, or another attempt later, or a
@@ -137,8 +193,7 @@ static void settle(struct mtad_out *o, int ok, const char *why)
 		op.text = why;
 	}
 	/* lazy: rides with the next arrivals' commit (q.h) */
-	if (q_submit_lazy(m->q, &op, 1, result_done, o) != 0)
-		result_done(o, -1, 0);
+	submit_result(o, &op, 1);
 }
 
 /* ---- one transfer ---------------------------------------------------- */
@@ -235,12 +290,10 @@ static void on_begun(void *arg, int err, uint64_t id)
 		o->busy = 0;
 		o->phase = OUT_IDLE;
 		begun_free(b);
-		if (o->a == NULL) {
-			if (o->pending == 0)
-				free(o);
-		} else {
+		if (o->a == NULL)
+			out_gone(o);
+		else
 			out_next(o);
-		}
 		return;
 	}
 	if (o->a == NULL) {		/* gone meanwhile: try again later */
@@ -264,8 +317,7 @@ static void on_begun(void *arg, int err, uint64_t id)
 		mtad_log(o->m, LOG_WARNING, EV_REPORT_SENT, assoc_peer(o->a),
 			 o->link, "p1", "%s: %s: non-delivery", o->mtsid, why);
 		begun_free(b);
-		if (q_submit(o->m->q, &op, 1, result_done, o) != 0)
-			result_done(o, -1, 0);
+		submit_result(o, &op, 0);
 		return;
 	}
 	begun_free(b);
@@ -465,8 +517,8 @@ static void twa_arrived(void *arg, int err, uint64_t id)
 	o->pending--;
 	if (o->a)
 		assoc_apdu_rsp(o->a, err == 0);
-	else if (o->pending == 0 && !o->busy)
-		free(o);
+	else
+		out_gone(o);
 }
 
 static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
@@ -524,8 +576,8 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 		settle(o, 0, why);
 		return;
 	}
-	if (o->phase == OUT_IDLE && o->pending == 0)
-		free(o);
+	if (o->phase == OUT_IDLE)
+		out_gone(o);
 	/* else: on_begun, result_done or twa_arrived frees it */
 }
 
