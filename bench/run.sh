@@ -4,7 +4,7 @@
 #
 # SYNOPSIS
 #	make bench			(builds, then runs this)
-#	BUILD=build bash bench/run.sh [relay|scale|codec|store|all]
+#	BUILD=build bash bench/run.sh [relay|scale|assoc|queued|codec|store|all]
 #
 # DESCRIPTION
 #	Relay: x400send (the load: an originating MTA over N associations)
@@ -28,8 +28,15 @@
 #	POSTFIX=0 skips Postfix. Each run is bounded (BENCH_TIMEOUT s,
 #	default 300); a run that does not finish prints "timeout".
 #
-#	Postfix: Debian's package, installed with apt-get when missing
-#	(as root). Without it the Postfix columns read "-".
+#	Postfix: Debian's package, installed by bench/deps (apt-get update
+#	first) when missing, as root. Without it the Postfix columns read
+#	"-".
+#
+#	BENCH_QUICK=1: a smoke run (BENCH_SCALE 0.02, short codec and store
+#	rows). BENCH_SIZES, BENCH_ASSOCS: the relay table's sizes and
+#	association counts. BENCH_PERF=FILE: perf record -g of x400d during
+#	the relay table's 4 KB x 10 run (BENCH_PERF_QUEUED=1: also the
+#	queued runs').
 set -u
 export LC_ALL=C
 BUILD=${BUILD:-build}
@@ -67,11 +74,14 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 say() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
 log() { printf '# %s\n' "$*" >&2; }
 
-# free_port - a loopback TCP port nobody listens on
+# free_port - a loopback TCP port nobody listens on, below the ephemeral
+#	range (which the 1,000 associations' own ports come from)
 free_port() {
-	local p
+	local p lo
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	[ "${lo:-0}" -gt 11000 ] || lo=32768
 	for _ in $(seq 1 200); do
-		p=$(( 20000 + RANDOM % 30000 ))
+		p=$(( 10000 + RANDOM % (lo - 10000) ))
 		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
 			echo $p
 			return
@@ -128,21 +138,26 @@ stop_pid() {
 # relay_start DIR SINKPORT [QUEUE] - x400d on a fresh (or given) queue;
 #	sets RELAY_PID and RELAY_PORT
 relay_start() {
-	local d=$1 q=${3:-$1/queue} port
+	local d=$1 q=${3:-$1/queue} port try
 	mkdir -p "$d"
-	port=$(free_port)
-	sed -e "s|@QUEUE@|$q|" -e "s|@LOG@|$d/relay.log|" \
-	    -e "s|@LOGLEVEL@|$LOGLEVEL|" -e "s|@PORT@|$port|" \
-	    -e "s|@SINKPORT@|$2|" -e "s|@DIR@|$d|" \
-	    "$SRC/relay.conf.in" >"$d/relay.conf"
-	"$BIN/x400d" -p -c "$d/relay.conf" >"$d/relay.out" 2>"$d/relay.err" &
-	RELAY_PID=$!
-	PIDS="$PIDS $RELAY_PID"
-	if ! RELAY_PORT=$(first_line "$d/relay.out" $RELAY_PID); then
-		echo "bench: x400d did not start:" >&2
-		cat "$d/relay.err" >&2
-		exit 1
-	fi
+	for try in 1 2 3 4 5; do
+		port=$(free_port)
+		sed -e "s|@QUEUE@|$q|" -e "s|@LOG@|$d/relay.log|" \
+		    -e "s|@LOGLEVEL@|$LOGLEVEL|" -e "s|@PORT@|$port|" \
+		    -e "s|@SINKPORT@|$2|" -e "s|@DIR@|$d|" \
+		    "$SRC/relay.conf.in" >"$d/relay.conf"
+		"$BIN/x400d" -p -c "$d/relay.conf" >"$d/relay.out" \
+		    2>"$d/relay.err" &
+		RELAY_PID=$!
+		PIDS="$PIDS $RELAY_PID"
+		RELAY_PORT=$(first_line "$d/relay.out" $RELAY_PID) && return
+		# someone took the port meanwhile: another one
+		grep -q "address already in use" "$d/relay.err" || break
+		wait $RELAY_PID 2>/dev/null
+	done
+	echo "bench: x400d did not start:" >&2
+	cat "$d/relay.err" >&2
+	exit 1
 }
 
 # ours SIZE ASSOCS N [QUEUE] - one relay run; sets R_* for the table
@@ -352,7 +367,7 @@ queued_part() {
 	n=$(count 5000)
 	nq=$(count 100000)
 	log "10 associations on an empty queue, $n messages"
-	ours 4096 10 $n
+	BENCH_PERF="${BENCH_PERF_QUEUED:+$BENCH_PERF}" ours 4096 10 $n
 	base_rate=$R_RATE base_cpu=$R_CPU
 	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' \
 	    'empty queue, 10 associations' $n "$R_RATE" "$R_P50" "$R_P99" \
