@@ -93,6 +93,22 @@ wait_files "$ABOX" 1 30
 grep -q "not delivered: reason 1, diagnostic 7" "$ABOX"/*/*.txt
 ok $? "a message over the link's size limit gets content-too-long"
 
+# 6b. Downgrade for the X.410-1984 link B-C (X.419 Annex B): a common
+# name travels as the domain-defined attribute "Common"; a teletex
+# surname cannot travel at all and comes back unable-to-downgrade.
+rm -rf "$ABOX"
+send a -r "$C;S=Jones;CN=Carol Jones" -s "common name" -b "x" -R none
+send a -r "$C;T-S=Jones" -s "teletex" -b "x" -R ndr
+wait_files "$ABOX" 1 30
+grep -q "not delivered: reason 1, diagnostic 47" "$ABOX"/*/*.txt
+ok $? "an address X.410-1984 cannot carry gets unable-to-downgrade"
+i=0
+until find "$CBOX" -name '*.txt' | xargs grep -l '^Subject: common name' >/dev/null 2>&1 ||
+    [ $i -ge 300 ]; do i=$((i + 1)); sleep 0.1; done
+f=$(find "$CBOX" -name '*.txt' | xargs grep -l '^Subject: common name' | head -1)
+grep -q '^Recipient: .*DDA:Common=Carol Jones' "$f" 2>/dev/null
+ok $? "a common name crosses the X.410-1984 link as DDA Common"
+
 # 7 and 8. The next MTA (C) is down: B retries on schedule and delivers
 # once C is up; a message whose latest delivery time passes meanwhile
 # comes back to A with a non-delivery report (B has no other route to C).
