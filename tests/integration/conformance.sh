@@ -1,0 +1,295 @@
+#!/bin/sh
+# conformance.sh - x400conf against x400d, and against targets that are
+#	wrong on purpose
+#
+# 1. x400d configured as an operator would for x400conf (a link "conf"
+#    to x400conf's listener, x400conf's domain routed to it, a local
+#    domain for the delivery-report case): every case passes, in 1988
+#    normal mode, and (transfer, trace, extension and bound cases) on
+#    an X.410-1984 link; the JUnit XML reads, every case left a capture
+#    and a transcript, tshark dissects the captures, and x400d is still
+#    up with no sanitizer report.
+# 2. Misconfigured targets, each run on the cases it must break, each
+#    of which must fail with a reason naming what is wrong: a wrong
+#    password for x400conf, the link to x400conf in the wrong mode, a
+#    link that does not take reports, the target binding to x400conf
+#    with a wrong password, a size limit on the link, a target that
+#    accepts any bind (test_conformance lax), and one that never
+#    answers (test_conformance blackhole).
+#
+# Addresses: a /24 of 127.0.0.0/8 picked from our process id, so that
+# two trees running make check at once do not collide.
+set -u
+: "${X400_BIN:?}" "${X400_TESTBIN:?}"
+D=$X400_BIN/x400d
+C=$X400_BIN/x400conf
+H=$X400_TESTBIN/test_conformance
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/xconf.XXXXXX")
+pids=""
+cleanup() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+net=127.$(( $$ % 200 + 30 )).$(( ($$ / 200) % 250 + 1 ))
+T=$net.1			# the target
+U=$net.2			# x400conf's listener
+TP=20102
+UP=20103
+n=0
+
+echo "1..38"
+
+# t DESCRIPTION CMD... - one TAP line: ok when CMD succeeds
+t() {
+	d=$1
+	shift
+	n=$((n + 1))
+	if "$@" >"$tmp/t.out" 2>&1; then
+		echo "ok $n - $d"
+	else
+		echo "not ok $n - $d"
+		sed 's/^/# /' "$tmp/t.out" | head -n 40
+	fi
+}
+
+# target NAME [LINK-KEYS] - write NAME.conf: x400d as x400conf's target
+target() {
+	mkdir -p "$tmp/$1"
+	routes=${ROUTES:-'{ pattern = "C=XX;A=ADMD;P=CONF"; link = "conf"; cost = 1; }'}
+	nowhere=""
+	[ -n "${NOWHERE:-}" ] && nowhere=',
+  { name = "nowhere"; peer_mta = "nowhere"; peer_password = "x";
+    direction = "outbound"; open_interval = "1s";
+    addresses = ( { host = "'$net.9'"; port = '$UP'; } ); }'
+	cat >"$tmp/$1.conf" <<EOF
+global = {
+  mta_name = "mta-t";
+  domain = "C=XX;A=ADMD;P=TARGET";
+  queue_dir = "$tmp/$1/q";
+  log_level = "info";
+  sync = "nosync";
+  password = "${TARGET_PW:-target-pw}";
+  allow_plaintext = true;
+  bind_backoff = { free = 1000; };
+};
+listen = { addresses = [ "$T:$TP" ]; tsel = "x400"; };
+links = (
+  { name = "conf"; peer_mta = "x400conf"; peer_password = "${PEER_PW:-conf-pw}";
+    addresses = ( { host = "$U"; port = $UP; tsel = "x400"; } );
+    source_address = "$T"; open_interval = "1s"; ${2:-} }$nowhere
+);
+routing = {
+  local_dir = "$tmp/$1/mailboxes";
+  local = [ "C=XX;A=ADMD;P=TARGET" ];
+  routes = ( $routes );
+};
+EOF
+}
+
+# start NAME - run x400d on NAME.conf until it listens
+start() {
+	"$D" -p -c "$tmp/$1.conf" >"$tmp/$1.ports" 2>"$tmp/$1.log" &
+	dpid=$!
+	pids="$pids $dpid"
+	i=0
+	while [ ! -s "$tmp/$1.ports" ] && [ $i -lt 100 ]; do
+		kill -0 "$dpid" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$tmp/$1.ports" ]
+}
+
+# stop - end the last x400d started
+stop() {
+	kill "$dpid" 2>/dev/null
+	wait "$dpid" 2>/dev/null
+	:
+}
+
+# conf OUT ARGS... - x400conf against the target; its output in OUT
+cat >"$tmp/c.conf" <<EOF
+target = { address = "$T:$TP"; tsel = "x400"; mode = "normal";
+  mta = "mta-t"; password = "target-pw"; domain = "C=XX;A=ADMD;P=TARGET";
+  local_recipient = "C=XX;A=ADMD;P=TARGET;S=postmaster"; };
+us = { mta = "x400conf"; password = "conf-pw"; domain = "C=XX;A=ADMD;P=CONF";
+  listen = "$U:$UP"; recipients = "C=XX;A=ADMD;P=CONF;O=conf"; };
+suite = { answer_timeout = 5; relay_timeout = 20; };
+EOF
+conf() {
+	out=$1
+	shift
+	"$C" -c "$tmp/c.conf" "$@" >"$out" 2>"$out.err"
+	echo $? >"$out.rc"
+}
+
+# failed OUT ID PATTERN - case ID failed in OUT, its reason matching
+failed() {
+	awk -v id="$2" '$1 == "FAIL" && $2 == id { getline; print; f = 1 }
+	    END { exit !f }' "$1" >"$tmp/reason" || {
+		echo "$2 did not fail:"; grep " $2 " "$1"; return 1; }
+	grep -Eq -- "$3" "$tmp/reason" || {
+		echo "$2 failed for another reason:"; cat "$tmp/reason"
+		return 1; }
+}
+
+# rc OUT STATUS - x400conf exited with STATUS
+rc() {
+	[ "$(cat "$1.rc")" = "$2" ] || { echo "exit $(cat "$1.rc")"; cat "$1"
+		cat "$1.err"; return 1; }
+}
+
+# ---- 1. a well configured x400d ---------------------------------------
+target good
+t "x400d starts as x400conf's target" start good
+ncases=$("$C" -l | wc -l)
+conf "$tmp/full.txt" -O "$tmp/out" -j "$tmp/junit.xml"
+t "x400conf against x400d: no case fails" rc "$tmp/full.txt" 0
+t "every case ran and passed" grep -q \
+    "$ncases cases, $ncases passed, 0 failed, 0 inconclusive" "$tmp/full.txt"
+t "the PICS table shows both modes" sh -c "grep -q 'normal mode (ACSE, presentation) *yes' '$tmp/full.txt' &&
+    grep -q 'X.410-1984 mode  *yes' '$tmp/full.txt'"
+t "the JUnit XML is well formed" xmllint --noout "$tmp/junit.xml"
+t "the JUnit XML counts every case, none failed" grep -q \
+    "<testsuites name=\"x400conf\" tests=\"$ncases\" failures=\"0\"" \
+    "$tmp/junit.xml"
+t "each case left a capture and a transcript" sh -c '
+    for id in $("'"$C"'" -l | cut -c1-5); do
+	[ -s "'"$tmp"'/out/$id.pcap" ] && [ -s "'"$tmp"'/out/$id.txt" ] ||
+	    { echo "$id: no capture or transcript"; exit 1; }
+    done'
+t "the transcripts decode each layer (AS.01)" sh -c "
+    grep -q 'CN version 1 2 .*CP normal mode.*AARQ 2.6.0.1.6.*RTORQ.*MTA-bind argument: MTA \"x400conf\"' '$tmp/out/AS.01.txt' &&
+    grep -q 'AC .*CPA.*AARE.*accepted.*RTOAC.*MTA-bind result: MTA \"mta-t\"' '$tmp/out/AS.01.txt'"
+t "the transcripts show the target's relays (TR.01)" grep -q \
+    "DT GT + DT .*RTTR .*P1 message .*trace 2" "$tmp/out/TR.01.txt"
+# tshark: every frame through tpkt, no malformed one (ports as TPKT)
+tsh() {
+	tshark -n -r "$1" -d tcp.port==$TP,tpkt -d tcp.port==$UP,tpkt \
+	    -Y "_ws.malformed || _ws.expert.severity >= error" 2>/dev/null |
+	    grep . && return 1
+	tshark -n -r "$1" -d tcp.port==$TP,tpkt -d tcp.port==$UP,tpkt \
+	    -Y "$2" 2>/dev/null | grep -q .
+}
+t "tshark reads AS.01: the bind, no malformed frame" tsh "$tmp/out/AS.01.pcap" p1
+t "tshark reads TR.04: checkpoints and the message" tsh "$tmp/out/TR.04.pcap" \
+    "ses.type == 49"
+t "the transcript of TR.08 shows the non-delivery report" grep -q \
+    "P1 report .* on C=XX;A=ADMD;P=CONF" "$tmp/out/TR.08.txt"
+t "x400d is still up" kill -0 "$dpid"
+t "x400d's log has no sanitizer report" sh -c \
+    "! grep -E 'ERROR: AddressSanitizer|runtime error' '$tmp/good.log'"
+stop
+
+target x410 'mode = "x410-1984";'
+t "x400d with an X.410-1984 link to x400conf starts" start x410
+conf "$tmp/x410.txt" -m x410 -t bind -t transfer -t trace -t extensions \
+    -t bounds
+t "X.410-1984 mode: no case fails" rc "$tmp/x410.txt" 0
+t "X.410-1984 mode: the extension cases are inconclusive, said why" \
+    sh -c "grep -q '^INCON EX.01' '$tmp/x410.txt' &&
+	   grep -q 'extensions do not survive an X.410-1984 link' '$tmp/x410.txt'"
+stop
+
+# ---- 2. targets wrong on purpose -----------------------------------------
+sed -i 's/relay_timeout = 20/relay_timeout = 4/' "$tmp/c.conf"
+
+PEER_PW=other-pw
+target badpw
+PEER_PW=
+start badpw
+conf "$tmp/badpw.txt" -t BI.01 -t TR.01
+t "wrong password for x400conf: x400conf fails" rc "$tmp/badpw.txt" 1
+t "... BI.01 fails: bind refused, authentication-error" failed \
+    "$tmp/badpw.txt" BI.01 "was not accepted: refused.*authentication-error"
+t "... TR.01 fails: the bind is refused" failed "$tmp/badpw.txt" TR.01 \
+    "did not accept our MTA-bind"
+stop
+
+target mode 'mode = "x410-1984";'
+start mode
+conf "$tmp/mode.txt" -t TR.01 -t TR.07
+t "link to x400conf in the wrong mode: TR.01 fails naming the mode" failed \
+    "$tmp/mode.txt" TR.01 "relayed .* in X.410-1984 mode; target.mode says"
+t "... TR.07 (a report) fails likewise" failed "$tmp/mode.txt" TR.07 \
+    "wrong mode"
+stop
+
+# reports for x400conf's originator routed to a link that goes nowhere
+ROUTES='{ pattern = "C=XX;A=ADMD;P=CONF;O=conf"; link = "conf"; cost = 1; },
+  { pattern = "C=XX;A=ADMD;P=CONF"; link = "nowhere"; cost = 1; }'
+NOWHERE=1
+target noreports
+ROUTES= NOWHERE=
+start noreports
+conf "$tmp/noreports.txt" -o "us.originator=C=XX;A=ADMD;P=CONF;O=back;S=orig" \
+    -t TR.08 -t TL.02 -t EX.02 -t TR.01
+t "link that returns no reports: TR.08 fails, no report came" failed \
+    "$tmp/noreports.txt" TR.08 "no report on .* arrived at x400conf within 4 s"
+t "... TL.02 (loop) fails likewise" failed "$tmp/noreports.txt" TL.02 \
+    "no report on"
+t "... EX.02 (critical extension) fails likewise" failed \
+    "$tmp/noreports.txt" EX.02 "no report on"
+t "... and TR.01, a plain relay, still passes" grep -q "^PASS  TR.01" \
+    "$tmp/noreports.txt"
+stop
+
+TARGET_PW=not-target-pw
+target ourpw
+TARGET_PW=
+start ourpw
+conf "$tmp/ourpw.txt" -t TR.01 -t TR.06
+t "target binds to x400conf with a wrong password: TR.01 fails, says so" \
+    failed "$tmp/ourpw.txt" TR.01 "password of 13 octets that is not target.password"
+t "... TR.06 (probe) likewise" failed "$tmp/ourpw.txt" TR.06 \
+    "not target.password"
+stop
+
+target small 'size_limit = "64K";'
+start small
+conf "$tmp/small.txt" -t TR.04 -t TR.01
+t "link with a 64K size limit: TR.04 fails, the target sent an NDR" failed \
+    "$tmp/small.txt" TR.04 "non-delivery report instead \(unable-to-transfer, content-too-long\)"
+t "... TR.01 passes" grep -q "^PASS  TR.01" "$tmp/small.txt"
+stop
+
+# a target that takes anyone and anything, and relays nothing
+"$H" lax "$T" "$TP" mta-t >"$tmp/lax.out" 2>&1 &
+hpid=$!
+pids="$pids $hpid"
+i=0
+while ! grep -q ready "$tmp/lax.out" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1)); done
+conf "$tmp/lax.txt" -o target.password= -t BI.01 -t BI.03 -t BI.04 -t TR.01
+t "lax target: BI.01 passes" grep -q "^PASS  BI.01" "$tmp/lax.txt"
+t "... BI.03 fails: a wrong password accepted" failed "$tmp/lax.txt" BI.03 \
+    "accepted a bind with a wrong password"
+t "... BI.04 fails: an unknown MTA accepted" failed "$tmp/lax.txt" BI.04 \
+    "accepted a bind with an unknown MTA name"
+t "... TR.01 fails: nothing relayed" failed "$tmp/lax.txt" TR.01 \
+    "no relayed message .* within 4 s"
+kill "$hpid"; wait "$hpid" 2>/dev/null
+
+# a target that accepts connections and never answers
+"$H" blackhole "$T" "$TP" >"$tmp/bh.out" 2>&1 &
+hpid=$!
+pids="$pids $hpid"
+i=0
+while ! grep -q ready "$tmp/bh.out" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1)); done
+sed -i 's/answer_timeout = 5/answer_timeout = 1/' "$tmp/c.conf"
+conf "$tmp/bh.txt" -t TS.01 -t RB.03 -t AS.01
+t "silent target: TS.01 fails, no answer to the CR" failed "$tmp/bh.txt" TS.01 \
+    "no answer to our CR: nothing in time"
+t "... RB.03 fails: neither refused nor closed" failed "$tmp/bh.txt" RB.03 \
+    "neither refused nor closed the connection within 1 s"
+t "... AS.01 fails" failed "$tmp/bh.txt" AS.01 "was not accepted: timeout"
+kill "$hpid"; wait "$hpid" 2>/dev/null
+
+t "x400conf -L lists every case in docs/conformance.md" sh -c '
+    "'"$C"'" -L >"'"$tmp"'/cases.md" &&
+    for id in $("'"$C"'" -l | cut -c1-5); do
+	grep -Fq "$(grep "^| $id " "'"$tmp"'/cases.md")" docs/conformance.md ||
+	    { echo "docs/conformance.md: $id missing or out of date"; exit 1; }
+    done'
