@@ -603,7 +603,7 @@ int mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 	if (nextra > 3)
 		panic("mtad_arrive: %zu extra operations", nextra);
 	ops[0] = op;
-	if (nextra)	/* extra may be NULL: memcpy(_, NULL, 0) is UB */
+	if (nextra)
 		memcpy(ops + 1, extra, nextra * sizeof(*extra));
 	if ((rcode = q_submit(m->q, ops, 1 + nextra, committed, ar)) != 0) {
 		mtad_log(m, LOG_ERR, EV_STORE_ERROR, src_peer, src_link,
