@@ -20,6 +20,7 @@ static const struct {
 } pics_rows[] = {
 	{ "transport.tpdu", "X.224 class 0 TPDU sizes (asked -> answered)" },
 	{ "transport.tsel", "Unknown called TSAP selector" },
+	{ "session.ssel", "Unknown called session selector" },
 	{ "session.versions", "Session versions" },
 	{ "mode.normal", "1988 normal mode (ACSE, presentation)" },
 	{ "mode.x410", "X.410-1984 mode" },

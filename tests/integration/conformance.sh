@@ -14,8 +14,10 @@
 #    password for x400conf, the link to x400conf in the wrong mode, a
 #    link that does not take reports, the target binding to x400conf
 #    with a wrong password, a size limit on the link, a target that
-#    accepts any bind (test_conformance lax), and one that never
+#    accepts any bind (test_conformance lax), one that stops serving
+#    after a malformed PDU (test_conformance fragile), and one that never
 #    answers (test_conformance blackhole).
+# 3. docs/conformance.md's case tables are exactly x400conf -L's.
 #
 # Addresses: a /24 of 127.0.0.0/8 picked from our process id, so that
 # two trees running make check at once do not collide.
@@ -38,7 +40,7 @@ TP=20102
 UP=20103
 n=0
 
-echo "1..38"
+echo "1..49"
 
 # t DESCRIPTION CMD... - one TAP line: ok when CMD succeeds
 t() {
@@ -150,7 +152,28 @@ t "every case ran and passed" grep -q \
     "$ncases cases, $ncases passed, 0 failed, 0 inconclusive" "$tmp/full.txt"
 t "the PICS table shows both modes" sh -c "grep -q 'normal mode (ACSE, presentation) *yes' '$tmp/full.txt' &&
     grep -q 'X.410-1984 mode  *yes' '$tmp/full.txt'"
-t "the JUnit XML is well formed" xmllint --noout "$tmp/junit.xml"
+t "... window and checkpoint sizes as x400d's listener caps them" sh -c "
+    grep -q 'Window size (asked -> accepted)  *100 -> 8, 1 -> 1\$' '$tmp/full.txt' &&
+    grep -q 'Checkpoint size (asked -> accepted)  *65535 KB -> 64 KB, 1 KB -> 1 KB\$' '$tmp/full.txt' &&
+    grep -q 'RTSE defaults (nothing proposed)  *no checkpointing, window 3\$' '$tmp/full.txt'"
+t "... recovery (checkpointing agreed) and the initiator's proposal" sh -c "
+    grep -q 'Recovery (checkpointing agreed)  *checkpointing agreed (up to 64 KB)' '$tmp/full.txt' &&
+    grep -q 'As initiator (towards x400conf)  *calls in normal mode, proposes checkpoint [0-9]* KB, window [0-9]' '$tmp/full.txt'"
+t "... extensions: non-critical relayed, critical refused" sh -c "
+    grep -q 'Unknown non-critical extensions  *relayed unchanged\$' '$tmp/full.txt' &&
+    grep -q 'Unknown critical extensions  *refused with a non-delivery report\$' '$tmp/full.txt' &&
+    grep -q 'Critical for delivery only  *relayed' '$tmp/full.txt'"
+t "... and every row is in the JUnit XML as a property" sh -c "
+    for k in mode.normal mode.x410 rtse.window rtse.checkpoint rtse.recovery \
+	ext.noncritical ext.critical; do
+	grep -q \"<property name=.pics.\$k. value=\" '$tmp/junit.xml' ||
+	    { echo \"no pics.\$k\"; exit 1; }
+    done"
+t "the JUnit XML is valid (conformance/junit.xsd)" xmllint --noout \
+    --schema conformance/junit.xsd "$tmp/junit.xml"
+t "... and the schema refuses a broken one" sh -c "
+    sed 's/tests=\"[0-9]*\"/tests=\"some\"/' '$tmp/junit.xml' >'$tmp/bad.xml'
+    ! xmllint --noout --schema conformance/junit.xsd '$tmp/bad.xml'"
 t "the JUnit XML counts every case, none failed" grep -q \
     "<testsuites name=\"x400conf\" tests=\"$ncases\" failures=\"0\"" \
     "$tmp/junit.xml"
@@ -178,6 +201,14 @@ t "tshark reads TR.04: checkpoints and the message" tsh "$tmp/out/TR.04.pcap" \
 t "the transcript of TR.08 shows the non-delivery report" grep -q \
     "P1 report .* on C=XX;A=ADMD;P=CONF" "$tmp/out/TR.08.txt"
 t "x400d is still up" kill -0 "$dpid"
+t "every robustness case was followed by a working association" sh -c '
+    n=0
+    for id in $("'"$C"'" -l | awk "\$2 == \"robustness\" { print \$1 }"); do
+	grep -q "health check: the target still serves" "'"$tmp"'/out/$id.txt" ||
+	    { echo "$id: no working association after it"; exit 1; }
+	n=$((n + 1))
+    done
+    [ $n -ge 20 ] || { echo "only $n robustness cases"; exit 1; }'
 t "x400d's log has no sanitizer report" sh -c \
     "! grep -E 'ERROR: AddressSanitizer|runtime error' '$tmp/good.log'"
 stop
@@ -185,11 +216,15 @@ stop
 target x410 'mode = "x410-1984";'
 t "x400d with an X.410-1984 link to x400conf starts" start x410
 conf "$tmp/x410.txt" -m x410 -t bind -t transfer -t trace -t extensions \
-    -t bounds
+    -t bounds -j "$tmp/x410.xml"
 t "X.410-1984 mode: no case fails" rc "$tmp/x410.txt" 0
 t "X.410-1984 mode: the extension cases are inconclusive, said why" \
     sh -c "grep -q '^INCON EX.01' '$tmp/x410.txt' &&
 	   grep -q 'extensions do not survive an X.410-1984 link' '$tmp/x410.txt'"
+t "... in the JUnit XML as skipped, with the reason" sh -c "
+    xmllint --noout --schema conformance/junit.xsd '$tmp/x410.xml' &&
+    grep -A1 'name=\"EX.01 ' '$tmp/x410.xml' |
+	grep -q '<skipped message=\"inconclusive: .*X.410-1984'"
 stop
 
 # ---- 2. targets wrong on purpose -----------------------------------------
@@ -199,12 +234,17 @@ PEER_PW=other-pw
 target badpw
 PEER_PW=
 start badpw
-conf "$tmp/badpw.txt" -t BI.01 -t TR.01
+conf "$tmp/badpw.txt" -t BI.01 -t TR.01 -j "$tmp/badpw.xml"
 t "wrong password for x400conf: x400conf fails" rc "$tmp/badpw.txt" 1
 t "... BI.01 fails: bind refused, authentication-error" failed \
     "$tmp/badpw.txt" BI.01 "was not accepted: refused.*authentication-error"
 t "... TR.01 fails: the bind is refused" failed "$tmp/badpw.txt" TR.01 \
     "did not accept our MTA-bind"
+t "... the JUnit XML is valid and has both failures with their reasons" sh -c "
+    xmllint --noout --schema conformance/junit.xsd '$tmp/badpw.xml' &&
+    grep -q 'tests=\"2\" failures=\"2\"' '$tmp/badpw.xml' &&
+    grep -A1 'name=\"BI.01 ' '$tmp/badpw.xml' |
+	grep -q '<failure message=\".*authentication-error'"
 stop
 
 target mode 'mode = "x410-1984";'
@@ -271,6 +311,22 @@ t "... TR.01 fails: nothing relayed" failed "$tmp/lax.txt" TR.01 \
     "no relayed message .* within 4 s"
 kill "$hpid"; wait "$hpid" 2>/dev/null
 
+# a target that stops listening after its first broken association
+"$H" fragile "$T" "$TP" mta-t >"$tmp/fragile.out" 2>&1 &
+hpid=$!
+pids="$pids $hpid"
+i=0
+while ! grep -q ready "$tmp/fragile.out" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1)); done
+conf "$tmp/fragile.txt" -o target.password= -t BI.01 -t RB.07 -t RB.10
+t "target that dies after a malformed PDU: BI.01 passes" grep -q \
+    "^PASS  BI.01" "$tmp/fragile.txt"
+t "... RB.07 fails its health check" failed "$tmp/fragile.txt" RB.07 \
+    "health check: the target no longer accepts connections after this case"
+t "... RB.10 fails: no connection" failed "$tmp/fragile.txt" RB.10 \
+    "no TCP connection to the target"
+kill "$hpid" 2>/dev/null; wait "$hpid" 2>/dev/null
+
 # a target that accepts connections and never answers
 "$H" blackhole "$T" "$TP" >"$tmp/bh.out" 2>&1 &
 hpid=$!
@@ -287,9 +343,11 @@ t "... RB.03 fails: neither refused nor closed" failed "$tmp/bh.txt" RB.03 \
 t "... AS.01 fails" failed "$tmp/bh.txt" AS.01 "was not accepted: timeout"
 kill "$hpid"; wait "$hpid" 2>/dev/null
 
-t "x400conf -L lists every case in docs/conformance.md" sh -c '
-    "'"$C"'" -L >"'"$tmp"'/cases.md" &&
-    for id in $("'"$C"'" -l | cut -c1-5); do
-	grep -Fq "$(grep "^| $id " "'"$tmp"'/cases.md")" docs/conformance.md ||
-	    { echo "docs/conformance.md: $id missing or out of date"; exit 1; }
-    done'
+# the case tables of docs/conformance.md are x400conf -L, no more, no less
+t "docs/conformance.md lists exactly the cases of x400conf -L" sh -c '
+    "'"$C"'" -L | grep . >"'"$tmp"'/cases.md" &&
+    awk "/^### Group /{ on = 1 } /^## /{ on = 0 } on && NF" \
+	docs/conformance.md >"'"$tmp"'/doc.md" &&
+    [ "$(grep -c "^| [A-Z][A-Z]\.[0-9]" "'"$tmp"'/doc.md")" -eq \
+      "$("'"$C"'" -l | wc -l)" ] &&
+    diff "'"$tmp"'/cases.md" "'"$tmp"'/doc.md"'

@@ -7,12 +7,16 @@
  *
  *	test_conformance blackhole ADDR PORT
  *	test_conformance lax ADDR PORT NAME
+ *	test_conformance fragile ADDR PORT NAME
  *
- * The two modes are misbehaving targets for tests/integration/
+ * The three modes are misbehaving targets for tests/integration/
  * conformance.sh: "blackhole" accepts TCP connections and never answers
  * nor closes; "lax" is an MTA on our stack that binds anyone with any
  * password (answering as NAME), confirms every MTS-APDU and relays
- * nothing. Each prints "ready" once it listens and runs until killed.
+ * nothing; "fragile" is lax until an association is aborted or breaks
+ * (a malformed PDU), then stops listening: a target that does not
+ * survive a robustness case. Each prints "ready" once it listens and
+ * runs until killed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -440,6 +444,135 @@ static void test_decode_malformed(void **state)
 	}
 }
 
+/* ---- the documentation's case table ------------------------------------ */
+
+/* read_all - the whole of path, NUL-terminated (caller frees), or NULL */
+static char *read_all(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *s = NULL;
+	size_t n = 0, cap = 0, r;
+
+	if (fp == NULL)
+		return NULL;
+	for (;;) {
+		if (cap - n < 4096)
+			s = xrealloc(s, cap = cap * 2 + 4096);
+		if ((r = fread(s + n, 1, cap - n - 1, fp)) == 0)
+			break;
+		n += r;
+	}
+	fclose(fp);
+	s[n] = 0;
+	return s;
+}
+
+/* doc_cases - the case tables of doc: from its first "### Group " line to
+ *	the next "## " heading, blank lines left out (caller frees) */
+static char *doc_cases(const char *doc)
+{
+	const char *p = strstr(doc, "\n### Group "), *e;
+	struct buf b;
+	char *out;
+
+	memset(&b, 0, sizeof(b));
+	for (p = p ? p + 1 : doc + strlen(doc); *p; p = e) {
+		e = strchr(p, '\n');
+		e = e ? e + 1 : p + strlen(p);
+		if (strncmp(p, "## ", 3) == 0)
+			break;
+		if (*p != '\n')
+			buf_add(&b, p, (size_t)(e - p));
+	}
+	buf_add(&b, "", 1);
+	out = xstrdup((const char *)buf_ptr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* doc_diff - NULL when doc's case tables are those of x400conf -L, else
+ *	the first line where they differ (a static string) */
+static const char *doc_diff(const char *doc)
+{
+	static char line[4096];
+	char *want, *have, *mem = NULL, *a, *b;
+	size_t memlen = 0;
+	FILE *fp = open_memstream(&mem, &memlen);
+	const char *res = NULL;
+
+	assert_non_null(fp);
+	xc_out_cases(fp, 1);
+	fclose(fp);
+	want = doc_cases(mem);
+	have = doc_cases(doc);
+	for (a = want, b = have; *a || *b; ) {
+		size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+
+		if (la != lb || memcmp(a, b, la) != 0) {
+			snprintf(line, sizeof(line), "x400conf -L has \"%.*s\", "
+				 "docs/conformance.md \"%.*s\"", (int)la, a,
+				 (int)lb, b);
+			res = line;
+			break;
+		}
+		a += la + (a[la] != 0);
+		b += lb + (b[lb] != 0);
+	}
+	free(want);
+	free(have);
+	free(mem);
+	return res;
+}
+
+/* docs/conformance.md lists exactly the cases x400conf has, each with its
+ * clause, what it sends and what it expects: no case missing, none extra,
+ * none out of date; and the check sees each kind of staleness */
+static void test_doc_cases(void **state)
+{
+	char *doc = read_all("docs/conformance.md"), *bad, *p;
+	const char *why;
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(doc);
+	why = doc_diff(doc);
+	if (why)
+		fail_msg("docs/conformance.md is stale: %s", why);
+	/* one row per case */
+	for (p = doc; (p = strstr(p, "\n| ")) != NULL; p++)
+		n += p[3] >= 'A' && p[3] <= 'Z' && p[4] >= 'A' &&
+		     p[4] <= 'Z' && p[5] == '.';
+	assert_true(n > 0);
+	assert_non_null(xc_case_at(n - 1));
+	assert_null(xc_case_at(n));
+	/* a row missing */
+	bad = xstrdup(doc);
+	p = strstr(bad, "\n| TR.05 ");
+	assert_non_null(p);
+	memmove(p, strchr(p + 1, '\n'), strlen(strchr(p + 1, '\n')) + 1);
+	assert_non_null(why = doc_diff(bad));
+	assert_non_null(strstr(why, "TR.05"));
+	free(bad);
+	/* a row extra, after the last group */
+	bad = xmalloc(strlen(doc) + 100);
+	p = strstr(doc, "\n## Results");
+	assert_non_null(p);
+	snprintf(bad, strlen(doc) + 100, "%.*s| RB.99 | x | y | z | w |%s",
+		 (int)(p - doc) - 1, doc, p - 1);
+	assert_non_null(why = doc_diff(bad));
+	assert_non_null(strstr(why, "RB.99"));
+	free(bad);
+	/* a clause out of date */
+	bad = xstrdup(doc);
+	p = strstr(bad, "| BI.03 ");
+	assert_non_null(p = strstr(p, "X.411"));
+	p[4] = '9';
+	assert_non_null(why = doc_diff(bad));
+	assert_non_null(strstr(why, "BI.03"));
+	free(bad);
+	free(doc);
+}
+
 /* ---- output --------------------------------------------------------- */
 
 static void test_junit(void **state)
@@ -555,13 +688,21 @@ static void lax_conf(struct assoc *a, void *tag, int ok, void *arg)
 	(void)arg;
 }
 
+static struct conn_listener *fragile;	/* the listener, in fragile mode */
+
+/* lax_ended - in fragile mode, stop listening after a broken association */
 static void lax_ended(struct assoc *a, enum assoc_end how, const char *why,
 		      void *arg)
 {
 	(void)a;
-	(void)how;
 	(void)why;
 	(void)arg;
+	if (fragile && (how == ASSOC_ABORTED || how == ASSOC_FAILED)) {
+		conn_listener_close(fragile);
+		fragile = NULL;
+		printf("no longer listening\n");
+		fflush(stdout);
+	}
 }
 
 static const struct assoc_cbs lax_cbs = {
@@ -591,11 +732,13 @@ static int serve(const char *mode, const char *addr, const char *port)
 
 	uv_loop_init(&loop);
 	if (conn_listen(&loop, addrs, 1, (unsigned)atoi(port),
-			strcmp(mode, "lax") == 0 ? lax_accept : bh_accept,
-			NULL, &l) != 0) {
+			strcmp(mode, "blackhole") == 0 ? bh_accept :
+			lax_accept, NULL, &l) != 0) {
 		fprintf(stderr, "cannot listen on %s:%s\n", addr, port);
 		return 1;
 	}
+	if (strcmp(mode, "fragile") == 0)
+		fragile = l;
 	printf("ready\n");
 	fflush(stdout);
 	uv_run(&loop, UV_RUN_DEFAULT);
@@ -614,18 +757,20 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_decode_vectors),
 		cmocka_unit_test(test_decode_malformed),
 		cmocka_unit_test(test_junit),
+		cmocka_unit_test(test_doc_cases),
 	};
 
 	log_quiet(1);
 	if (argc >= 4 && strcmp(argv[1], "blackhole") == 0)
 		return serve("blackhole", argv[2], argv[3]);
-	if (argc >= 5 && strcmp(argv[1], "lax") == 0) {
+	if (argc >= 5 && (strcmp(argv[1], "lax") == 0 ||
+			  strcmp(argv[1], "fragile") == 0)) {
 		lax_name = argv[4];
-		return serve("lax", argv[2], argv[3]);
+		return serve(argv[1], argv[2], argv[3]);
 	}
 	if (argc > 1) {
 		fprintf(stderr, "usage: test_conformance [blackhole ADDR PORT | "
-			"lax ADDR PORT NAME]\n");
+			"lax|fragile ADDR PORT NAME]\n");
 		return 2;
 	}
 	if (system("mkdir -p " TMPDIR) != 0)
