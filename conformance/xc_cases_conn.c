@@ -18,6 +18,7 @@
 #include "xalloc.h"
 #include "xc.h"
 #include "xc_build.h"
+#include "xc_check.h"
 #include "xc_peer.h"
 
 static const char *mode_name(enum rtse_mode m)
@@ -482,8 +483,7 @@ static void as_negotiate(struct xc *x)
 	xc_pics(x, "rtse.window", "100 -> %u, 1 -> %u", hiwin,
 		p->osi.rtse.window);
 	xc_pics(x, "rtse.recovery", hick ? "checkpointing agreed (up to %zu "
-		"KB); activity resume not exercised" : "no checkpointing "
-		"(%zu KB)", hick);
+		"KB)" : "no checkpointing (%zu KB)", hick);
 	if (p->osi.rtse.ckpt > 1024 || p->osi.rtse.window > 1) {
 		xc_fail(x, "proposed checkpoint 1 KB and window 1, the target "
 			"answered %zu KB and %u (X.228 9.1.3: lower only)",
@@ -508,6 +508,122 @@ static void as_negotiate(struct xc *x)
 		xc_apdu_free(a);
 		xc_peer_release(p);
 	}
+	xc_peer_free(p);
+}
+
+/* two_acked - the transfer has two checkpoints confirmed, or is over */
+static int two_acked(void *arg)
+{
+	struct xc_peer *p = arg;
+
+	return p->osi.rtse.tx_sn_acked >= 2 || !p->osi.rtse.tx_active ||
+	    p->aborted || p->closed;
+}
+
+struct resume_wait {
+	struct xc_peer	*p;
+	unsigned	conf, failed;
+};
+
+/* resumed_done - the interrupted transfer was confirmed, or failed */
+static int resumed_done(void *arg)
+{
+	struct resume_wait *w = arg;
+
+	return w->p->nconf != w->conf || w->p->nfailed != w->failed ||
+	    w->p->aborted || w->p->closed;
+}
+
+/* as_recover - X.228 9.5.3: interrupt a checkpointed transfer after
+ *	two confirmed checkpoints, resume it from the second */
+static void as_recover(struct xc *x)
+{
+	struct xc_msgopt mo = { 0, P1_REP_NDR, 0, 40000, NULL };
+	struct xc_peer_opts o;
+	struct xc_peer *p;
+	struct rtse *r;
+	struct resume_wait w;
+	MTS_APDU_t *a;
+	unsigned char *der;
+	size_t len;
+	unsigned long at;
+	struct xc_msg *m;
+
+	xc_peer_opts_init(x, &o);
+	o.checkpoint = 4;
+	o.window = 1;
+	if ((p = xc_peer_bound(x, &o)) == NULL)
+		return;
+	r = &p->osi.rtse;
+	if (r->ckpt == 0) {
+		xc_pics(x, "rtse.resume", "no (no checkpointing agreed)");
+		xc_inconc(x, "the target agreed no checkpointing: nothing to "
+			  "resume from");
+		xc_peer_release(p);
+		xc_peer_free(p);
+		return;
+	}
+	a = xc_msg_to(x, 1, &mo);
+	der = xc_encode(a, &len);
+	if (rtse_transfer_req(r, der, len, NULL) != 0) {
+		xc_fail(x, "cannot start the transfer (our RTSE in state %d)",
+			(int)r->state);
+		goto out;
+	}
+	xc_peer_flush(p);
+	w.p = p;
+	w.conf = p->nconf;
+	w.failed = p->nfailed;
+	if (!xc_wait(x, two_acked, p, x->cfg.answer_ms) ||
+	    r->tx_sn_acked < 2 || !r->tx_active) {
+		xc_fail(x, "the target did not confirm two checkpoints of a "
+			"%zu-octet transfer in %zu-octet segments, window 1: "
+			"%s", len, r->ckpt, p->why[0] ? p->why : "no answer");
+		goto out;
+	}
+	/* what our RTSE does when the receiver reports a temporary
+	 * problem, done here by the sender: S-ACTIVITY-INTERRUPT; on its
+	 * confirmation, S-ACTIVITY-RESUME from the last confirmed
+	 * checkpoint (rtse.c, tx_resume) */
+	at = r->tx_sn_acked;
+	r->tx_interrupted = 1;
+	if (ses_act_interrupt_req(&r->ses, 0) != 0) {
+		xc_fail(x, "cannot interrupt the activity (our session in "
+			"state %s)", ses_state_name(r->ses.state));
+		goto out;
+	}
+	xc_peer_flush(p);
+	xc_note(x, "interrupted the activity with checkpoint %lu of %zu "
+		"octets confirmed (%llu octets sent)", at, len,
+		p->c ? (unsigned long long)conn_bytes_out(p->c) : 0ULL);
+	if (!xc_wait(x, resumed_done, &w, x->cfg.relay_ms)) {
+		xc_fail(x, "no answer within %u s to the interrupted and "
+			"resumed transfer", x->cfg.relay_ms / 1000);
+	} else if (p->nconf != w.conf) {
+		xc_pics(x, "rtse.resume", "yes (activity interrupted and "
+			"resumed from a checkpoint)");
+		xc_note(x, "the resumed transfer was confirmed");
+		if ((m = xc_expect_relay(x, a)) != NULL && m->apdu) {
+			xc_check_same(x, a, m->apdu);
+			xc_check_trace(x, a, m->apdu);
+		}
+		if (xc_ok(x) && !xc_peer_release(p))
+			xc_fail(x, "the release after the resumed transfer "
+				"failed: %s", p->why);
+	} else {
+		const char *why = p->why[0] ? p->why : p->notice[0] ?
+		    p->notice :
+		    p->aborted ? "aborted" : p->closed ?
+		    "the connection closed" : "refused";
+
+		xc_pics(x, "rtse.resume", "no (%s)", why);
+		xc_fail(x, "the activity interrupted with checkpoint %lu "
+			"confirmed, then resumed (AR), was not confirmed: %s",
+			at, why);
+	}
+out:
+	free(der);
+	xc_apdu_free(a);
 	xc_peer_free(p);
 }
 
@@ -673,6 +789,16 @@ const struct xc_case xc_cases_as[] = {
 	  "bind",
 	  "The association ends; the target still serves",
 	  as_abort, XC_F_HEALTH },
+	{ "AS.10", "association", "activity interrupted and resumed",
+	  "X.228 9.5.3 (recovery: S-ACTIVITY-INTERRUPT, then "
+	  "S-ACTIVITY-RESUME from the last confirmed checkpoint); X.225 "
+	  "8.3.29 (AI), 8.3.30 (AIA), 8.3.28 (AR)",
+	  "A 40 KB message in 4 KB checkpointed segments, window 1; after "
+	  "the second checkpoint confirmed, an AI; on its AIA, an AR from "
+	  "the last checkpoint confirmed and the rest of the message",
+	  "AIA, the resumed activity confirmed, the message relayed with "
+	  "identical content",
+	  as_recover, XC_F_HEALTH },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };
 

@@ -40,7 +40,7 @@
 
 /* X.225 8.3 parameter codes used below */
 enum {
-	PGI_CONN_ID = 1, PGI_CONN_ITEM = 5, PGI_USER_DATA = 193,
+	PGI_CONN_ID = 1, PGI_CONN_ITEM = 5, PGI_LINKING = 33, PGI_USER_DATA = 193,
 	PGI_EXT_USER_DATA = 194, PI_TOKEN_ITEM = 16, PI_TRANSPORT_DISC = 17,
 	PI_REQUIREMENTS = 20, PI_VERSION = 22, PI_TOKEN_SETTING = 26,
 	PI_ACT_ID = 41, PI_SERIAL = 42, PI_REASON = 50, PI_CALLING_SSEL = 51,
@@ -710,7 +710,7 @@ struct sp {
 	int		tokens, have_tokens, disc, have_disc;
 };
 
-/* params - walk a parameter field; nested in PGIs 1 and 5 */
+/* params - walk a parameter field; nested in PGIs 1, 5 and 33 */
 static int params(const uint8_t *p, size_t n, struct sp *s, struct buf *b,
 		  int depth)
 {
@@ -729,6 +729,7 @@ static int params(const uint8_t *p, size_t n, struct sp *s, struct buf *b,
 		switch (code) {
 		case PGI_CONN_ID:
 		case PGI_CONN_ITEM:
+		case PGI_LINKING:	/* AR: old activity, serial */
 			if (depth == 0)
 				params(v, len, s, b, 1);
 			break;

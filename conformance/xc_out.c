@@ -30,6 +30,7 @@ static const struct {
 	{ "rtse.window", "Window size (asked -> accepted)" },
 	{ "rtse.twa", "Two-way alternate dialogue" },
 	{ "rtse.recovery", "Recovery (checkpointing agreed)" },
+	{ "rtse.resume", "Activity interrupted and resumed" },
 	{ "initiator", "As initiator (towards x400conf)" },
 	{ "bind.password", "Password forms accepted" },
 	{ "bind.unauthenticated", "Unauthenticated MTA-bind" },

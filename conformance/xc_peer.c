@@ -356,6 +356,8 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 	case RTSE_NOTICE_IND:
 		xc_note(x, "stack: %.*s", (int)ind->len,
 			(const char *)ind->data);
+		snprintf(p->notice, sizeof(p->notice), "%.*s", (int)ind->len,
+			 (const char *)ind->data);
 		break;
 	default:
 		break;

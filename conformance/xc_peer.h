@@ -85,6 +85,7 @@ struct xc_peer {
 	struct buf	bind_data;	/* the bind result or error */
 	unsigned	nconf, nfailed, nturn;
 	char		why[320];
+	char		notice[200];	/* the stack's last notice */
 	/* what the target sent, TPDU by TPDU, in stack mode */
 	struct tpkt_rx	tap;
 	size_t		max_tpdu_in;

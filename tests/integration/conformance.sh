@@ -40,7 +40,7 @@ TP=20102
 UP=20103
 n=0
 
-echo "1..49"
+echo "1..51"
 
 # t DESCRIPTION CMD... - one TAP line: ok when CMD succeeds
 t() {
@@ -156,8 +156,9 @@ t "... window and checkpoint sizes as x400d's listener caps them" sh -c "
     grep -q 'Window size (asked -> accepted)  *100 -> 8, 1 -> 1\$' '$tmp/full.txt' &&
     grep -q 'Checkpoint size (asked -> accepted)  *65535 KB -> 64 KB, 1 KB -> 1 KB\$' '$tmp/full.txt' &&
     grep -q 'RTSE defaults (nothing proposed)  *no checkpointing, window 3\$' '$tmp/full.txt'"
-t "... recovery (checkpointing agreed) and the initiator's proposal" sh -c "
-    grep -q 'Recovery (checkpointing agreed)  *checkpointing agreed (up to 64 KB)' '$tmp/full.txt' &&
+t "... recovery (checkpointing, resume) and the initiator's proposal" sh -c "
+    grep -q 'Recovery (checkpointing agreed)  *checkpointing agreed (up to 64 KB)\$' '$tmp/full.txt' &&
+    grep -q 'Activity interrupted and resumed  *yes' '$tmp/full.txt' &&
     grep -q 'As initiator (towards x400conf)  *calls in normal mode, proposes checkpoint [0-9]* KB, window [0-9]' '$tmp/full.txt'"
 t "... extensions: non-critical relayed, critical refused" sh -c "
     grep -q 'Unknown non-critical extensions  *relayed unchanged\$' '$tmp/full.txt' &&
@@ -165,7 +166,7 @@ t "... extensions: non-critical relayed, critical refused" sh -c "
     grep -q 'Critical for delivery only  *relayed' '$tmp/full.txt'"
 t "... and every row is in the JUnit XML as a property" sh -c "
     for k in mode.normal mode.x410 rtse.window rtse.checkpoint rtse.recovery \
-	ext.noncritical ext.critical; do
+	rtse.resume ext.noncritical ext.critical; do
 	grep -q \"<property name=.pics.\$k. value=\" '$tmp/junit.xml' ||
 	    { echo \"no pics.\$k\"; exit 1; }
     done"
@@ -198,6 +199,10 @@ tsh() {
 t "tshark reads AS.01: the bind, no malformed frame" tsh "$tmp/out/AS.01.pcap" p1
 t "tshark reads TR.04: checkpoints and the message" tsh "$tmp/out/TR.04.pcap" \
     "ses.type == 49"
+t "the transcript of AS.10 shows the interrupt and the resume" sh -c "
+    grep -q -- '->  DT GT + AI reason' '$tmp/out/AS.10.txt' &&
+    grep -q -- '<-  DT PT + AIA' '$tmp/out/AS.10.txt' &&
+    grep -q -- '->  DT GT + AR serial [1-9]' '$tmp/out/AS.10.txt'"
 t "the transcript of TR.08 shows the non-delivery report" grep -q \
     "P1 report .* on C=XX;A=ADMD;P=CONF" "$tmp/out/TR.08.txt"
 t "x400d is still up" kill -0 "$dpid"
@@ -301,7 +306,8 @@ pids="$pids $hpid"
 i=0
 while ! grep -q ready "$tmp/lax.out" 2>/dev/null && [ $i -lt 100 ]; do
 	sleep 0.1; i=$((i + 1)); done
-conf "$tmp/lax.txt" -o target.password= -t BI.01 -t BI.03 -t BI.04 -t TR.01
+conf "$tmp/lax.txt" -o target.password= -t BI.01 -t BI.03 -t BI.04 -t TR.01 \
+    -t AS.10
 t "lax target: BI.01 passes" grep -q "^PASS  BI.01" "$tmp/lax.txt"
 t "... BI.03 fails: a wrong password accepted" failed "$tmp/lax.txt" BI.03 \
     "accepted a bind with a wrong password"
@@ -309,9 +315,11 @@ t "... BI.04 fails: an unknown MTA accepted" failed "$tmp/lax.txt" BI.04 \
     "accepted a bind with an unknown MTA name"
 t "... TR.01 fails: nothing relayed" failed "$tmp/lax.txt" TR.01 \
     "no relayed message .* within 4 s"
+t "... AS.10 fails: no recovery, the resume refused" failed "$tmp/lax.txt" \
+    AS.10 "resumed \(AR\), was not confirmed: receiver reported exception 6"
 kill "$hpid"; wait "$hpid" 2>/dev/null
 
-# a target that stops listening after its first broken association
+# a target that stops listening at the first protocol error it sees
 "$H" fragile "$T" "$TP" mta-t >"$tmp/fragile.out" 2>&1 &
 hpid=$!
 pids="$pids $hpid"

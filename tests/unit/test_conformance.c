@@ -13,9 +13,9 @@
  * conformance.sh: "blackhole" accepts TCP connections and never answers
  * nor closes; "lax" is an MTA on our stack that binds anyone with any
  * password (answering as NAME), confirms every MTS-APDU and relays
- * nothing; "fragile" is lax until an association is aborted or breaks
- * (a malformed PDU), then stops listening: a target that does not
- * survive a robustness case. Each prints "ready" once it listens and
+ * nothing; "fragile" is lax until its stack reports a protocol error (a
+ * malformed PDU: any event of level notice or above), then stops
+ * listening: a target that does not survive a robustness case. Each prints "ready" once it listens and
  * runs until killed.
  */
 #include <setjmp.h>
@@ -688,21 +688,29 @@ static void lax_conf(struct assoc *a, void *tag, int ok, void *arg)
 	(void)arg;
 }
 
-static struct conn_listener *fragile;	/* the listener, in fragile mode */
-
-/* lax_ended - in fragile mode, stop listening after a broken association */
 static void lax_ended(struct assoc *a, enum assoc_end how, const char *why,
 		      void *arg)
 {
 	(void)a;
+	(void)how;
 	(void)why;
 	(void)arg;
-	if (fragile && (how == ASSOC_ABORTED || how == ASSOC_FAILED)) {
-		conn_listener_close(fragile);
-		fragile = NULL;
-		printf("no longer listening\n");
-		fflush(stdout);
-	}
+}
+
+static struct conn_listener *fragile;	/* the listener, in fragile mode */
+
+/* fragile_sink - in fragile mode, stop listening at the first protocol
+ *	error the stack reports (before it answers it: the next connection
+ *	is refused, whatever the timing) */
+static void fragile_sink(const struct log_rec *rec, void *arg)
+{
+	(void)arg;
+	if (fragile == NULL || rec->level < LOG_NOTICE)
+		return;
+	conn_listener_close(fragile);
+	fragile = NULL;
+	printf("no longer listening after %s: %s\n", rec->name, rec->msg);
+	fflush(stdout);
 }
 
 static const struct assoc_cbs lax_cbs = {
@@ -737,8 +745,10 @@ static int serve(const char *mode, const char *addr, const char *port)
 		fprintf(stderr, "cannot listen on %s:%s\n", addr, port);
 		return 1;
 	}
-	if (strcmp(mode, "fragile") == 0)
+	if (strcmp(mode, "fragile") == 0) {
 		fragile = l;
+		log_set_sink(fragile_sink, NULL);
+	}
 	printf("ready\n");
 	fflush(stdout);
 	uv_run(&loop, UV_RUN_DEFAULT);
