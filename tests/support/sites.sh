@@ -6,6 +6,7 @@
 #	link NAME PEER ADDR PORT MODE [EXTRA]   one link's text
 #	site S MTA DOMAIN ADDR PORT LINKS ROUTES [GLOBAL]
 #	start S; stop S; hup S   the daemon of site S
+#	start_sites S...         start them all (a TAP line; ends on failure)
 #	send S ARGS...           x400send to site S as its user agent "ua"
 #	wait_files DIR N SECS    until DIR holds N *.txt files (else fail)
 #	ok COND TEXT / is A B TEXT / done_testing   TAP
@@ -115,6 +116,19 @@ start() {
 		[ $i -lt 100 ] || { echo "# site $1 did not start"; cat "$d/stderr"; return 1; }
 		sleep 0.1
 	done
+}
+
+# start_sites S... - start every site; one TAP line; end the test if
+#	one does not start
+start_sites() {
+	for s in "$@"; do
+		if ! start "$s"; then
+			ok 1 "sites $* started"
+			done_testing
+			exit 1
+		fi
+	done
+	ok 0 "sites $* started"
 }
 
 stop() {
