@@ -304,7 +304,8 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 
 		if (e >= 0)
 			snprintf(why, sizeof(why), "the peer refused our "
-				 "MTA-bind: %s (%ld)", bind_error_name(e), e);
+				 "MTA-bind from %s: %s (%ld)",
+				 conn_local(a->conn), bind_error_name(e), e);
 		else
 			snprintf(why, sizeof(why), "the peer refused the "
 				 "association: %s", a->osi.rtse.why[0] ?

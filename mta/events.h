@@ -84,6 +84,7 @@
 	EVENT(3005, EV_BIND_RATE_LIMITED, "bind-rate-limited", "failed binds from this address are being slowed") \
 	EVENT(3006, EV_BIND_REFUSED_BY_PEER, "bind-refused-by-peer", "the peer refused our MTA bind") \
 	EVENT(3007, EV_BIND_DONE, "bind-done", "our MTA bind was accepted by the peer") \
+	EVENT(3008, EV_BIND_BUSY, "bind-busy", "MTA bind refused: the link has max_associations inbound associations already (bind error busy)") \
 	\
 	EVENT(3100, EV_TRANSFER_IN, "transfer-in", "an MTS-APDU was received and committed") \
 	EVENT(3101, EV_TRANSFER_OUT, "transfer-out", "an MTS-APDU was sent and confirmed") \

@@ -466,10 +466,11 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 		 * the router use alternates meanwhile */
 		l->failing = 1;
 		l->next_open = mtad_now_ms() + (int64_t)l->cfg->open_interval_ms;
+		mtad_kick_at(m, l->next_open);
 		mtad_log(m, LOG_WARNING, EV_CONN_FAILED, NULL, o->link, "p1",
-			 "association to %s %s: %s; next attempt in %lu s",
+			 "association to %s %s: %s; next attempt in %lu ms",
 			 l->cfg->peer_mta, assoc_end_name(how), why,
-			 (unsigned long)(l->cfg->open_interval_ms / 1000));
+			 (unsigned long)l->cfg->open_interval_ms);
 	} else if (how != ASSOC_RELEASED) {
 		mtad_log(m, LOG_NOTICE, EV_CONN_CLOSED, NULL, o->link, "p1",
 			 "outbound association %s: %s", assoc_end_name(how),
@@ -556,6 +557,7 @@ static void open_link(struct mtad *m, struct mtad_link *l)
 			 uv_strerror(rc));
 		l->failing = 1;
 		l->next_open = mtad_now_ms() + (int64_t)c->open_interval_ms;
+		mtad_kick_at(m, l->next_open);
 		free(o);
 		return;
 	}

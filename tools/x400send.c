@@ -29,8 +29,10 @@
  *	-p		send probes instead of messages
  *	-N COUNT	messages to send (default 1)
  *	-c ASSOCS	concurrent associations (default 1)
- *	-k KB -W WIN	RTSE checkpoint size and window
+ *	-k KB -y WIN	RTSE checkpoint size and window
  *	-q		quiet: print only the summary
+ *	-P FILE		capture the association (both directions) to a
+ *			pcap file, for Wireshark (with -c 1)
  *
  * DIAGNOSTICS
  *	Exit status 0 when every message was confirmed, 1 when one was
@@ -60,6 +62,8 @@ struct sender {
 	struct p1_msg_spec spec;
 	const char	*peer_pw;
 	long		total, started, confirmed, failed;
+	long		broken;		/* associations that did not end in
+					 * a release */
 	int		assocs, live;
 	int		quiet;
 	uint64_t	*lat;		/* microseconds, one per message */
@@ -189,15 +193,19 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	(void)a;
 	if (sl->busy)
 		s->failed++;
-	if (how != ASSOC_RELEASED)
+	if (how != ASSOC_RELEASED) {
 		fprintf(stderr, "x400send: association %s: %s\n",
 			assoc_end_name(how), why);
+		s->broken++;
+	}
 	s->live--;
 	free(sl);
 	/* an association that died early: the rest go on the others, or a
-	 * new one if none is left and messages remain */
+	 * new one if none is left and messages remain, at most 3 per
+	 * association asked for (a peer that refuses every bind or
+	 * connection must not keep us looping) */
 	if (how != ASSOC_RELEASED && s->live == 0 && s->started < s->total &&
-	    s->failed < 3 * s->assocs)
+	    s->broken < 3 * s->assocs)
 		start_assoc(s);
 	else if (how != ASSOC_RELEASED && s->live == 0)
 		s->failed += s->total - s->started, s->started = s->total;
@@ -237,7 +245,7 @@ static void usage(void)
 		"-g GDI -f ORIGINATOR -r RECIPIENT... [-s SUBJECT] [-b TEXT | "
 		"-B FILE] [-z BYTES] [-u PRIORITY] [-R none|ndr|all] "
 		"[-D SECONDS] [-p] [-N COUNT] [-c ASSOCS] [-k KB] [-y WINDOW] "
-		"[-x] [-t TSEL] [-l SRC] [-W PEERPW] [-q]\n");
+		"[-x] [-t TSEL] [-l SRC] [-W PEERPW] [-q] [-P PCAP]\n");
 	exit(2);
 }
 
@@ -307,7 +315,7 @@ int main(int argc, char **argv)
 	s.cfg.osi.rtse.mode = RTSE_NORMAL;
 	s.cfg.osi.rtse.max_apdu = 64u << 20;
 	while ((c = getopt(argc, argv, "a:l:t:xn:w:W:g:f:r:s:b:B:z:u:R:D:pN:c:"
-			   "k:y:q")) != -1) {
+			   "k:y:qP:")) != -1) {
 		switch (c) {
 		case 'a': addrarg = optarg; break;
 		case 'l': s.cfg.src = optarg; s.cfg.enforce = 1; break;
@@ -353,6 +361,7 @@ int main(int argc, char **argv)
 		case 'y': s.cfg.osi.rtse.window = (unsigned)atoi(optarg);
 			break;
 		case 'q': s.quiet = 1; break;
+		case 'P': s.cfg.pcap = optarg; break;
 		default: usage();
 		}
 	}
