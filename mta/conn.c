@@ -671,6 +671,9 @@ static void on_connect(uv_connect_t *req, int status)
 	       "configured source ", c->have_src ? c->src_str : "",
 	       c->have_src && c->fallback ? " unavailable" : "");
 	c->state = CS_OPEN;
+	/* every TPKT goes out at once: a small confirmation must not wait
+	 * for the ACK of the previous segment (Nagle) */
+	(void)uv_tcp_nodelay(&c->tcp, 1);
 	if (c->pcap_path)
 		(void)conn_pcap(c, c->pcap_path);
 	read_start(c);
@@ -764,6 +767,7 @@ static void on_connection(uv_stream_t *server, int status)
 		close_handles(c, 0);
 		return;
 	}
+	(void)uv_tcp_nodelay(&c->tcp, 1);	/* as in on_connect() */
 	names(c);
 	w = who(c);
 	log_ev(LOG_INFO, EV_CONN_ACCEPTED, &w, "connection from %s to %s",

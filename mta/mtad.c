@@ -315,8 +315,8 @@ int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 					 CFG_REMOVED ? "removed" : "changed",
 					 d.link[i].keys ? d.link[i].keys : "");
 		if (d.restart)
-			mtad_log(m, LOG_WARNING, EV_CONFIG_LOADED, NULL, NULL,
-				 "mtad", "these keys take effect only after "
+			mtad_log(m, LOG_WARNING, EV_CONFIG_RESTART_NEEDED, NULL,
+				 NULL, "mtad", "these keys take effect only after "
 				 "a restart: %s", d.restart);
 	}
 	cfg_diff_free(&d);
@@ -335,7 +335,7 @@ int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 	m->cfg = cfg;
 	m->here.gdi = cfg->gdi;
 	m->here.mta = cfg->mta_name;
-	mtad_log(m, LOG_NOTICE, EV_CONFIG_LOADED, NULL, NULL, "mtad",
+	mtad_log(m, LOG_NOTICE, EV_CONFIG_RELOADED, NULL, NULL, "mtad",
 		 "configuration reloaded: %zu links; the queue is untouched",
 		 cfg->nlinks);
 	mtad_kick(m);
@@ -367,6 +367,7 @@ static void on_drain(uv_timer_t *t)
 
 void mtad_stop(struct mtad *m)
 {
+	uint64_t commits = 0, ops = 0;
 	size_t i;
 
 	if (m->stopping)
@@ -381,6 +382,7 @@ void mtad_stop(struct mtad *m)
 	for (i = 0; i < m->nlisteners; i++)
 		conn_listener_close(m->listeners[i]);
 	mtad_out_stop(m);
+	q_commits(m->q, &commits, &ops);
 	/* inbound peers get a moment to finish a transfer, then abort */
 	m->stop_at = mtad_now_ms();
 	uv_timer_init(m->loop, &m->drain);
@@ -388,9 +390,10 @@ void mtad_stop(struct mtad *m)
 	uv_timer_start(&m->drain, on_drain, 100, 100);
 	mtad_log(m, LOG_NOTICE, EV_DAEMON_STOP, NULL, NULL, "mtad",
 		 "x400d stopping: %lu arrived, %lu relayed, %lu delivered, "
-		 "%lu reports", (unsigned long)m->arrived,
-		 (unsigned long)m->relayed, (unsigned long)m->delivered,
-		 (unsigned long)m->reported);
+		 "%lu reports; %lu queue commits of %lu submissions",
+		 (unsigned long)m->arrived, (unsigned long)m->relayed,
+		 (unsigned long)m->delivered, (unsigned long)m->reported,
+		 (unsigned long)commits, (unsigned long)ops);
 }
 
 void mtad_free(struct mtad *m)

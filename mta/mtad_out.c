@@ -136,7 +136,8 @@ static void settle(struct mtad_out *o, int ok, const char *why)
 					   60000) / 1000);
 		op.text = why;
 	}
-	if (q_submit(m->q, &op, 1, result_done, o) != 0)
+	/* lazy: rides with the next arrivals' commit (q.h) */
+	if (q_submit_lazy(m->q, &op, 1, result_done, o) != 0)
 		result_done(o, -1, 0);
 }
 
@@ -278,6 +279,37 @@ static void on_begun(void *arg, int err, uint64_t id)
 	free(der);
 }
 
+struct begin_note {
+	struct mtad	*m;
+	char		link[CFG_NAME_MAX + 1];
+	char		mtsid[Q_MAX_MTSID];
+};
+
+static struct begin_note *begin_note(const struct mtad_out *o)
+{
+	struct begin_note *n = XNEW(struct begin_note);
+
+	n->m = o->m;
+	snprintf(n->link, sizeof(n->link), "%s", o->link);
+	snprintf(n->mtsid, sizeof(n->mtsid), "%s", o->mtsid);
+	return n;
+}
+
+/* begin_done - the BEGIN of a transfer already under way is durable, or
+ *	was refused (an operator changed the message meanwhile): the
+ *	transfer's result op says what happens to it */
+static void begin_done(void *arg, int err, uint64_t id)
+{
+	struct begin_note *n = arg;
+
+	(void)id;
+	if (err)
+		mtad_log(n->m, LOG_WARNING, EV_STORE_ERROR, NULL, n->link,
+			 "store", "cannot mark %s in transfer: %s",
+			 n->mtsid, q_strerror(err));
+	free(n);
+}
+
 /* out_next - start the next transfer on a bound, idle association */
 static void out_next(struct mtad_out *o)
 {
@@ -360,11 +392,22 @@ static void out_next(struct mtad_out *o)
 		op.nidx = o->nidx;
 		op.link = o->link;
 		op.peer = assoc_peer(o->a);
-		if (q_submit(m->q, &op, 1, on_begun, b) != 0) {
+		/* The transfer does not wait for BEGIN to be durable: after
+		 * a crash q_recover() makes every TRANSFER recipient PENDING
+		 * again, so a restart sees the same either way; meanwhile
+		 * in_flight() keeps the link's other associations off this
+		 * message, and the result (DONE, DEFER, FAIL), submitted
+		 * later, is applied after the BEGIN (one writer, in order).
+		 * This saves a commit per message on each association, and
+		 * the BEGIN rides with the next commit (lazy). */
+		if (q_submit_lazy(m->q, &op, 1, begin_done,
+				  begin_note(o)) != 0) {
 			o->busy = 0;
 			o->phase = OUT_IDLE;
 			begun_free(b);
+			return;
 		}
+		on_begun(b, 0, o->id);
 	}
 }
 

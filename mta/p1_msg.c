@@ -13,12 +13,16 @@
 #include "codec.h"
 #include "p1_addr.h"
 #include "p1_asn.h"
+#include "p1_ext.h"
 #include "p1_id.h"
 #include "p1_msg.h"
 #include "p1_trace.h"
 #include "xalloc.h"
 
 #include "InformationObject.h"
+#include "LatestDeliveryTime.h"
+#include "NULL.h"
+#include "StandardExtension.h"
 #include "MTS-APDU.h"
 
 #define P22_CONTENT	22	/* interpersonal-messaging-1988 */
@@ -187,6 +191,24 @@ int p1_msg_build(const struct p1_msg_spec *s, unsigned char **der,
 		if (s->deferred) {
 			e->deferred_delivery_time = XNEW(UTCTime_t);
 			p1_time_set(e->deferred_delivery_time, s->deferred);
+		}
+		if (s->latest) {
+			UTCTime_t t;
+
+			memset(&t, 0, sizeof(t));
+			p1_time_set(&t, s->latest);
+			p1_ext_add((void **)&e->extensions,
+				   StandardExtension_latest_delivery_time, 0,
+				   &asn_DEF_LatestDeliveryTime, &t,
+				   P1_EXTF_IMPLICIT);
+			ASN_STRUCT_FREE_CONTENTS_ONLY(asn_DEF_UTCTime, &t);
+		}
+		if (s->ext_number) {
+			NULL_t null = 0;
+
+			p1_ext_add((void **)&e->extensions, s->ext_number,
+				   s->ext_crit, &asn_DEF_NULL, &null,
+				   P1_EXTF_IMPLICIT);
 		}
 	}
 	(void)trace;

@@ -55,6 +55,12 @@ struct p1_msg_spec {
 					 * 2 urgent */
 	enum p1_report_level report;	/* originator's request, each rcpt */
 	time_t		deferred;	/* deferred delivery time, 0 none */
+	time_t		latest;		/* latest-delivery-time extension
+					 * (X.411 standard extension 5), 0 */
+	long		ext_number;	/* one more standard extension of
+					 * this number (an unknown one, for
+					 * tests), 0: none */
+	unsigned	ext_crit;	/* its criticality (P1_CRIT_*) */
 	int		probe;		/* build a Probe, not a Message */
 	int		content_return;	/* per-message indicator */
 	const char	*subject;

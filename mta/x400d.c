@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < c->nwarn; i++)
-		log_ev(LOG_WARNING, EV_CONFIG_LOADED, NULL, "%s", c->warn[i]);
+		log_ev(LOG_WARNING, EV_CONFIG_WARNING, NULL, "%s", c->warn[i]);
 	if (mtad_start(&mtad, loop, c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "x400d: %s\n", err);
 		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "cannot start: %s", err);

@@ -124,6 +124,8 @@ enum {
 #define Q_MAX_STR		4096		/* any string field */
 #define Q_MAX_LINK		64		/* link name, octets */
 #define Q_MAX_MTSID		256		/* canonical MTS identifier */
+#define Q_LAZY_MS		5		/* q_submit_lazy: longest wait
+						 * for a commit to ride with */
 
 /* The pseudo-link of local delivery, and the queue of owed reports. */
 #define Q_LINK_LOCAL		"local"
@@ -338,11 +340,18 @@ int	q_writer_start(struct q *q, struct uv_loop_s *loop);
 void	q_writer_stop(struct q *q);
 /* q_submit - queue ops[0..n) as one atomic unit; cb(arg, err, id) runs
  *	on the loop after commit, never from inside q_submit. Call it on
- *	the loop's thread. Returns 0, or Q_E_CLOSED / Q_E_RDONLY /
+ *	the loop's thread; the writer gets it at the end of that turn of
+ *	the loop, with everything else the turn submitted. Returns 0, or Q_E_CLOSED / Q_E_RDONLY /
  *	Q_E_INVAL (then cb is not called). A callback may submit and may
  *	call q_writer_stop(), not q_close(). */
 int	q_submit(struct q *q, const struct q_op *ops, size_t n,
 		 q_done_fn *cb, void *arg);
+/* q_submit_lazy - as q_submit, for work no peer is waiting on (the
+ *	scheduler's own bookkeeping): it does not start a commit by itself
+ *	but rides with the next one, and waits at most Q_LAZY_MS for one.
+ *	The durability promise is the same: cb runs once it is durable. */
+int	q_submit_lazy(struct q *q, const struct q_op *ops, size_t n,
+		      q_done_fn *cb, void *arg);
 /* q_apply - apply ops[0..n) atomically in a write txn of the caller's
  *	own, then return; *id as the callback would get it (may be NULL) */
 int	q_apply(struct q *q, const struct q_op *ops, size_t n, uint64_t *id);

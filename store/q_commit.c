@@ -10,8 +10,16 @@
  *	q_apply(q, ops, n, &id);
  *
  * DESCRIPTION
- *	q_submit() copies the operations into one block and appends it to
- *	the writer's list. The writer thread takes everything on the list
+ *	q_submit() copies the operations into one block and stages it; at
+ *	the end of that turn of the loop (uv_check, or uv_prepare for what
+ *	timers submitted) everything staged is appended to the writer's
+ *	list at once, so that the arrivals one turn read go into one
+ *	group instead of the first starting a commit alone while the loop
+ *	still decodes the others. q_submit_lazy() stages the same way, but
+ *	its submission does not wake the writer for a commit: it rides
+ *	with the next urgent one, or is committed Q_LAZY_MS after it was
+ *	made if none comes (the scheduler's bookkeeping, which no peer
+ *	waits on). The writer thread takes everything on the list
  *	(at most max_batch submissions and max_batch_bytes octets, but
  *	always one), which is everything submitted
  *	while its previous commit was syncing, applies it in one LMDB write
@@ -33,8 +41,9 @@
  *	against other processes.
  *
  * OWNERSHIP
- *	A submission is freed after its callback returns. The async handle
- *	is freed in its close callback, after q_writer_stop().
+ *	A submission is freed after its callback returns. The loop's
+ *	handles (async, check, prepare) are freed in their close callback,
+ *	after q_writer_stop().
  *
  * DIAGNOSTICS
  *	EV_STORE_COMMIT_FAILED once per failed group, EV_STORE_CORRUPT for
@@ -45,6 +54,7 @@
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <uv.h>
 
 #include "log.h"
@@ -62,11 +72,16 @@ struct q_sub {
 	int		fatal;		/* the whole group failed */
 	uint64_t	id;
 	uint64_t	group;		/* which commit carried it */
+	int		lazy;		/* q_submit_lazy */
+	uint64_t	at_ns;		/* when submitted (lazy only) */
 };
 
 struct q_async {
-	uv_async_t	h;
+	uv_async_t	h;		/* first: the writer wakes the loop */
+	uv_check_t	check;		/* the end of each turn of the loop */
+	uv_prepare_t	prep;		/* and its start (timers ran) */
 	struct q	*q;
+	int		open;		/* handles not yet closed */
 };
 
 /* The copy of a submission: one block, laid out in two passes. */
@@ -240,6 +255,36 @@ static int commit_group(struct q *q, struct q_sub *list)
 	return rc;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* wait_work - under mu: until a commit is due (a submission someone is
+ *	waiting on, or a lazy one Q_LAZY_MS old) or the writer stops */
+static void wait_work(struct q *q)
+{
+	while (!q->stopping && q->urgent == 0) {
+		uint64_t due, t;
+		struct timespec ts;
+
+		if (q->todo == NULL) {
+			pthread_cond_wait(&q->cv, &q->mu);
+			continue;
+		}
+		/* only lazy submissions: the first is the oldest */
+		due = q->todo->at_ns + (uint64_t)Q_LAZY_MS * 1000000u;
+		if ((t = mono_ns()) >= due)
+			return;
+		ts.tv_sec = (time_t)(due / 1000000000u);
+		ts.tv_nsec = (long)(due % 1000000000u);
+		pthread_cond_timedwait(&q->cv, &q->mu, &ts);
+	}
+}
+
 /* writer_main - the writer thread: take, apply, commit, hand back */
 static void *writer_main(void *arg)
 {
@@ -253,17 +298,18 @@ static void *writer_main(void *arg)
 		size_t bytes;
 		int rc;
 
-		while (q->todo == NULL && !q->stopping)
-			pthread_cond_wait(&q->cv, &q->mu);
+		wait_work(q);
 		if (q->todo == NULL)
 			break;
 		/* a group is bounded by count and by octets (APDUs) */
 		list = last = q->todo;
 		bytes = last->size;
+		q->urgent -= !last->lazy;
 		while (last->next && n < q->max_batch &&
 		       bytes + last->next->size <= q->max_batch_bytes) {
 			last = last->next;
 			bytes += last->size;
+			q->urgent -= !last->lazy;
 			n++;
 		}
 		q->todo = last->next;
@@ -321,20 +367,49 @@ static void deliver(struct q *q)
 			       "%s", q_strerror(s->err));
 		}
 	}
-	/* What the callbacks submit goes to the writer as one group: it is
-	 * woken once, after the last callback, not by the first submit. */
-	q->delivering = 1;
+	/* what the callbacks submit is staged, and handed over as one
+	 * group at the end of this turn of the loop (on_check) */
 	for (; list; list = next) {
 		next = list->next;
 		if (list->cb)
 			list->cb(list->arg, list->err, list->id);
 		free(list);
 	}
-	q->delivering = 0;
+}
+
+/* hand_over - give the writer what this turn of the loop submitted */
+static void hand_over(struct q *q)
+{
+	if (q->stage == NULL)
+		return;
 	pthread_mutex_lock(&q->mu);
-	if (q->todo)
-		pthread_cond_signal(&q->cv);
+	*q->todo_tail = q->stage;
+	q->todo_tail = q->stage_tail;
+	q->urgent += q->stage_urgent;
+	pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
+	q->stage = NULL;
+	q->stage_tail = &q->stage;
+	q->stage_urgent = 0;
+}
+
+/* on_check - the end of a turn of the loop: every arrival read in it
+ *	goes into one group, instead of the first starting a commit alone
+ *	while the loop still decodes the others */
+static void on_check(uv_check_t *h)
+{
+	struct q_async *a = h->data;
+
+	hand_over(a->q);
+}
+
+/* on_prepare - before the loop waits for I/O: what timers, or code
+ *	before uv_run(), submitted */
+static void on_prepare(uv_prepare_t *h)
+{
+	struct q_async *a = h->data;
+
+	hand_over(a->q);
 }
 
 /* on_async - the writer handed back a group */
@@ -345,10 +420,22 @@ static void on_async(uv_async_t *h)
 	deliver(a->q);
 }
 
-/* on_closed - free the handle's memory, only now */
+/* on_closed - free the handles' memory once both are closed */
 static void on_closed(uv_handle_t *h)
 {
-	free((struct q_async *)h);
+	struct q_async *a = h->data;
+
+	if (--a->open == 0)
+		free(a);
+}
+
+/* close_async - close both handles; freed in on_closed */
+static void close_async(struct q *q)
+{
+	uv_close((uv_handle_t *)&q->async->h, on_closed);
+	uv_close((uv_handle_t *)&q->async->check, on_closed);
+	uv_close((uv_handle_t *)&q->async->prep, on_closed);
+	q->async = NULL;
 }
 
 /* q_writer_start - start the thread; callbacks will run on loop */
@@ -367,10 +454,22 @@ int q_writer_start(struct q *q, struct uv_loop_s *loop)
 		q->async = NULL;
 		return rc;
 	}
+	q->async->h.data = q->async;
+	uv_check_init(loop, &q->async->check);
+	q->async->check.data = q->async;
+	uv_check_start(&q->async->check, on_check);
+	uv_unref((uv_handle_t *)&q->async->check);
+	uv_prepare_init(loop, &q->async->prep);
+	q->async->prep.data = q->async;
+	uv_prepare_start(&q->async->prep, on_prepare);
+	uv_unref((uv_handle_t *)&q->async->prep);
+	q->async->open = 3;
+	q->stage = NULL;
+	q->stage_tail = &q->stage;
+	q->stage_urgent = 0;
 	q->stopping = 0;
 	if ((rc = pthread_create(&q->thread, NULL, writer_main, q)) != 0) {
-		uv_close((uv_handle_t *)&q->async->h, on_closed);
-		q->async = NULL;
+		close_async(q);
 		return -rc;
 	}
 	q->running = 1;
@@ -382,20 +481,21 @@ void q_writer_stop(struct q *q)
 {
 	if (!q->running)
 		return;
+	hand_over(q);
 	pthread_mutex_lock(&q->mu);
 	q->stopping = 1;
 	pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	pthread_join(q->thread, NULL);
 	q->running = 0;
-	uv_close((uv_handle_t *)&q->async->h, on_closed);
-	q->async = NULL;
+	close_async(q);
 	deliver(q);
 }
 
-/* q_submit - queue ops for the next group commit */
-int q_submit(struct q *q, const struct q_op *ops, size_t n, q_done_fn *cb,
-	     void *arg)
+/* submit - stage ops for the next group commit (handed over at the end
+ *	of this turn of the loop, or by q_writer_stop) */
+static int submit(struct q *q, const struct q_op *ops, size_t n,
+		  q_done_fn *cb, void *arg, int lazy)
 {
 	struct q_sub *s;
 
@@ -403,19 +503,31 @@ int q_submit(struct q *q, const struct q_op *ops, size_t n, q_done_fn *cb,
 		return Q_E_RDONLY;
 	if (ops == NULL || n == 0)
 		return Q_E_INVAL;
-	s = sub_new(ops, n, cb, arg);
-	pthread_mutex_lock(&q->mu);
-	if (!q->running || q->stopping) {
-		pthread_mutex_unlock(&q->mu);
-		free(s);
+	/* running and stopping change only on this (the loop's) thread */
+	if (!q->running || q->stopping)
 		return Q_E_CLOSED;
-	}
-	*q->todo_tail = s;
-	q->todo_tail = &s->next;
-	if (!q->delivering)
-		pthread_cond_signal(&q->cv);
-	pthread_mutex_unlock(&q->mu);
+	s = sub_new(ops, n, cb, arg);
+	s->lazy = lazy;
+	if (lazy)
+		s->at_ns = mono_ns();
+	*q->stage_tail = s;
+	q->stage_tail = &s->next;
+	q->stage_urgent += !lazy;
 	return 0;
+}
+
+/* q_submit - queue ops for the next group commit */
+int q_submit(struct q *q, const struct q_op *ops, size_t n, q_done_fn *cb,
+	     void *arg)
+{
+	return submit(q, ops, n, cb, arg, 0);
+}
+
+/* q_submit_lazy - queue ops to ride with the next commit */
+int q_submit_lazy(struct q *q, const struct q_op *ops, size_t n,
+		  q_done_fn *cb, void *arg)
+{
+	return submit(q, ops, n, cb, arg, 1);
 }
 
 /* q_apply - ops[0..n) in a write transaction of our own */

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "log.h"
 #include "q_int.h"
@@ -142,7 +143,16 @@ int q_open(const struct q_config *cfg, struct q **qp)
 	q->max_batch_bytes = cfg->max_batch_bytes ? cfg->max_batch_bytes :
 			     Q_BATCH_BYTES;
 	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->cv, NULL);
+	{
+		/* the writer's timed waits (lazy submissions) must not
+		 * follow the wall clock */
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&q->cv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	q->todo_tail = &q->todo;
 	q->done_tail = &q->done;
 

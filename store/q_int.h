@@ -51,8 +51,12 @@ struct q {
 	pthread_cond_t	cv;
 	pthread_t	thread;
 	int		running, stopping;
-	int		delivering;	/* loop thread only: in callbacks */
+	/* loop thread only: what was submitted during this turn of the
+	 * loop, handed to the writer at its end (q_commit.c) */
+	struct q_sub	*stage, **stage_tail;
+	unsigned	stage_urgent;
 	struct q_sub	*todo, **todo_tail;
+	unsigned	urgent;		/* submissions in todo not lazy */
 	struct q_sub	*done, **done_tail;
 	struct q_async	*async;
 	uint64_t	commits, ops;

@@ -26,6 +26,9 @@
  *	-u PRIORITY	normal, urgent or non-urgent
  *	-R LEVEL	reports wanted: none, ndr (default) or all
  *	-D SECONDS	deferred delivery: this many seconds from now
+ *	-L SECONDS	latest delivery: this many seconds from now
+ *	-X N[:c]	add standard extension N (value NULL), critical
+ *			for transfer with ":c" (for tests of MTAs)
  *	-p		send probes instead of messages
  *	-N COUNT	messages to send (default 1)
  *	-c ASSOCS	concurrent associations (default 1)
@@ -51,6 +54,7 @@
 #include "codec.h"
 #include "p1_id.h"
 #include "log.h"
+#include "p1_ext.h"
 #include "p1_msg.h"
 
 #include "MTS-APDU.h"
@@ -62,9 +66,7 @@ struct sender {
 	struct p1_msg_spec spec;
 	const char	*peer_pw;
 	long		total, started, confirmed, failed;
-	long		broken;		/* associations that did not end in
-					 * a release */
-	int		assocs, live;
+	int		assocs, live, broken;
 	int		quiet;
 	uint64_t	*lat;		/* microseconds, one per message */
 	uint64_t	t0;
@@ -244,8 +246,9 @@ static void usage(void)
 	fprintf(stderr, "usage: x400send -a ADDR[:PORT] -n MTA -w PASSWORD "
 		"-g GDI -f ORIGINATOR -r RECIPIENT... [-s SUBJECT] [-b TEXT | "
 		"-B FILE] [-z BYTES] [-u PRIORITY] [-R none|ndr|all] "
-		"[-D SECONDS] [-p] [-N COUNT] [-c ASSOCS] [-k KB] [-y WINDOW] "
-		"[-x] [-t TSEL] [-l SRC] [-W PEERPW] [-q] [-P PCAP]\n");
+		"[-D SECONDS] [-L SECONDS] [-X N[:c]] [-p] [-N COUNT] [-c ASSOCS] "
+		"[-k KB] [-y WINDOW] [-x] [-t TSEL] [-l SRC] [-W PEERPW] [-q] "
+		"[-P PCAP]\n");
 	exit(2);
 }
 
@@ -314,8 +317,8 @@ int main(int argc, char **argv)
 	s.cfg.osi.role = RTSE_INITIATOR;
 	s.cfg.osi.rtse.mode = RTSE_NORMAL;
 	s.cfg.osi.rtse.max_apdu = 64u << 20;
-	while ((c = getopt(argc, argv, "a:l:t:xn:w:W:g:f:r:s:b:B:z:u:R:D:pN:c:"
-			   "k:y:qP:")) != -1) {
+	while ((c = getopt(argc, argv, "a:l:t:xn:w:W:g:f:r:s:b:B:z:u:R:D:L:X:"
+			   "pN:c:k:y:qP:")) != -1) {
 		switch (c) {
 		case 'a': addrarg = optarg; break;
 		case 'l': s.cfg.src = optarg; s.cfg.enforce = 1; break;
@@ -353,6 +356,12 @@ int main(int argc, char **argv)
 			    P1_REP_ALL : P1_REP_NDR;
 			break;
 		case 'D': s.spec.deferred = time(NULL) + atol(optarg); break;
+		case 'L': s.spec.latest = time(NULL) + atol(optarg); break;
+		case 'X':
+			s.spec.ext_number = atol(optarg);
+			s.spec.ext_crit = strstr(optarg, ":c") ?
+			    P1_CRIT_TRANSFER | P1_CRIT_DELIVERY : 0;
+			break;
 		case 'p': s.spec.probe = 1; break;
 		case 'N': s.total = atol(optarg); break;
 		case 'c': s.assocs = atoi(optarg); break;
@@ -381,6 +390,7 @@ int main(int argc, char **argv)
 	/* MTS identifiers must differ between runs in the same second */
 	s.seq = ((uint64_t)getpid() << 24) ^ (uv_hrtime() / 1000 % 1000000);
 	log_open(NULL, LOG_WARNING);
+	log_quiet(1);		/* failures are printed below, plainly */
 	uv_loop_init(&loop);
 	s.loop = &loop;
 	s.t0 = now_us();

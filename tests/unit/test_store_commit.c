@@ -12,7 +12,9 @@
  * missing message and a failing atomic group in the middle of a batch
  * do not disturb the others. A disk error (map full) fails its whole
  * group and is logged once; the store stays usable. Stopping the writer
- * delivers every callback still owed.
+ * delivers every callback still owed. What one turn of the loop
+ * submits is one group; a lazy submission (q_submit_lazy) is committed
+ * even alone, and rides in the group of an urgent one beside it.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -380,6 +382,60 @@ static void test_full_sync_durable(void **state)
 	close_ctx(c);
 }
 
+/* test_one_turn - what one turn of the loop submits is one group: the
+ *	writer is handed all of it at once (no lock held here) */
+static void test_one_turn(void **state)
+{
+	struct ctx *c = open_ctx(Q_SYNC_NONE, 64u << 20);
+	uint64_t commits, ops;
+	char name[16];
+
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "t%d", i);
+		submit_arrive(c, i, name, 100);
+	}
+	wait_done(c, 20);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(c->s[i].err, 0);
+	q_commits(c->q, &commits, &ops);
+	assert_int_equal(commits, 1);
+	assert_int_equal(ops, 20);
+	close_ctx(c);
+}
+
+/* test_lazy - a lazy submission alone is still committed; one beside an
+ *	urgent one rides in its group, its callback first (order kept) */
+static void test_lazy(void **state)
+{
+	struct ctx *c = open_ctx(Q_SYNC_NONE, 64u << 20);
+	struct q_op note = { .type = Q_OP_NOTE, .now = T0, .text = "lazy" };
+	uint64_t commits, ops;
+
+	(void)state;
+	c->in_submit = 1;
+	assert_int_equal(q_submit_lazy(c->q, &note, 1, on_done, &c->s[0]), 0);
+	c->in_submit = 0;
+	wait_done(c, 1);
+	assert_int_equal(c->s[0].err, 0);
+	q_commits(c->q, &commits, &ops);
+	assert_int_equal(commits, 1);
+	assert_int_equal(ops, 1);
+
+	c->in_submit = 1;
+	assert_int_equal(q_submit_lazy(c->q, &note, 1, on_done, &c->s[1]), 0);
+	c->in_submit = 0;
+	submit_arrive(c, 2, "after-lazy", 100);
+	wait_done(c, 3);
+	assert_int_equal(c->s[1].err, 0);
+	assert_int_equal(c->s[2].err, 0);
+	assert_true(c->s[1].order < c->s[2].order);
+	q_commits(c->q, &commits, &ops);
+	assert_int_equal(commits, 2);
+	assert_int_equal(ops, 3);
+	close_ctx(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +445,8 @@ int main(void)
 		cmocka_unit_test(test_stop_delivers),
 		cmocka_unit_test(test_map_full),
 		cmocka_unit_test(test_full_sync_durable),
+		cmocka_unit_test(test_one_turn),
+		cmocka_unit_test(test_lazy),
 	};
 
 	log_quiet(1);
