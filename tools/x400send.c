@@ -67,6 +67,7 @@ struct sender {
 	const char	*peer_pw;
 	long		total, started, confirmed, failed;
 	int		assocs, live, broken;
+	int		refused;	/* the peer refused a bind */
 	int		quiet;
 	uint64_t	*lat;		/* microseconds, one per message */
 	uint64_t	t0;
@@ -204,10 +205,13 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	free(sl);
 	/* an association that died early: the rest go on the others, or a
 	 * new one if none is left and messages remain, at most 3 per
-	 * association asked for (a peer that refuses every bind or
-	 * connection must not keep us looping) */
+	 * association asked for (a peer that refuses every connection must
+	 * not keep us looping). A refused bind is the peer's answer, not an
+	 * accident: asking again would only feed its back-off (issue 6). */
+	if (how == ASSOC_REFUSED)
+		s->refused = 1;
 	if (how != ASSOC_RELEASED && s->live == 0 && s->started < s->total &&
-	    s->broken < 3 * s->assocs)
+	    s->broken < 3 * s->assocs && !s->refused)
 		start_assoc(s);
 	else if (how != ASSOC_RELEASED && s->live == 0)
 		s->failed += s->total - s->started, s->started = s->total;
