@@ -10,7 +10,7 @@
 # sends reports straight back to A. A user agent (x400send) submits to
 # A. The demo shows the messages delivered at C with the trace of each
 # hop, the delivery report back at A, the empty queues, and the
-# captures tshark reads. It stops everything it started.
+# captures tshark reads (build/captures/demo-SITE-LINK-*.pcap). It stops everything it started.
 set -eu
 bin=$(cd "${1:-build/bin}" && pwd)
 top=$(pwd)
@@ -47,9 +47,9 @@ LINK
 # site LETTER MTA DOMAIN ADDR PORT LINKS ROUTES
 site() {
 	dir=$work/$1
-	mkdir -p "$dir"
+	mkdir -p "$dir/captures"
 	sed -e "s|@SITE@|$1|; s|@MTA@|$2|; s|@DOMAIN@|$3|g" \
-	    -e "s|@DIR@|$dir|g; s|@CAPDIR@|$cap|; s|@ADDR@|$4|; s|@PORT@|$5|" \
+	    -e "s|@DIR@|$dir|g; s|@CAPDIR@|$dir/captures|; s|@ADDR@|$4|; s|@PORT@|$5|" \
 	    "$top/demo/site.conf.in" | awk -v links="$6" -v routes="$7" '
 		/@LINKS@/ { print links; next }
 		/@ROUTES@/ { print routes; next }
@@ -135,11 +135,10 @@ pids=""
 trap - EXIT INT TERM
 
 say "The inter-MTA captures, as tshark reads them"
-n=0
-for f in $(ls "$cap"/*.pcap 2>/dev/null | grep -E '/(to-[ABC])-' || true); do
-	new=$cap/demo-$(basename "$f")
-	mv "$f" "$new"
-	n=$((n + 1))
+for s in a b c; do	# demo-SITE-LINK-TIME.pcap
+	for f in "$work/$s"/captures/*.pcap; do
+		[ -f "$f" ] && mv "$f" "$cap/demo-$s-$(basename "$f")"
+	done
 done
 for f in "$cap"/demo-*.pcap; do
 	[ -f "$f" ] || continue

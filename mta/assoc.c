@@ -292,8 +292,10 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 		}
 		a->phase = PH_BOUND;
 		snprintf(why, sizeof(why), "bound to MTA \"%s\" from %s "
-			 "(checkpoint %zu KB, window %u, %s)", a->peer.name,
-			 conn_local(a->conn), a->osi.rtse.ckpt / 1024,
+			 "(%s mode, checkpoint %zu KB, window %u, %s)",
+			 a->peer.name, conn_local(a->conn),
+			 a->osi.rtse.cfg.mode == RTSE_X410 ? "X.410-1984" :
+			 "1988 normal", a->osi.rtse.ckpt / 1024,
 			 a->osi.rtse.window, a->osi.rtse.twa ? "TWA" :
 			 "monologue");
 		logv(a, LOG_INFO, EV_BIND_DONE, why);
@@ -356,6 +358,8 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 	case RTSE_ABORT_IND:
 		snprintf(why, sizeof(why), "%s", a->osi.rtse.why[0] ?
 			 a->osi.rtse.why : "aborted");
+		if (ind->peer && a->osi.rtse.why_event)	/* who aborted */
+			logv(a, LOG_NOTICE, a->osi.rtse.why_event, why);
 		finish(a, ASSOC_ABORTED, why);
 		return;
 	case RTSE_NOTICE_IND:
@@ -572,9 +576,10 @@ void assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
 		}
 		a->phase = PH_BOUND;
 		conn_timer(a->conn, a->cfg.idle_ms);
-		snprintf(why, sizeof(why), "MTA \"%s\" bound (checkpoint %zu "
-			 "KB, window %u, %s)", a->peer.name,
-			 a->osi.rtse.ckpt / 1024, a->osi.rtse.window,
+		snprintf(why, sizeof(why), "MTA \"%s\" bound (%s mode, "
+			 "checkpoint %zu KB, window %u, %s)", a->peer.name,
+			 a->osi.rtse.cfg.mode == RTSE_X410 ? "X.410-1984" :
+			 "1988 normal", a->osi.rtse.ckpt / 1024, a->osi.rtse.window,
 			 a->osi.rtse.twa ? "TWA" : "monologue");
 		logv(a, LOG_INFO, EV_BIND_ACCEPTED, why);
 		a->cbs.bound(a, &a->peer, a->arg);

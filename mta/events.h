@@ -13,9 +13,15 @@
  *	4000-4099  routing, reports, loops
  *	5000-5099  store
  *
+ * Only events that some code logs are listed (tests/integration/docs.sh
+ * checks it); retired numbers: 2101, 2104-2106 (never logged: session
+ * errors are 2100, selectors are checked by the P1 bind, 3004), 2214
+ * (a release is the normal end), 2304 (bind-done and bind-accepted name
+ * the negotiated parameters).
+ *
  * EVENT(number, C name, printed name, meaning), each followed by a one-line
- * comment for operators (docs/events.md is made from these): what the
- * text names, what happens next, what to do.
+ * comment for operators: what the text names, what happens next, what to
+ * do.
  */
 #ifndef X400_EVENTS_H
 #define X400_EVENTS_H
@@ -81,18 +87,10 @@
 	\
 	EVENT(2100, EV_SES_BAD_SPDU, "ses-bad-spdu", "undecodable or unknown SPDU") \
 	/* X.225: an SPDU we cannot decode; the session is aborted */ \
-	EVENT(2101, EV_SES_OUT_OF_STATE, "ses-out-of-state", "SPDU not allowed in this state") \
-	/* X.225: a valid SPDU at the wrong moment; the session is aborted */ \
 	EVENT(2102, EV_SES_REFUSED, "ses-refused", "session connection refused") \
 	/* X.225: a REFUSE SPDU, sent or received, with its reason */ \
 	EVENT(2103, EV_SES_ABORTED, "ses-aborted", "session aborted") \
 	/* X.225: an ABORT SPDU, sent or received */ \
-	EVENT(2104, EV_SES_BAD_SSEL, "ses-bad-ssel", "called session selector not ours") \
-	/* X.225: the caller called a session selector that is not ours */ \
-	EVENT(2105, EV_SES_VERSION, "ses-version", "no common session version") \
-	/* X.225: no session version in common with the peer */ \
-	EVENT(2106, EV_SES_TOKEN, "ses-token", "data sent without the token") \
-	/* X.225: the peer sent data without holding the data token */ \
 	\
 	EVENT(2200, EV_PRES_BAD_PPDU, "pres-bad-ppdu", "undecodable presentation PDU") \
 	/* X.226: a presentation PDU we cannot decode; the association is aborted */ \
@@ -112,8 +110,6 @@
 	/* X.227: the caller asked for an application context other than MTS transfer */ \
 	EVENT(2213, EV_ACSE_ABORTED, "acse-aborted", "association aborted (ABRT)") \
 	/* X.227: an ABRT, sent or received */ \
-	EVENT(2214, EV_ACSE_RELEASED, "acse-released", "association released") \
-	/* X.227: an orderly release (RLRQ/RLRE) */ \
 	\
 	EVENT(2300, EV_RTSE_BAD_APDU, "rtse-bad-apdu", "undecodable RTSE APDU") \
 	/* X.228: an RTSE APDU we cannot decode; the association is aborted */ \
@@ -123,8 +119,6 @@
 	/* X.228: RTORJ or PRefuse, sent or received; for a refused MTA-bind see 3001-3006 */ \
 	EVENT(2303, EV_RTSE_ABORTED, "rtse-aborted", "RTSE abort (RTAB)") \
 	/* X.228: an RTAB, sent or received, with its reason */ \
-	EVENT(2304, EV_RTSE_OPENED, "rtse-opened", "RTSE association open; names the negotiated parameters") \
-	/* X.228: names checkpoint size, window and dialogue mode as negotiated */ \
 	EVENT(2305, EV_RTSE_TRANSFER_FAILED, "rtse-transfer-failed", "an APDU transfer was interrupted or discarded") \
 	/* X.228: the transfer is retried later (transfer_retries, transfer_interval) */ \
 	EVENT(2306, EV_RTSE_RECOVERED, "rtse-recovered", "an interrupted transfer resumed") \
@@ -168,6 +162,8 @@
 	/* names the subject message and how many recipients the report covers */ \
 	EVENT(4003, EV_DELIVERED, "delivered", "delivered locally") \
 	/* names the MTS identifier, the recipient and the file */ \
+	EVENT(4004, EV_ROUTE_ALTERNATE, "route-alternate", "recipients waiting on a failing link moved to an alternate route") \
+	/* names how many recipients moved and the first alternate link; those whose only route is the link stay */ \
 	\
 	EVENT(5000, EV_STORE_OPEN, "store-open", "store opened") \
 	/* names the queue directory */ \

@@ -35,6 +35,14 @@ const char *log_event_name(unsigned event)
 	return "unknown-event";
 }
 
+void log_events_print(FILE *fp)
+{
+#define EVENT(num, cname, name, meaning) \
+	fprintf(fp, "%u\t%s\t%s\n", (unsigned)num, name, meaning);
+	EVENT_LIST
+#undef EVENT
+}
+
 int log_open(const char *path, enum log_level min)
 {
 	log_close();

@@ -73,5 +73,8 @@ void	log_ev(enum log_level level, unsigned event,
 	__attribute__((format(printf, 4, 5)));
 
 const char *log_event_name(unsigned event);
+/* log_events_print - every event, one line each: number TAB name TAB
+ *	meaning (x400d -E; docs/events.md is checked against it) */
+void	log_events_print(FILE *fp);
 
 #endif

@@ -239,6 +239,28 @@ static int deliver(struct mtad *m, const struct q_msg *qm,
 		codec_free(&asn_DEF_MTS_APDU, a);
 		return 0;		/* would be delivered: nothing to write */
 	}
+	if (p1_env_kind(a) == P1_REPORT) {
+		/* X.411 12.2.1.3: the report came back to us, the originating
+		 * MTA, because our MTA asked; the originator gets it only
+		 * where its own request (originator-report bits, copied
+		 * into the report) asks */
+		struct p1_report_entry *e = NULL;
+		int ne = 0, want = 0;
+
+		if (p1_report_parse(a, &e, &ne) != 0)
+			want = 1;	/* let a person read it */
+		for (i = 0; i < ne; i++)
+			want |= e[i].for_originator;
+		free(e);
+		if (!want) {
+			codec_free(&asn_DEF_MTS_APDU, a);
+			mtad_log(m, LOG_INFO, EV_DELIVERED, NULL, "local",
+				 "mtad", "report %s for %s not delivered: the "
+				 "originator asked for no report", qm->mtsid,
+				 r->address);
+			return 0;
+		}
+	}
 	safe_name(r->address, box, sizeof(box));
 	snprintf(dir, sizeof(dir), "%s/%s", m->cfg->local_dir ?
 		 m->cfg->local_dir : "mailboxes", box);

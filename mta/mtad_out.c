@@ -21,6 +21,7 @@
 #include "p1_asn.h"
 #include "p1_downgrade.h"
 #include "p1_env.h"
+#include "route.h"
 #include "xalloc.h"
 
 #include "MTS-APDU.h"
@@ -513,6 +514,73 @@ static void hold_link(struct mtad *m, struct mtad_link *l)
 	mtad_kick_at(m, l->next_open);
 }
 
+/* reroute_away - link l has just failed: move the recipients waiting on
+ *	it to the next route that is up (the router's alternates), due at
+ *	once, rather than leave them behind a peer that does not answer.
+ *	Recipients whose only route is l stay; so do held ones (the
+ *	operator's hold outranks routing). */
+static void reroute_away(struct mtad *m, struct mtad_link *l)
+{
+	enum { MAX_MOVE = 1000 };	/* per failure; the next one moves more */
+	struct q_op *ops;
+	char **links;
+	uint32_t *idx;
+	size_t n = 0, i;
+	struct q_rd *rd;
+	struct q_iter it;
+	struct q_due d;
+
+	if (q_rd_begin(m->q, &rd) != 0)
+		return;
+	ops = xcalloc(MAX_MOVE, sizeof(*ops));
+	links = xcalloc(MAX_MOVE, sizeof(*links));
+	idx = xcalloc(MAX_MOVE, sizeof(*idx));
+	if (q_iter_due(rd, &it, l->cfg->name, INT64_MAX) == 0) {
+		while (n < MAX_MOVE && q_next_due(&it, &d) == 1) {
+			struct q_rcpt r;
+			struct route_result rr;
+			ORName_t *name = NULL;
+			struct p1_err err;
+			const char *to;
+
+			if (q_rcpt_get(rd, d.id, d.idx, &r) != 0 ||
+			    p1_orname_parse(r.address, &name, &err) != 0)
+				continue;
+			if (route_lookup(m->routes, name, mtad_link_up, m,
+					 &rr) >= 0 && rr.chosen >= 0 &&
+			    strcmp((to = rr.cand[rr.chosen].link),
+				   ROUTE_LOCAL) != 0 &&
+			    strcasecmp(to, l->cfg->name) != 0) {
+				idx[n] = d.idx;
+				links[n] = xstrdup(to);
+				ops[n].type = Q_OP_REROUTE;
+				ops[n].id = d.id;
+				ops[n].idx = &idx[n];
+				ops[n].nidx = 1;
+				ops[n].link = links[n];
+				ops[n].text = "alternate route: the link failed";
+				n++;
+			}
+			codec_free(&asn_DEF_ORName, name);
+		}
+	}
+	q_iter_end(&it);
+	q_rd_end(rd);
+	for (i = 0; i < n; i++)
+		if (q_submit(m->q, &ops[i], 1, NULL, NULL) != 0)
+			break;
+	if (n)
+		mtad_log(m, LOG_NOTICE, EV_ROUTE_ALTERNATE, NULL, l->cfg->name,
+			 "route", "%zu recipient%s moved to alternate routes "
+			 "while link %s fails (first to %s)", n,
+			 n == 1 ? "" : "s", l->cfg->name, links[0]);
+	for (i = 0; i < n; i++)
+		free(links[i]);
+	free(links);
+	free(ops);
+	free(idx);
+}
+
 static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 		     void *arg)
 {
@@ -537,6 +605,7 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 			 "next attempt in %lu ms", o->link, o->src,
 			 l->cfg->peer_mta, o->link,
 			 (unsigned long)l->cfg->open_interval_ms);
+		reroute_away(m, l);
 	} else if (!o->bound && l && !m->stopping) {
 		/* could not reach the peer */
 		hold_link(m, l);
@@ -544,6 +613,7 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 			 "association to %s %s: %s; next attempt in %lu ms",
 			 l->cfg->peer_mta, assoc_end_name(how), why,
 			 (unsigned long)l->cfg->open_interval_ms);
+		reroute_away(m, l);
 	} else if (how != ASSOC_RELEASED) {
 		mtad_log(m, LOG_NOTICE, EV_CONN_CLOSED, NULL, o->link, "p1",
 			 "outbound association %s: %s", assoc_end_name(how),
@@ -633,6 +703,7 @@ static void open_link(struct mtad *m, struct mtad_link *l)
 			 uv_strerror(rc));
 		hold_link(m, l);
 		free(o);
+		reroute_away(m, l);
 		return;
 	}
 	o->next = l->outs;

@@ -970,6 +970,11 @@ static void tx_resume(struct rtse *r)
 		tx_done(r, 0);
 		return;
 	}
+	snprintf(r->why, sizeof(r->why), "transfer resumed after "
+		 "checkpoint %lu of %zu octets", (unsigned long)r->tx_sn_acked,
+		 r->tx_total);
+	r->why_event = EV_RTSE_RECOVERED;
+	notice(r);
 	r->tx_sent = r->tx_sn_acked * r->ckpt;
 	r->tx_sn = r->tx_sn_acked;
 	r->tx_interrupted = 0;
@@ -1299,6 +1304,7 @@ static int expect_acse(struct rtse *r, const struct ses_ind *ind,
 static void on_abort(struct rtse *r, const struct ses_ind *ind, int user)
 {
 	int reason = user ? RTSE_AB_USER : RTSE_AB_PERMANENT;
+	unsigned ev = user ? EV_RTSE_ABORTED : EV_SES_ABORTED;
 	struct buf ab = BUF_INIT;
 	struct rtse_ind ri;
 	void *v = NULL;
@@ -1310,10 +1316,14 @@ static void on_abort(struct rtse *r, const struct ses_ind *ind, int user)
 			int is_user, pr;
 			char why[128];
 
+			/* who aborted: presentation (ARP, or ARU without
+			 * ABRT), ACSE (ABRT without RTAB), or RTSE */
+			ev = EV_PRES_ABORTED;
 			if (pres_abort_parse(&r->pres, ind->ud, ind->udlen,
 					     &is_user, &pr, &acse) == 0 &&
 			    buf_avail(&acse) && acse_parse(buf_ptr(&acse),
 			    buf_avail(&acse), &a, why, sizeof(why)) == 0) {
+				ev = EV_ACSE_ABORTED;
 				if (a.have_user)
 					buf_add(&ab, buf_ptr(&a.user),
 						buf_avail(&a.user));
@@ -1327,16 +1337,22 @@ static void on_abort(struct rtse *r, const struct ses_ind *ind, int user)
 		    buf_ptr(&ab), buf_avail(&ab), RTSE_CAP, &v, NULL) == 0) {
 			RTSE_apdus_t *a = v;
 
-			if (a->present == RTSE_apdus_PR_rtab_apdu &&
-			    a->choice.rtab_apdu.abortReason)
-				reason = (int)*a->choice.rtab_apdu.abortReason;
+			if (a->present == RTSE_apdus_PR_rtab_apdu) {
+				ev = EV_RTSE_ABORTED;
+				if (a->choice.rtab_apdu.abortReason)
+					reason = (int)
+					    *a->choice.rtab_apdu.abortReason;
+			}
 			codec_free(&asn_DEF_RTSE_apdus, a);
 		}
 	}
 	buf_free(&ab);
-	snprintf(r->why, sizeof(r->why), "%s abort, reason %d",
-		 user ? "peer" : "provider", reason);
-	r->why_event = EV_RTSE_ABORTED;
+	snprintf(r->why, sizeof(r->why), "%s abort%s, reason %d",
+		 user ? "peer" : "provider", ev == EV_RTSE_ABORTED ?
+		 " (RTAB)" : ev == EV_ACSE_ABORTED ? " (ACSE ABRT)" :
+		 ev == EV_PRES_ABORTED ? " (presentation ARU/ARP)" :
+		 " (session)", reason);
+	r->why_event = ev;
 	r->state = RTSE_ST_CLOSED;
 	if (r->tx_active) {
 		r->tx_active = 0;
@@ -1420,6 +1436,10 @@ static int in_open(struct rtse *r, const struct ses_ind *ind)
 		r->rx_active = 1;
 		r->rx_refused = 0;
 		r->rx.len = r->rx.off + ind->serial * r->ckpt;
+		snprintf(r->why, sizeof(r->why), "the peer resumes its "
+			 "transfer after checkpoint %lu", ind->serial);
+		r->why_event = EV_RTSE_RECOVERED;
+		notice(r);
 		if (ind->act_id_len <= sizeof(r->rx_act_id)) {
 			memcpy(r->rx_act_id, ind->act_id, ind->act_id_len);
 			r->rx_act_id_len = ind->act_id_len;

@@ -3,6 +3,7 @@
  *
  * SYNOPSIS
  *	x400d [-c FILE] [-t] [-p]
+ *	x400d -E
  *
  * DESCRIPTION
  *	Relays X.400 mail (ITU-T X.411 P1) between MTAs over RFC 1006:
@@ -16,6 +17,8 @@
  *	-c FILE	the configuration (default /etc/x400/x400d.conf;
  *		docs/config.md describes every key)
  *	-t	check the configuration, print what is in effect, exit
+ *	-E	print every event this version can log: number, name, meaning
+ *		(docs/events.md)
  *	-p	print the listening ports to stdout once listening (for
  *		tests that let the system choose ports)
  *
@@ -78,7 +81,7 @@ static void on_term(uv_signal_t *h, int signum)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: x400d [-c FILE] [-t] [-p]\n");
+	fprintf(stderr, "usage: x400d [-c FILE] [-t] [-p] | x400d -E\n");
 	exit(2);
 }
 
@@ -90,8 +93,9 @@ int main(int argc, char **argv)
 	int ch, test = 0, ports = 0;
 	size_t i;
 
-	while ((ch = getopt(argc, argv, "c:tp")) != -1) {
+	while ((ch = getopt(argc, argv, "c:tpE")) != -1) {
 		switch (ch) {
+		case 'E': log_events_print(stdout); free(c); return 0;
 		case 'c': cfg_path = optarg; break;
 		case 't': test = 1; break;
 		case 'p': ports = 1; break;
@@ -101,7 +105,8 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	if (cfg_load(cfg_path, 0, c, err, sizeof(err)) != 0) {
-		fprintf(stderr, "x400d: %s", err);
+		fprintf(stderr, "x400d: %s%s", err,
+			err[0] && err[strlen(err) - 1] == '\n' ? "" : "\n");
 		return 1;
 	}
 	if (test) {

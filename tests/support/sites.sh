@@ -15,7 +15,7 @@
 #	wait_until SECS CMD...   until CMD succeeds (else fail)
 #	preload_asan LIB         an LD_PRELOAD value for an ASan x400d
 #	ok STATUS TEXT / is A B TEXT / check TEXT CMD... / skip TEXT WHY
-#	done_testing             "1..N"; fails if a test or a daemon did
+#	done_testing             "1..N"; fails if a test or a site's daemon did
 #
 # DESCRIPTION
 #	Test support only. Programs come from $X400_BIN (make check sets
@@ -99,8 +99,10 @@ sanitizer_reports() {
 
 done_testing() {
 	sites_cleanup
-	sanitizer_reports
-	ok $? "no sanitizer report from any x400d"
+	if [ -n "${WORK:-}" ]; then	# a test that ran sites
+		sanitizer_reports
+		ok $? "no sanitizer report from any x400d"
+	fi
 	echo "1..$tap_n"
 	[ "$tap_fail" -eq 0 ]
 }
