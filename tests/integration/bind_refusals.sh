@@ -19,7 +19,8 @@
 # Outcomes: accepted (3000); unknown MTA name (3001), also for a link
 # that only sends; wrong password (3002); source address not allowed
 # (3003); selector mismatch (3004); and repeated failures from one
-# address slowed (3005), at the bind and then at the transport.
+# address slowed (3005), at the bind and then at the transport; and a
+# refusal in X.410-1984 mode, which has no room for a bind error.
 set -u
 . tests/support/sites.sh
 sites_init bind_refusals
@@ -162,4 +163,14 @@ check "B's event 3005 at the transport says for how long" \
 call 11 127.0.0.2 mta-a secret-a -W secret-b
 ok $? "another address is not slowed: mta-a from 127.0.0.2 binds"
 is "$(events b 3000 from-A)" 2 "and B logs its second 3000 bind-accepted"
+
+# ---- X.410-1984 mode: the refusal has no room for a bind error ----------
+call 12 127.0.0.2 mta-a wrong-a -x
+is $? 1 "X.410-1984 mode, wrong password: x400send fails"
+is "$(tshark -r "$WORK/12.pcap" -d "tcp.port==$((PORT + 1)),tpkt" \
+    -T fields -e rtse.refuseReason 2>/dev/null | grep -v '^$')" 2 \
+    "X.410-1984 mode: tshark reads the refusal PRefuse validationFailure (2) on the wire"
+is "$(last_event 3002)" \
+    "caller 127.0.0.2 claimed MTA \"mta-a\" with a password (7 octets) that link from-A's peer_password (pbkdf2-sha256) does not match; set the password mta-a sends us, or peer_password on link from-A (x400passwd -c checks one); sent PRefuse validationFailure (X.410-1984 mode carries no bind error)" \
+    "X.410-1984 mode: event 3002 says what was sent instead of a bind error"
 done_testing
