@@ -287,8 +287,12 @@ int route_lookup(const struct route_table *t, const ORName_t *n,
 		c->pattern = m[i]->pattern;
 		c->cost = m[i]->cost;
 		c->specificity = m[i]->specificity;
-		c->available = strcmp(c->link, ROUTE_LOCAL) == 0 || !avail ||
-			       avail(c->link, arg);
+		/* local delivery is always available, but only where it
+		 * ranks first: it is never the alternate of a more specific
+		 * route to another MTA (mail for a neighbour's domain under
+		 * ours would be delivered here while the neighbour is down) */
+		c->available = strcmp(c->link, ROUTE_LOCAL) == 0 ? i == 0 :
+			       !avail || avail(c->link, arg);
 		if (c->available && res->chosen < 0)
 			res->chosen = res->n - 1;
 	}

@@ -28,7 +28,9 @@
  *	address: a default route.
  *
  *	Each entry leads to a link (by name) with a cost, or to local
- *	delivery (ROUTE_LOCAL, always available).
+ *	delivery (ROUTE_LOCAL, always available where it ranks first, and
+ *	never an alternate: mail for a neighbour's domain inside ours is
+ *	not delivered here while the neighbour is down).
  *
  *	Choice (route_lookup): the matching entries are ranked by
  *	specificity first (2 points for each attribute required with a

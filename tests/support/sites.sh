@@ -6,6 +6,7 @@
 #	link NAME PEER ADDR PORT MODE [EXTRA]   one link's text
 #	site S MTA DOMAIN ADDRS PORT LINKS ROUTES [GLOBAL]   S's config
 #	start S [PRELOAD]; stop S; hup S   the daemon of site S
+#	start_sites S...         start them all (a TAP line; ends on failure)
 #	send S ARGS...           x400send to site S as its user agent "ua"
 #	wait_files DIR N SECS    until DIR holds N *.txt files (else fail)
 #	count_files DIR          how many *.txt files DIR holds
@@ -196,6 +197,19 @@ start() {
 		fi
 		sleep 0.1
 	done
+}
+
+# start_sites S... - start every site; one TAP line; end the test if
+#	one does not start
+start_sites() {
+	for _ss in "$@"; do
+		if ! start "$_ss"; then
+			ok 1 "sites $* started"
+			done_testing
+			exit 1
+		fi
+	done
+	ok 0 "sites $* started"
 }
 
 # stop S - SIGTERM, wait; 1 if S reported a sanitizer error

@@ -137,6 +137,26 @@ static void test_alternates(void **state)
 	assert_string_equal(chosen(t, "C=GB;A= ;P=ACME;S=x", &d3, &r),
 			    ROUTE_LOCAL);
 	route_table_free(t);
+
+	/* ... but never the alternate of a more specific route: our
+	 * domain C=GB;A= ;P=ACME holds the neighbour's O=Branch */
+	{
+		struct down db = { { "to-branch", NULL, NULL, NULL } };
+		struct p1_err err;
+
+		t = route_table_new();
+		assert_int_equal(route_add(t, "C=GB;A= ;P=ACME", NULL, 1,
+					   &err), 0);
+		assert_int_equal(route_add(t, "C=GB;A= ;P=ACME;O=Branch",
+					   "to-branch", 1, &err), 0);
+		assert_string_equal(chosen(t, "C=GB;A= ;P=ACME;O=Branch;S=x",
+					   NULL, &r), "to-branch");
+		assert_string_equal(chosen(t, "C=GB;A= ;P=ACME;O=Branch;S=x",
+					   &db, &r), "UNAVAILABLE");
+		assert_int_equal(r.n, 2);
+		assert_false(r.cand[1].available);
+		route_table_free(t);
+	}
 }
 
 static void test_no_route(void **state)
