@@ -273,8 +273,8 @@ static int password_ok(struct in_assoc *ia, const struct cfg_link *l)
 	return -1;
 }
 
-/* decide - who the caller is (issue 6; docs/links.md "How a bind is
- *	decided"). The checks, in this order, each with its event:
+/* decide - who the caller is (issue 6; docs/links.md "Inbound: who is
+ *	calling"). The checks, in this order, each with its event:
  *	  1. the MTA name it claims is some receiving link's peer_mta (3001)
  *	  2. it called that link's selectors (3004)
  *	  3. its address is on the link's allow list (3003)

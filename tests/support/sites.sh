@@ -84,16 +84,20 @@ skip() {
 	echo "ok $tap_n - $1 # SKIP $2"
 }
 
+# sanitizer_report FILE - show FILE's sanitizer report, if any; 1 then
+sanitizer_report() {
+	grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" \
+	    "$1" 2>/dev/null || return 0
+	echo "# $1:"
+	sed 's/^/#   /' "$1" | head -n 40
+	return 1
+}
+
 # sanitizer_reports - every site's sanitizer reports, shown; 1 if any
 sanitizer_reports() {
 	_sr=0
 	for _f in "$WORK"/*/stderr; do
-		[ -f "$_f" ] || continue
-		if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$_f"; then
-			echo "# $_f:"
-			sed 's/^/#   /' "$_f" | head -n 40
-			_sr=1
-		fi
+		sanitizer_report "$_f" || _sr=1
 	done
 	return $_sr
 }
@@ -220,13 +224,7 @@ stop() {
 	wait "$_p" 2>/dev/null || true
 	eval "SITE_PID_$1="
 	: >"$WORK/$1/x400d.log.mark"
-	if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" \
-	    "$WORK/$1/stderr" 2>/dev/null; then
-		echo "# x400d $1 reported:"
-		sed 's/^/#   /' "$WORK/$1/stderr" | head -n 30
-		return 1
-	fi
-	return 0
+	sanitizer_report "$WORK/$1/stderr"
 }
 
 hup() {
