@@ -199,6 +199,12 @@ int conn_pcap(struct conn *c, const char *path)
 	struct log_who w = who(c);
 	int err;
 
+	if (path == NULL) {		/* stop capturing */
+		if (c->pcap)
+			pcapw_close(c->pcap);
+		c->pcap = NULL;
+		return 0;
+	}
 	if (c->state != CS_WAIT_START && c->state != CS_OPEN)
 		return UV_ENOTCONN;
 	if (c->pcap)

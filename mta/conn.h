@@ -174,7 +174,8 @@ void	conn_close(struct conn *c);
 void	conn_abort(struct conn *c);
 void	conn_set_linger(struct conn *c, uint64_t ms);
 
-/* conn_pcap - capture this connection from now on; 0 or -errno */
+/* conn_pcap - capture this connection from now on to path (closing any
+ *	earlier capture file), or stop capturing (path NULL); 0 or -errno */
 int	conn_pcap(struct conn *c, const char *path);
 
 /* "addr:port" ("[addr]:port" for IPv6) of each side, and the bare

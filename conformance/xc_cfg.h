@@ -1,0 +1,127 @@
+/*
+ * xc_cfg.h - what x400conf tests and how: the target, ourselves, the
+ *	      suite's limits; from a small libconfig file and the command
+ *	      line
+ *
+ * SYNOPSIS
+ *	#include "xc_cfg.h"
+ *
+ *	struct xc_cfg c;
+ *	xc_cfg_defaults(&c);
+ *	xc_cfg_load(&c, "x400conf.conf", err, sizeof(err));
+ *	xc_cfg_set(&c, "target.address", "127.0.0.1:102", err, sizeof(err));
+ *	xc_cfg_check(&c, err, sizeof(err));
+ *
+ * DESCRIPTION
+ *	Every setting has one name, "group.key", used both in the file
+ *	(group = { key = value; }) and on the command line (-o
+ *	group.key=value, which wins over the file). xc_cfg_each_key()
+ *	lists them with their meaning (x400conf -K, docs/conformance.md).
+ *
+ *	target.address	  "host:port" (numeric; "[v6]:port"; port 102 if
+ *			  left out)
+ *	target.tsel, .ssel, .psel  its selectors: "" none, "0x..." hex,
+ *			  else the text's octets (as docs/config.md)
+ *	target.mode	  "normal" (1988 normal mode) or "x410" (X.410-1984):
+ *			  the mode of the target's link with x400conf, both
+ *			  ways
+ *	target.mta	  the MTA name the target binds with towards us
+ *	target.password	  the password it sends (absent: not checked)
+ *	target.domain	  its global domain identifier, "C=..;A=..;P=.."
+ *	target.local_recipient  an O/R address the target delivers itself
+ *			  (optional: for the delivery-report case)
+ *	us.mta, us.password  what x400conf binds with, as the target's
+ *			  link expects
+ *	us.domain	  x400conf's global domain; the target routes it to us
+ *	us.listen	  "addr:port" x400conf receives on (the target's link
+ *			  towards us calls it)
+ *	us.source	  the local address x400conf calls from (optional;
+ *			  for targets that allow only some addresses)
+ *	us.recipients	  the O/R address prefix of test recipients, in
+ *			  us.domain ("C=XX;A=ADMD;P=CONF;O=conf")
+ *	us.originator	  the originator of test messages, where reports go
+ *			  (default: us.recipients;S=originator)
+ *	us.unroutable	  an O/R address the target has no route for
+ *	suite.answer_timeout  seconds to wait for an answer PDU (5)
+ *	suite.relay_timeout   seconds to wait for a relayed message or a
+ *			  report (30)
+ *	suite.out_dir	  where captures and transcripts go ("" none)
+ *	suite.large_size  octets of the large-content case (2 MiB)
+ *	suite.recipients  recipients of the many-recipients case (200)
+ *
+ * OWNERSHIP
+ *	struct xc_cfg holds everything inline; no freeing.
+ *
+ * DIAGNOSTICS
+ *	Functions return 0, or -1 with one sentence in err naming the
+ *	file, line and key.
+ */
+#ifndef X400_XC_CFG_H
+#define X400_XC_CFG_H
+
+#include <stddef.h>
+
+#include "cotp.h"
+#include "rtse.h"
+
+#define XC_STR	256
+
+struct xc_sel {
+	unsigned char	v[COTP_SEL_MAX];
+	size_t		len;
+};
+
+struct xc_cfg {
+	/* the target */
+	char		t_host[64];
+	unsigned	t_port;
+	struct xc_sel	t_tsel, t_ssel, t_psel;
+	enum rtse_mode	t_mode;
+	char		t_mta[33];
+	char		t_password[63];
+	int		t_password_set;
+	char		t_domain[XC_STR];
+	char		t_local[XC_STR];
+	/* ourselves */
+	char		u_mta[33];
+	char		u_password[63];
+	char		u_domain[XC_STR];
+	char		u_listen_host[64];
+	unsigned	u_listen_port;
+	char		u_source[64];
+	char		u_recipients[XC_STR];
+	char		u_originator[XC_STR];
+	char		u_unroutable[XC_STR];
+	/* the suite */
+	unsigned	answer_ms;
+	unsigned	relay_ms;
+	char		out_dir[512];
+	size_t		large_size;
+	unsigned	many;
+	/* the command line only */
+	const char	*only[16];	/* case id patterns (fnmatch) */
+	size_t		nonly;
+	const char	*skip[16];
+	size_t		nskip;
+	int		verbose;
+	const char	*junit;
+};
+
+void	xc_cfg_defaults(struct xc_cfg *c);
+int	xc_cfg_load(struct xc_cfg *c, const char *path, char *err,
+		    size_t errlen);
+int	xc_cfg_set(struct xc_cfg *c, const char *key, const char *value,
+		   char *err, size_t errlen);
+/* xc_cfg_check - every required setting is there and consistent */
+int	xc_cfg_check(const struct xc_cfg *c, char *err, size_t errlen);
+/* xc_cfg_each_key - key i and its meaning (NULL past the end) */
+const char *xc_cfg_each_key(size_t i, const char **meaning);
+/* xc_sel_parse - a selector in the text form above */
+int	xc_sel_parse(const char *s, struct xc_sel *sel, size_t max);
+/* xc_sel_format - a selector as text (hex when not printable) */
+const char *xc_sel_format(const struct xc_sel *sel, char *buf, size_t n);
+/* xc_hostport - "host:port", "[v6]:port" or "host" */
+int	xc_hostport(const char *s, char *host, size_t hlen, unsigned *port,
+		    unsigned defport);
+
+#endif
