@@ -37,6 +37,7 @@ struct assoc {
 	char		why[300];
 	int		ended;		/* ended() has been called */
 	int		want_release;
+	int		connect_error;	/* the connection failed: why */
 	int		in_cb;		/* inside an osi/rtse callback */
 	char		link[64];
 	char		pcap[512];
@@ -306,7 +307,8 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 
 		if (e >= 0)
 			snprintf(why, sizeof(why), "the peer refused our "
-				 "MTA-bind: %s (%ld)", bind_error_name(e), e);
+				 "MTA-bind from %s: %s (%ld)",
+				 conn_local(a->conn), bind_error_name(e), e);
 		else
 			snprintf(why, sizeof(why), "the peer refused the "
 				 "association: %s", a->osi.rtse.why[0] ?
@@ -448,6 +450,7 @@ static void on_connected(struct conn *c, int status, void *arg)
 	if (status != 0) {
 		snprintf(why, sizeof(why), "cannot connect: %s",
 			 conn_strerror(status));
+		a->connect_error = status;
 		finish(a, ASSOC_FAILED, why);
 		return;		/* closed() follows */
 	}
@@ -695,6 +698,12 @@ const char *assoc_link(const struct assoc *a)
 struct conn *assoc_conn(const struct assoc *a)
 {
 	return a->conn;
+}
+
+/* assoc_connect_error - why the connection could not be made, 0 if it was */
+int assoc_connect_error(const struct assoc *a)
+{
+	return a->connect_error;
 }
 
 const struct osi *assoc_osi(const struct assoc *a)

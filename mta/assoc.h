@@ -123,6 +123,9 @@ const char *assoc_peer(const struct assoc *a);
 const char *assoc_local(const struct assoc *a);
 const char *assoc_link(const struct assoc *a);
 struct conn *assoc_conn(const struct assoc *a);
+/* assoc_connect_error - the error (CONN_E_SRCADDR, a libuv error) that
+ *	kept an outbound association from connecting, 0 if it connected */
+int	assoc_connect_error(const struct assoc *a);
 /* assoc_osi - the stack, for what the caller called (selectors) */
 const struct osi *assoc_osi(const struct assoc *a);
 /* assoc_set_link - name the link once the bind told us who called */

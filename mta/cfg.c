@@ -1122,8 +1122,8 @@ static const char *const link_keys[] = {
 	"peer_ap_title", "our_mta", "our_password", "our_password_ref",
 	"our_tsel", "our_ssel", "our_psel", "our_ap_title", "direction",
 	"addresses", "mode", "dialogue", "checkpoint", "window", "recovery",
-	"recovery_timeout", "max_associations", "connect_timeout",
-	"idle_timeout", "size_limit", "open_interval", "transfer_retries",
+	"recovery_timeout", "max_associations", "max_transfers",
+	"connect_timeout", "idle_timeout", "size_limit", "open_interval", "transfer_retries",
 	"transfer_interval", "max_age", "source_address", "source_enforce",
 	"allow", "pcap", "reports", "allow_plaintext", NULL
 };
@@ -1412,6 +1412,7 @@ static void parse_link(struct ctx *c, const config_setting_t *g, int idx)
 	get_dur(c, g, lw, "recovery_timeout", 1000, DUR_MAX_MS,
 		&l->recovery_timeout_ms);
 	get_uint(c, g, lw, "max_associations", 1, 1000, &l->max_assoc);
+	get_uint(c, g, lw, "max_transfers", 0, 1000000, &l->max_transfers);
 	get_dur(c, g, lw, "connect_timeout", 100, 3600000,
 		&l->connect_timeout_ms);
 	get_dur(c, g, lw, "idle_timeout", 100, DUR_MAX_MS,
@@ -2280,6 +2281,7 @@ static void link_kv(const struct cfg_link *k, int show, struct kvl *l)
 	kv(l, 0, "recovery_timeout", "%s",
 	   dur(t, sizeof(t), k->recovery_timeout_ms));
 	kv(l, 0, "max_associations", "%u", k->max_assoc);
+	kv(l, 0, "max_transfers", "%u", k->max_transfers);
 	kv(l, 0, "connect_timeout", "%s",
 	   dur(t, sizeof(t), k->connect_timeout_ms));
 	kv(l, 0, "idle_timeout", "%s", dur(t, sizeof(t), k->idle_timeout_ms));

@@ -164,6 +164,9 @@ struct cfg_link {
 	int		recovery;
 	uint64_t	recovery_timeout_ms;
 	unsigned	max_assoc;	/* each direction */
+	unsigned	max_transfers;	/* outbound: messages an association
+					 * carries before its release, 0 no
+					 * limit */
 	uint64_t	connect_timeout_ms;
 	uint64_t	idle_timeout_ms;
 	uint64_t	size_limit;	/* octets of a message */

@@ -100,6 +100,31 @@ void mtad_kick(struct mtad *m)
 	uv_timer_start(&m->kick, on_kick, 0, 0);
 }
 
+static void on_hold(uv_timer_t *t)
+{
+	struct mtad *m = t->data;
+
+	m->hold_at = 0;
+	run(m);
+}
+
+/* mtad_kick_at - run the scheduler at when (mtad_now_ms), when a link
+ *	held after a failure may try again: open_interval is kept to the
+ *	millisecond, not rounded up to the next tick */
+void mtad_kick_at(struct mtad *m, int64_t when)
+{
+	int64_t now = mtad_now_ms();
+
+	if (m->stopping)
+		return;
+	if (when < now)
+		when = now;
+	if (m->hold_at && m->hold_at <= when)
+		return;		/* an earlier run is due anyway */
+	m->hold_at = when;
+	uv_timer_start(&m->hold, on_hold, (uint64_t)(when - now), 0);
+}
+
 /* build_routes - the routing table of a configuration */
 static struct route_table *build_routes(const struct cfg *cfg, char *err,
 					size_t errlen)
@@ -259,8 +284,10 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 
 	uv_timer_init(loop, &m->tick);
 	uv_timer_init(loop, &m->kick);
+	uv_timer_init(loop, &m->hold);
 	m->tick.data = m;
 	m->kick.data = m;
+	m->hold.data = m;
 	uv_timer_start(&m->tick, on_tick, 10, TICK_MS);
 	mtad_log(m, LOG_NOTICE, EV_DAEMON_START, NULL, NULL, "mtad",
 		 "x400d started: MTA \"%s\" of %s, %zu links, %zu listen "
@@ -348,8 +375,10 @@ void mtad_stop(struct mtad *m)
 	m->stopping = 1;
 	uv_timer_stop(&m->tick);
 	uv_timer_stop(&m->kick);
+	uv_timer_stop(&m->hold);
 	uv_close((uv_handle_t *)&m->tick, NULL);
 	uv_close((uv_handle_t *)&m->kick, NULL);
+	uv_close((uv_handle_t *)&m->hold, NULL);
 	for (i = 0; i < m->nlisteners; i++)
 		conn_listener_close(m->listeners[i]);
 	mtad_out_stop(m);

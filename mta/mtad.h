@@ -84,6 +84,8 @@ struct mtad {
 	uv_timer_t	tick;		/* the scheduler */
 	uv_timer_t	kick;		/* run the scheduler soon */
 	int		kicked;
+	uv_timer_t	hold;		/* run it when a link's hold ends */
+	int64_t		hold_at;	/* when hold fires (ms), 0: idle */
 	uint64_t	seq;		/* for MTS identifiers we make */
 	unsigned	nin, nout;
 	int		stopping;
@@ -112,6 +114,7 @@ void	mtad_free(struct mtad *m);
 int64_t	mtad_now_ms(void);
 struct mtad_link *mtad_link(struct mtad *m, const char *name);
 void	mtad_kick(struct mtad *m);		/* schedule soon */
+void	mtad_kick_at(struct mtad *m, int64_t when);	/* at when (ms) */
 int	mtad_link_up(const char *link, void *arg);	/* route_avail_fn */
 void	mtad_log(struct mtad *m, enum log_level lvl, unsigned ev,
 		 const char *peer, const char *link, const char *layer,

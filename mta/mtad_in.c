@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "codec.h"
 #include "log.h"
 #include "mtad.h"
@@ -32,8 +34,9 @@
 #define NDD_TOO_LONG		7
 #define NDD_CRITICAL		18
 
-/* One inbound association. It lives until the association ended and no
- * arrival is waiting for its commit. */
+/* One inbound association. It lives until the association ended, no
+ * arrival is waiting for its commit and no password is being hashed for
+ * it. */
 struct in_assoc {
 	struct in_assoc	*next;		/* m->ins */
 	struct mtad	*m;
@@ -42,8 +45,29 @@ struct in_assoc {
 	char		link_name[CFG_NAME_MAX + 1];
 	char		peer[CONN_ADDRSTRLEN];
 	char		peer_addr[CONN_ADDRSTRLEN];
-	int		pending;	/* arrivals not yet committed */
+	int		pending;	/* arrivals not yet committed, and
+					 * a password hash in progress */
+	/* the bind being decided */
+	struct assoc_bind bind;		/* what the caller sent */
+	struct cfg_sels	called;		/* the selectors it called */
+	int		x410;		/* X.410-1984 mode */
+	struct auth_verifier *hashed;	/* verifier the worker used */
+	int		hashed_ok;	/* and its verdict */
 };
+
+/* A password hash on libuv's thread pool (auth.h: a hash costs about
+ * 0.2 s on purpose, which the loop must not pay for a guesser). */
+struct in_verify {
+	uv_work_t	w;
+	struct in_assoc	*ia;
+	struct auth_verifier *v;	/* a private copy: a reload may free
+					 * the configuration meanwhile */
+	unsigned char	pw[ASSOC_PW_MAX + 1];
+	size_t		len;
+	int		ok;
+};
+
+static void decide(struct in_assoc *ia);
 
 static void in_maybe_free(struct in_assoc *ia)
 {
@@ -56,6 +80,8 @@ static void in_maybe_free(struct in_assoc *ia)
 			*pp = ia->next;
 			break;
 		}
+	auth_verifier_free(ia->hashed);
+	OPENSSL_cleanse(&ia->bind, sizeof(ia->bind));
 	free(ia);
 }
 
@@ -85,126 +111,261 @@ static const char *sel_text(const struct cfg_sel *s, char *buf, size_t n)
 	return cfg_sel_format(s, buf, n);
 }
 
-/* refuse - one refused bind: the event, the back-off, the bind error */
+/* sels_text - "TSEL x, SSEL y, PSEL z" */
+static const char *sels_text(const struct cfg_sels *s, int x410, char *buf,
+			     size_t n)
+{
+	char t[2 * CFG_SEL_MAX + 3], ss[2 * CFG_SEL_MAX + 3];
+	char ps[2 * CFG_SEL_MAX + 3];
+
+	if (x410)	/* X.410-1984 mode has no presentation layer */
+		snprintf(buf, n, "TSEL %s, SSEL %s", sel_text(&s->t, t,
+			 sizeof(t)), sel_text(&s->s, ss, sizeof(ss)));
+	else
+		snprintf(buf, n, "TSEL %s, SSEL %s, PSEL %s",
+			 sel_text(&s->t, t, sizeof(t)),
+			 sel_text(&s->s, ss, sizeof(ss)),
+			 sel_text(&s->p, ps, sizeof(ps)));
+	return buf;
+}
+
+/* wire_text - what the caller gets on the wire for a bind error */
+static const char *wire_text(int x410, int bind_error)
+{
+	if (x410)	/* X.410-1984: the refusal cannot carry the error */
+		return "sent PRefuse validationFailure (X.410-1984 mode "
+		    "carries no bind error)";
+	return bind_error == ASSOC_BE_BUSY ?
+	    "sent bind error busy (0) in RTORJ" :
+	    "sent bind error authentication-error (2) in RTORJ";
+}
+
+/* refuse - one refused bind: the event, the back-off, the bind error.
+ *	counts: the refusal counts as a failed bind for the back-off
+ *	(ratelimit.h) */
 static void refuse(struct in_assoc *ia, unsigned ev, int bind_error,
-		   const char *link, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+		   int counts, const char *link, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 static void refuse(struct in_assoc *ia, unsigned ev, int bind_error,
-		   const char *link, const char *fmt, ...)
+		   int counts, const char *link, const char *fmt, ...)
 {
 	struct mtad *m = ia->m;
 	struct sockaddr_storage ss;
 	char msg[900];
-	uint64_t wait = 0;
+	uint64_t now = (uint64_t)mtad_now_ms(), wait = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (sockaddr_of(ia->peer_addr, &ss) == 0)
-		wait = rl_fail(m->rl, (struct sockaddr *)&ss,
-			       (uint64_t)mtad_now_ms());
-	mtad_log(m, LOG_WARNING, ev, ia->peer, link, "p1",
-		 "%s; sent bind error %s%s", msg,
-		 bind_error == ASSOC_BE_BUSY ? "busy" : "authentication-error",
-		 wait ? "" : "");
+	if (counts && sockaddr_of(ia->peer_addr, &ss) == 0)
+		wait = rl_fail(m->rl, (struct sockaddr *)&ss, now);
+	mtad_log(m, LOG_WARNING, ev, ia->peer, link, "p1", "%s; %s", msg,
+		 wire_text(ia->x410, bind_error));
 	if (wait)
 		mtad_log(m, LOG_WARNING, EV_BIND_RATE_LIMITED, ia->peer, link,
 			 "p1", "caller %s: %u failed binds in a row; further "
-			 "binds from it are refused for %lu ms",
+			 "connections from it are refused for %lu ms",
 			 ia->peer_addr, rl_failures(m->rl,
-			 (struct sockaddr *)&ss, (uint64_t)mtad_now_ms()),
-			 (unsigned long)wait);
+			 (struct sockaddr *)&ss, now), (unsigned long)wait);
 	m->refused++;
 	assoc_bind_rsp(ia->a, 0, bind_error, NULL);
 }
 
-/* on_bind_ind - decide who the caller is (issue 6) */
-static void on_bind_ind(struct assoc *a, const struct assoc_bind *peer,
-			void *arg)
+/* peers_text - the MTA names our receiving links expect, for a caller
+ *	whose name is unknown */
+static const char *peers_text(const struct cfg *cfg, char *buf, size_t n)
 {
-	struct in_assoc *ia = arg;
+	size_t i, at = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < cfg->nlinks && at + 40 < n; i++)
+		if (cfg->links[i].dir & CFG_IN)
+			at += (size_t)snprintf(buf + at, n - at, "%s\"%s\"",
+					       at ? ", " : "",
+					       cfg->links[i].peer_mta);
+	if (i < cfg->nlinks && at + 5 < n)
+		snprintf(buf + at, n - at, ", ...");
+	return at ? buf : "none";
+}
+
+/* outbound_only - a link that sends to that MTA but does not receive */
+static const struct cfg_link *outbound_only(const struct cfg *cfg,
+					    const char *mta)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nlinks; i++)
+		if (!(cfg->links[i].dir & CFG_IN) &&
+		    strcasecmp(cfg->links[i].peer_mta, mta) == 0)
+			return &cfg->links[i];
+	return NULL;
+}
+
+static void verify_work(uv_work_t *w)
+{
+	struct in_verify *v = w->data;
+
+	v->ok = auth_verify(v->v, v->pw, v->len);
+}
+
+/* verify_done - back on the loop: decide again with the verdict (the
+ *	configuration may have been reloaded meanwhile) */
+static void verify_done(uv_work_t *w, int status)
+{
+	struct in_verify *v = w->data;
+	struct in_assoc *ia = v->ia;
+
+	ia->pending--;
+	auth_verifier_free(ia->hashed);
+	ia->hashed = v->v;
+	ia->hashed_ok = status == 0 && v->ok;
+	OPENSSL_cleanse(v->pw, sizeof(v->pw));
+	free(v);
+	if (ia->a == NULL || ia->m->stopping) {
+		if (ia->a)
+			assoc_abort(ia->a);
+		in_maybe_free(ia);
+		return;
+	}
+	decide(ia);
+}
+
+/* password_ok - 1 the caller's password matches the link's verifier, 0
+ *	it does not, -1 a hash was started on the thread pool and decide()
+ *	runs again when it is done */
+static int password_ok(struct in_assoc *ia, const struct cfg_link *l)
+{
+	struct auth_verifier *cur = l->peer_pw;
+	struct in_verify *v;
+	enum auth_kind k = auth_verifier_kind(cur);
+	char err[AUTH_ERRLEN];
+
+	if (ia->hashed && auth_verifier_equal(ia->hashed, cur)) {
+		if (ia->hashed_ok)
+			auth_memo_store(cur, ia->bind.password,
+					ia->bind.password_len);
+		return ia->hashed_ok;
+	}
+	if (k != AUTH_PBKDF2 && k != AUTH_SCRYPT)	/* cheap */
+		return auth_verify(cur, ia->bind.password,
+				   ia->bind.password_len);
+	if (auth_memo_match(cur, ia->bind.password, ia->bind.password_len))
+		return 1;
+	v = XNEW(struct in_verify);
+	if (auth_verifier_parse(auth_verifier_text(cur), 1, &v->v, err,
+				sizeof(err)) != 0)
+		panic("password_ok: a loaded verifier does not parse: %s",
+		      err);
+	v->ia = ia;
+	v->len = ia->bind.password_len;
+	memcpy(v->pw, ia->bind.password, v->len);
+	v->w.data = v;
+	if (uv_queue_work(ia->m->loop, &v->w, verify_work, verify_done)
+	    != 0) {
+		/* cannot happen with a valid loop; hash here, then */
+		v->ok = auth_verify(v->v, v->pw, v->len);
+		ia->pending++;
+		verify_done(&v->w, 0);
+		return -1;
+	}
+	ia->pending++;
+	return -1;
+}
+
+/* decide - who the caller is (issue 6; docs/links.md "Inbound: who is
+ *	calling"). The checks, in this order, each with its event:
+ *	  1. the MTA name it claims is some receiving link's peer_mta (3001)
+ *	  2. it called that link's selectors (3004)
+ *	  3. its address is on the link's allow list (3003)
+ *	  4. its password matches the link's peer_password (3002)
+ *	  5. the link has room for one more inbound association (3008)
+ *	then the bind is accepted (3000, logged by assoc.c). The address
+ *	comes before the password so that a caller from elsewhere costs no
+ *	hash and learns nothing about the password. Refusals 1, 2 and 4
+ *	count as failed binds for the back-off (3005): they are what a
+ *	guesser produces; 3 and 5 do not, since no credential was tried,
+ *	and a peer that merely calls from the wrong address (KB Q197378)
+ *	keeps getting the event that names the fix. */
+static void decide(struct in_assoc *ia)
+{
 	struct mtad *m = ia->m;
-	const struct osi *o = assoc_osi(a);
-	const struct cfg_link *l;
+	const struct assoc_bind *peer = &ia->bind;
+	const struct cfg_link *l, *out;
 	struct mtad_link *ml;
-	struct cfg_sels sels;
 	enum cfg_match why;
 	struct assoc_bind ours;
-	char b1[80], b2[80], acl[300];
+	struct sockaddr_storage ss;
+	char b1[160], b2[160], acl[300];
+	int pw;
 
-	/* the selectors the caller called */
-	memset(&sels, 0, sizeof(sels));
-	sels.t.len = o->tp.cotp.called.len;
-	memcpy(sels.t.v, o->tp.cotp.called.sel, sels.t.len);
-	sels.s.len = o->rtse.ses.conn.called_ssel_len;
-	memcpy(sels.s.v, o->rtse.ses.conn.called_ssel, sels.s.len);
-	if (o->rtse.cfg.mode == RTSE_NORMAL) {
-		sels.p.len = o->rtse.pres.called_psel_len;
-		memcpy(sels.p.v, o->rtse.pres.called_psel, sels.p.len);
+	l = cfg_link_inbound(m->cfg, peer->name, &ia->called, &why);
+	if (why == CFG_NO_LINK && (out = outbound_only(m->cfg, peer->name))) {
+		refuse(ia, EV_BIND_UNKNOWN_MTA, ASSOC_BE_AUTHENTICATION, 1,
+		       out->name, "caller %s claimed MTA \"%s\"; link %s "
+		       "sends to \"%s\" but does not receive from it; set "
+		       "direction = \"both\" on link %s", ia->peer_addr,
+		       peer->name, out->name, peer->name, out->name);
+		return;
 	}
-
-	l = cfg_link_inbound(m->cfg, peer->name, &sels, &why);
 	if (why == CFG_NO_LINK) {
-		refuse(ia, EV_BIND_UNKNOWN_MTA, ASSOC_BE_AUTHENTICATION, NULL,
+		refuse(ia, EV_BIND_UNKNOWN_MTA, ASSOC_BE_AUTHENTICATION, 1, NULL,
 		       "caller %s claimed MTA \"%s\", which no link receives "
-		       "from; add a link with peer_mta = \"%s\"",
-		       ia->peer_addr, peer->name, peer->name);
+		       "from (we receive from %s); correct the caller's MTA "
+		       "name, or add a link with peer_mta = \"%s\"",
+		       ia->peer_addr, peer->name,
+		       peers_text(m->cfg, acl, sizeof(acl)), peer->name);
 		return;
 	}
 	if (why == CFG_WRONG_SELECTORS) {
-		refuse(ia, EV_BIND_BAD_SELECTOR, ASSOC_BE_AUTHENTICATION,
-		       l->name, "caller %s claimed MTA \"%s\" and called "
-		       "TSEL %s; link %s expects TSEL %s (SSEL %s); set the "
-		       "caller's selectors or our_tsel/our_ssel/our_psel",
+		refuse(ia, EV_BIND_BAD_SELECTOR, ASSOC_BE_AUTHENTICATION, 1,
+		       l->name, "caller %s claimed MTA \"%s\" and called %s; "
+		       "link %s expects %s; set the selectors the caller "
+		       "calls, or our_tsel/our_ssel/our_psel on link %s",
 		       ia->peer_addr, peer->name,
-		       sel_text(&sels.t, b1, sizeof(b1)), l->name,
-		       sel_text(&l->our_sel.t, b2, sizeof(b2)),
-		       l->our_sel.s.len ? "set" : "none");
-		return;
-	}
-	ml = mtad_link(m, l->name);
-	if (!(l->dir & CFG_IN)) {
-		refuse(ia, EV_BIND_UNKNOWN_MTA, ASSOC_BE_AUTHENTICATION,
-		       l->name, "caller %s claimed MTA \"%s\"; link %s is "
-		       "outbound only", ia->peer_addr, peer->name, l->name);
-		return;
-	}
-	if (l->peer_pw && !auth_check(l->peer_pw, peer->password,
-				      peer->password_len)) {
-		refuse(ia, EV_BIND_BAD_PASSWORD, ASSOC_BE_AUTHENTICATION,
-		       l->name, "caller %s claimed MTA \"%s\" with a wrong "
-		       "password (%zu octets) for link %s", ia->peer_addr,
-		       peer->name, peer->password_len, l->name);
+		       sels_text(&ia->called, ia->x410, b1, sizeof(b1)),
+		       l->name, sels_text(&l->our_sel, ia->x410, b2,
+		       sizeof(b2)), l->name);
 		return;
 	}
 	if (l->allow && !acl_match_text(l->allow, ia->peer_addr)) {
-		refuse(ia, EV_BIND_BAD_ADDRESS, ASSOC_BE_AUTHENTICATION,
+		refuse(ia, EV_BIND_BAD_ADDRESS, ASSOC_BE_AUTHENTICATION, 0,
 		       l->name, "caller %s claimed MTA \"%s\"; link %s allows "
-		       "%s only; set %s's source address or allow %s",
+		       "%s; set %s's source address or allow %s",
 		       ia->peer_addr, peer->name, l->name,
 		       acl_describe(l->allow, acl, sizeof(acl)), peer->name,
 		       ia->peer_addr);
 		return;
 	}
-	if (ml && ml->nin >= l->max_assoc) {
-		refuse(ia, EV_BIND_RATE_LIMITED, ASSOC_BE_BUSY, l->name,
-		       "caller %s (MTA \"%s\"): link %s already has %u "
-		       "inbound associations (max_associations)",
-		       ia->peer_addr, peer->name, l->name, ml->nin);
+	if (l->peer_pw && (pw = password_ok(ia, l)) <= 0) {
+		if (pw < 0)
+			return;		/* hashing: decide() again later */
+		refuse(ia, EV_BIND_BAD_PASSWORD, ASSOC_BE_AUTHENTICATION, 1,
+		       l->name, "caller %s claimed MTA \"%s\" with a password "
+		       "(%zu octets) that link %s's peer_password (%s) does "
+		       "not match; set the password %s sends us, or "
+		       "peer_password on link %s (x400passwd -c checks one)",
+		       ia->peer_addr, peer->name, peer->password_len,
+		       l->name, auth_kind_name(auth_verifier_kind(l->peer_pw)),
+		       peer->name, l->name);
 		return;
 	}
-	{
-		struct sockaddr_storage ss;
-
-		if (sockaddr_of(ia->peer_addr, &ss) == 0)
-			rl_success(m->rl, (struct sockaddr *)&ss);
+	ml = mtad_link(m, l->name);
+	if (ml && ml->nin >= l->max_assoc) {
+		refuse(ia, EV_BIND_BUSY, ASSOC_BE_BUSY, 0, l->name,
+		       "caller %s (MTA \"%s\"): link %s already has %u "
+		       "inbound associations (max_associations %u); the "
+		       "caller may try again later", ia->peer_addr,
+		       peer->name, l->name, ml->nin, l->max_assoc);
+		return;
 	}
+	if (sockaddr_of(ia->peer_addr, &ss) == 0)
+		rl_success(m->rl, (struct sockaddr *)&ss);
 	ia->link = ml;
 	snprintf(ia->link_name, sizeof(ia->link_name), "%s", l->name);
 	if (ml)
 		ml->nin++;
-	assoc_set_link(a, l->name);
+	assoc_set_link(ia->a, l->name);
 	memset(&ours, 0, sizeof(ours));
 	snprintf(ours.name, sizeof(ours.name), "%s", l->our_mta ?
 		 l->our_mta : m->cfg->mta_name);
@@ -213,7 +374,30 @@ static void on_bind_ind(struct assoc *a, const struct assoc_bind *peer,
 		    ASSOC_PW_MAX : strlen(ml->our_pw);
 		memcpy(ours.password, ml->our_pw, ours.password_len);
 	}
-	assoc_bind_rsp(a, 1, 0, &ours);
+	assoc_bind_rsp(ia->a, 1, 0, &ours);
+	OPENSSL_cleanse(&ours, sizeof(ours));
+}
+
+/* on_bind_ind - a caller's MTA-bind: note what it sent and called */
+static void on_bind_ind(struct assoc *a, const struct assoc_bind *peer,
+			void *arg)
+{
+	struct in_assoc *ia = arg;
+	const struct osi *o = assoc_osi(a);
+	struct cfg_sels *sels = &ia->called;
+
+	ia->bind = *peer;
+	ia->x410 = o->rtse.cfg.mode != RTSE_NORMAL;
+	memset(sels, 0, sizeof(*sels));
+	sels->t.len = o->tp.cotp.called.len;
+	memcpy(sels->t.v, o->tp.cotp.called.sel, sels->t.len);
+	sels->s.len = o->rtse.ses.conn.called_ssel_len;
+	memcpy(sels->s.v, o->rtse.ses.conn.called_ssel, sels->s.len);
+	if (!ia->x410) {
+		sels->p.len = o->rtse.pres.called_psel_len;
+		memcpy(sels->p.v, o->rtse.pres.called_psel, sels->p.len);
+	}
+	decide(ia);
 }
 
 static void on_bound(struct assoc *a, const struct assoc_bind *p, void *arg)
@@ -603,7 +787,7 @@ int mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 	if (nextra > 3)
 		panic("mtad_arrive: %zu extra operations", nextra);
 	ops[0] = op;
-	if (nextra)
+	if (nextra)	/* extra may be NULL then: memcpy must not see it */
 		memcpy(ops + 1, extra, nextra * sizeof(*extra));
 	if ((rcode = q_submit(m->q, ops, 1 + nextra, committed, ar)) != 0) {
 		mtad_log(m, LOG_ERR, EV_STORE_ERROR, src_peer, src_link,

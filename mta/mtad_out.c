@@ -50,6 +50,9 @@ struct mtad_out {
 	struct assoc	*a;		/* NULL once ended */
 	int		bound;
 	int		releasing;
+	unsigned	transfers;	/* begun on this association */
+	char		src[CONN_ADDRSTRLEN];	/* the source it was opened from,
+					 * "" the OS chooses */
 	/* the transfer in flight */
 	int		busy;		/* any phase below but idle */
 	enum { OUT_IDLE, OUT_TAKING, OUT_SENDING, OUT_SETTLING } phase;
@@ -382,6 +385,13 @@ static void out_next(struct mtad_out *o)
 	if (o->a == NULL || !o->bound || o->busy || o->releasing ||
 	    l == NULL || m->stopping)
 		return;
+	if (l->cfg->max_transfers && o->transfers >= l->cfg->max_transfers) {
+		/* carried its share (max_transfers): a new association,
+		 * opened by the scheduler, takes the rest */
+		o->releasing = 1;
+		assoc_release(o->a);
+		return;
+	}
 	if (q_rd_begin(m->q, &rd) != 0)
 		return;
 	if (q_iter_due(rd, &it, o->link, now) == 0) {
@@ -435,6 +445,7 @@ static void out_next(struct mtad_out *o)
 	}
 	o->busy = 1;
 	o->phase = OUT_TAKING;
+	o->transfers++;
 	{
 		struct q_op op;
 
@@ -546,6 +557,15 @@ static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
 	settle(o, ok, ok ? "" : "the next MTA did not confirm the transfer");
 }
 
+/* hold_link - no association could be opened: the link waits
+ *	open_interval, and the router uses alternates meanwhile */
+static void hold_link(struct mtad *m, struct mtad_link *l)
+{
+	l->failing = 1;
+	l->next_open = mtad_now_ms() + (int64_t)l->cfg->open_interval_ms;
+	mtad_kick_at(m, l->next_open);
+}
+
 /* reroute_away - link l has just failed: move the recipients waiting on
  *	it to the next route that is up (the router's alternates), due at
  *	once, rather than leave them behind a peer that does not answer.
@@ -620,24 +640,38 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	struct mtad *m = o->m;
 	struct mtad_link *l = mtad_link(m, o->link);
 
-	(void)a;
 	m->nout--;
 	unlink_out(o);
 	o->a = NULL;
-	if (!o->bound && l && !m->stopping) {
-		/* could not reach the peer: wait open_interval, and let
-		 * the router use alternates meanwhile */
-		l->failing = 1;
-		l->next_open = mtad_now_ms() + (int64_t)l->cfg->open_interval_ms;
+	if (!o->bound && l && !m->stopping &&
+	    assoc_connect_error(a) == CONN_E_SRCADDR) {
+		/* our own source address is unusable (source_enforce): held
+		 * as for any failure, but the event says whose fault it is;
+		 * conn.c logged EV_SRCADDR_UNAVAILABLE with the cause */
+		hold_link(m, l);
+		mtad_log(m, LOG_ERR, EV_SRCADDR_HELD, NULL, o->link, "conn",
+			 "link %s held: its source address %s is not usable "
+			 "on this host; a local configuration error, %s is "
+			 "not at fault; set source_address on link %s to an "
+			 "address of this host, or source_enforce = false; "
+			 "next attempt in %lu ms", o->link, o->src,
+			 l->cfg->peer_mta, o->link,
+			 (unsigned long)l->cfg->open_interval_ms);
+		reroute_away(m, l);
+	} else if (!o->bound && l && !m->stopping) {
+		/* could not reach the peer */
+		hold_link(m, l);
 		mtad_log(m, LOG_WARNING, EV_CONN_FAILED, NULL, o->link, "p1",
-			 "association to %s %s: %s; next attempt in %lu s",
+			 "association to %s %s: %s; next attempt in %lu ms",
 			 l->cfg->peer_mta, assoc_end_name(how), why,
-			 (unsigned long)(l->cfg->open_interval_ms / 1000));
+			 (unsigned long)l->cfg->open_interval_ms);
 		reroute_away(m, l);
 	} else if (how != ASSOC_RELEASED) {
 		mtad_log(m, LOG_NOTICE, EV_CONN_CLOSED, NULL, o->link, "p1",
 			 "outbound association %s: %s", assoc_end_name(how),
 			 why);
+	} else if (!m->stopping) {
+		mtad_kick(m);	/* released (max_transfers): more may wait */
 	}
 	if (o->phase == OUT_SENDING) {
 		/* a transfer was under way: try it again later; the result
@@ -712,14 +746,14 @@ static void open_link(struct mtad *m, struct mtad_link *l)
 	ac.idle_ms = (unsigned)c->idle_timeout_ms;
 	o = XNEW(struct mtad_out);
 	o->m = m;
+	snprintf(o->src, sizeof(o->src), "%s", ac.src ? ac.src : "");
 	snprintf(o->link, sizeof(o->link), "%s", c->name);
 	rc = assoc_open(m->loop, &ac, &out_cbs, o, &o->a);
 	if (rc != 0) {
 		mtad_log(m, LOG_WARNING, EV_CONN_FAILED, NULL, c->name, "conn",
 			 "cannot connect to %s port %u: %s", ip, ad->port,
 			 uv_strerror(rc));
-		l->failing = 1;
-		l->next_open = mtad_now_ms() + (int64_t)c->open_interval_ms;
+		hold_link(m, l);
 		free(o);
 		reroute_away(m, l);
 		return;
@@ -746,7 +780,7 @@ void mtad_out_schedule(struct mtad *m)
 			continue;
 		for (o = l->outs; o; o = next) {
 			next = o->next;
-			if (o->bound && !o->busy) {
+			if (o->bound && !o->busy && !o->releasing) {
 				idle++;
 				out_next(o);
 			}

@@ -32,8 +32,10 @@
  *	-p		send probes instead of messages
  *	-N COUNT	messages to send (default 1)
  *	-c ASSOCS	concurrent associations (default 1)
- *	-k KB -W WIN	RTSE checkpoint size and window
+ *	-k KB -y WIN	RTSE checkpoint size and window
  *	-q		quiet: print only the summary
+ *	-P FILE		capture the association (both directions) to a
+ *			pcap file, for Wireshark (with -c 1)
  *
  * DIAGNOSTICS
  *	Exit status 0 when every message was confirmed, 1 when one was
@@ -65,6 +67,7 @@ struct sender {
 	const char	*peer_pw;
 	long		total, started, confirmed, failed;
 	int		assocs, live, broken;
+	int		refused;	/* the peer refused a bind */
 	int		quiet;
 	uint64_t	*lat;		/* microseconds, one per message */
 	uint64_t	t0;
@@ -201,9 +204,14 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	s->live--;
 	free(sl);
 	/* an association that died early: the rest go on the others, or a
-	 * new one if none is left and messages remain, a few times */
+	 * new one if none is left and messages remain, at most 3 per
+	 * association asked for (a peer that refuses every connection must
+	 * not keep us looping). A refused bind is the peer's answer, not an
+	 * accident: asking again would only feed its back-off (issue 6). */
+	if (how == ASSOC_REFUSED)
+		s->refused = 1;
 	if (how != ASSOC_RELEASED && s->live == 0 && s->started < s->total &&
-	    s->broken < 3 * s->assocs)
+	    s->broken < 3 * s->assocs && !s->refused)
 		start_assoc(s);
 	else if (how != ASSOC_RELEASED && s->live == 0)
 		s->failed += s->total - s->started, s->started = s->total;
@@ -242,8 +250,9 @@ static void usage(void)
 	fprintf(stderr, "usage: x400send -a ADDR[:PORT] -n MTA -w PASSWORD "
 		"-g GDI -f ORIGINATOR -r RECIPIENT... [-s SUBJECT] [-b TEXT | "
 		"-B FILE] [-z BYTES] [-u PRIORITY] [-R none|ndr|all] "
-		"[-D SECONDS] [-L SECONDS] [-X N[:c]] [-p] [-N COUNT] [-c ASSOCS] [-k KB] [-y WINDOW] "
-		"[-x] [-t TSEL] [-l SRC] [-W PEERPW] [-q]\n");
+		"[-D SECONDS] [-L SECONDS] [-X N[:c]] [-p] [-N COUNT] [-c ASSOCS] "
+		"[-k KB] [-y WINDOW] [-x] [-t TSEL] [-l SRC] [-W PEERPW] [-q] "
+		"[-P PCAP]\n");
 	exit(2);
 }
 
@@ -312,8 +321,8 @@ int main(int argc, char **argv)
 	s.cfg.osi.role = RTSE_INITIATOR;
 	s.cfg.osi.rtse.mode = RTSE_NORMAL;
 	s.cfg.osi.rtse.max_apdu = 64u << 20;
-	while ((c = getopt(argc, argv, "a:l:t:xn:w:W:g:f:r:s:b:B:z:u:R:D:L:X:pN:c:"
-			   "k:y:q")) != -1) {
+	while ((c = getopt(argc, argv, "a:l:t:xn:w:W:g:f:r:s:b:B:z:u:R:D:L:X:"
+			   "pN:c:k:y:qP:")) != -1) {
 		switch (c) {
 		case 'a': addrarg = optarg; break;
 		case 'l': s.cfg.src = optarg; s.cfg.enforce = 1; break;
@@ -365,6 +374,7 @@ int main(int argc, char **argv)
 		case 'y': s.cfg.osi.rtse.window = (unsigned)atoi(optarg);
 			break;
 		case 'q': s.quiet = 1; break;
+		case 'P': s.cfg.pcap = optarg; break;
 		default: usage();
 		}
 	}
