@@ -94,6 +94,8 @@ struct mtad {
 	uv_timer_t	drain;		/* stopping: wait for them to end */
 	int64_t		stop_at;
 	int		report_busy;
+	struct out_settling *settling;	/* outbound results not yet
+					 * committed (mtad_out.c) */
 	/* counters for tests and logs */
 	uint64_t	arrived, relayed, delivered, reported, refused;
 };

@@ -12,9 +12,10 @@
  * The result (DONE, DEFER, FAIL) rides with the next commit (lazy), and
  * the association does not wait for it: it takes its next message at
  * once. Until the result is durable the queue may still show the
- * message due, so the association keeps a note of it (struct settling)
- * and in_flight() keeps every association of the link off it; the
- * association's memory lives until its last note is committed.
+ * message due, so a note of it (struct out_settling, on the mtad: it
+ * outlives the association, which may end meanwhile) keeps every
+ * association of the link off it (in_flight()); the association's
+ * memory lives until its last note is committed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +37,11 @@
 #define MAX_TAKE	256	/* recipients of one message per transfer */
 
 /* A transfer's result on its way to the disk. */
-struct settling {
-	struct settling	*next;
+struct out_settling {
+	struct out_settling *next;
 	struct mtad_out	*o;
 	uint64_t	id;
+	char		link[CFG_NAME_MAX + 1];
 	char		mtsid[Q_MAX_MTSID];
 };
 
@@ -57,7 +59,7 @@ struct mtad_out {
 	int		busy;		/* any phase below but idle */
 	enum { OUT_IDLE, OUT_TAKING, OUT_SENDING, OUT_SETTLING } phase;
 	int		pending;	/* arrivals (TWA) not yet committed */
-	struct settling	*settling;	/* results not yet committed */
+	unsigned	settling;	/* its results not yet committed */
 	uint64_t	id;
 	uint32_t	idx[MAX_TAKE];
 	size_t		nidx;
@@ -74,22 +76,21 @@ static int in_flight(struct mtad_link *l, uint64_t id,
 {
 	const struct mtad_out *o;
 
-	for (o = l->outs; o; o = o->next) {
-		const struct settling *s;
+	const struct out_settling *s;
 
+	for (o = l->outs; o; o = o->next)
 		if (o != except && o->busy && o->id == id)
 			return 1;
-		for (s = o->settling; s; s = s->next)
-			if (s->id == id)
-				return 1;
-	}
+	for (s = l->m->settling; s; s = s->next)
+		if (s->id == id && strcmp(s->link, l->cfg->name) == 0)
+			return 1;
 	return 0;
 }
 
 /* out_gone - free o if its association ended and nothing refers to it */
 static void out_gone(struct mtad_out *o)
 {
-	if (o->a == NULL && o->pending == 0 && !o->busy && o->settling == NULL)
+	if (o->a == NULL && o->pending == 0 && !o->busy && o->settling == 0)
 		free(o);
 }
 
@@ -112,7 +113,7 @@ static void unlink_out(struct mtad_out *o)
 
 static void result_done(void *arg, int err, uint64_t id)
 {
-	struct settling *n = arg, **pp;
+	struct out_settling *n = arg, **pp;
 	struct mtad_out *o = n->o;
 
 	(void)id;
@@ -120,12 +121,13 @@ static void result_done(void *arg, int err, uint64_t id)
 		mtad_log(o->m, LOG_WARNING, EV_STORE_ERROR, NULL, o->link,
 			 "store", "result for %s: %s (changed by an "
 			 "operator?)", n->mtsid, q_strerror(err));
-	for (pp = &o->settling; *pp; pp = &(*pp)->next)
+	for (pp = &o->m->settling; *pp; pp = &(*pp)->next)
 		if (*pp == n) {
 			*pp = n->next;
 			break;
 		}
 	free(n);
+	o->settling--;
 	out_gone(o);
 }
 
@@ -134,14 +136,16 @@ static void result_done(void *arg, int err, uint64_t id)
 static void submit_result(struct mtad_out *o, const struct q_op *op,
 			  int lazy)
 {
-	struct settling *n = XNEW(struct settling);
+	struct out_settling *n = XNEW(struct out_settling);
 	int rc;
 
 	n->o = o;
 	n->id = o->id;
+	snprintf(n->link, sizeof(n->link), "%s", o->link);
 	snprintf(n->mtsid, sizeof(n->mtsid), "%s", o->mtsid);
-	n->next = o->settling;
-	o->settling = n;
+	n->next = o->m->settling;
+	o->m->settling = n;
+	o->settling++;
 	rc = lazy ? q_submit_lazy(o->m->q, op, 1, result_done, n) :
 		    q_submit(o->m->q, op, 1, result_done, n);
 	o->busy = 0;
