@@ -5,7 +5,6 @@
  * their parameter codes), X.226 8 (PPDUs), X.227 (ACSE), X.228 and
  * X.410-1984 (RTSE), X.411 12 (P1).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,34 +46,18 @@ enum {
 	PI_CALLED_SSEL = 52
 };
 
-static void put(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put(struct buf *b, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		buf_add(b, line, (size_t)n < sizeof(line) ? (size_t)n :
-			sizeof(line) - 1);
-}
-
 /* octets - "N octets: xx xx ..." (at most 12 shown) */
 static void octets(struct buf *b, const uint8_t *p, size_t n)
 {
 	size_t i;
 
-	put(b, "%zu octets", n);
+	buf_printf(b, "%zu octets", n);
 	if (n)
-		put(b, ":");
+		buf_printf(b, ":");
 	for (i = 0; i < n && i < 12; i++)
-		put(b, " %02x", p[i]);
+		buf_printf(b, " %02x", p[i]);
 	if (n > 12)
-		put(b, " ...");
+		buf_printf(b, " ...");
 }
 
 /* text - a selector or name: quoted if printable, else hex */
@@ -86,12 +69,12 @@ static void text(struct buf *b, const uint8_t *p, size_t n)
 		if (p[i] < 0x20 || p[i] > 0x7e || p[i] == '"')
 			break;
 	if (i == n) {
-		put(b, "\"%.*s\"", (int)n, (const char *)p);
+		buf_printf(b, "\"%.*s\"", (int)n, (const char *)p);
 		return;
 	}
-	put(b, "0x");
+	buf_printf(b, "0x");
 	for (i = 0; i < n && i < 32; i++)
-		put(b, "%02x", p[i]);
+		buf_printf(b, "%02x", p[i]);
 }
 
 /* ---- transport (X.224 13) -------------------------------------------- */
@@ -123,22 +106,22 @@ static void tpdu_params(struct buf *b, const uint8_t *p, size_t n)
 		const uint8_t *v = p + i + 2;
 
 		if (i + 2 + len > n) {
-			put(b, ", parameter 0x%02x overruns the TPDU", code);
+			buf_printf(b, ", parameter 0x%02x overruns the TPDU", code);
 			return;
 		}
 		switch (code) {
 		case 0xc0:
 			if (len == 1 && v[0] >= 7 && v[0] <= 13)
-				put(b, ", tpdu-size %u", 1u << v[0]);
+				buf_printf(b, ", tpdu-size %u", 1u << v[0]);
 			else
-				put(b, ", tpdu-size (bad)");
+				buf_printf(b, ", tpdu-size (bad)");
 			break;
 		case 0xc1:
-			put(b, ", calling-tsel ");
+			buf_printf(b, ", calling-tsel ");
 			text(b, v, len);
 			break;
 		case 0xc2:
-			put(b, ", called-tsel ");
+			buf_printf(b, ", called-tsel ");
 			text(b, v, len);
 			break;
 		case 0xf0: {
@@ -147,29 +130,29 @@ static void tpdu_params(struct buf *b, const uint8_t *p, size_t n)
 
 			for (k = 0; k < len && k < 4; k++)
 				s = s << 8 | v[k];
-			put(b, ", preferred-tpdu-size %lu", s * 128);
+			buf_printf(b, ", preferred-tpdu-size %lu", s * 128);
 			break;
 		}
 		case 0xc4:
-			put(b, ", version %u", len ? v[0] : 0);
+			buf_printf(b, ", version %u", len ? v[0] : 0);
 			break;
 		case 0xc6:
-			put(b, ", options");
+			buf_printf(b, ", options");
 			break;
 		case 0xc7:
-			put(b, ", alternative classes");
+			buf_printf(b, ", alternative classes");
 			break;
 		case 0xe0:
-			put(b, ", additional information ");
+			buf_printf(b, ", additional information ");
 			text(b, v, len);
 			break;
 		default:
-			put(b, ", parameter 0x%02x (%u octets)", code, len);
+			buf_printf(b, ", parameter 0x%02x (%u octets)", code, len);
 		}
 		i += 2 + len;
 	}
 	if (i != n)
-		put(b, ", %zu stray octets", n - i);
+		buf_printf(b, ", %zu stray octets", n - i);
 }
 
 void xc_tpdu_brief(const uint8_t *p, size_t n, struct buf *b)
@@ -177,13 +160,13 @@ void xc_tpdu_brief(const uint8_t *p, size_t n, struct buf *b)
 	unsigned li, code;
 
 	if (n < 2) {
-		put(b, "TPDU of %zu octets (too short)", n);
+		buf_printf(b, "TPDU of %zu octets (too short)", n);
 		return;
 	}
 	li = p[0];
 	code = p[1] & 0xf0;
 	if (li + 1 > n || li == 255) {
-		put(b, "TPDU code 0x%02x with LI %u beyond its %zu octets",
+		buf_printf(b, "TPDU code 0x%02x with LI %u beyond its %zu octets",
 		    p[1], li, n);
 		return;
 	}
@@ -191,39 +174,39 @@ void xc_tpdu_brief(const uint8_t *p, size_t n, struct buf *b)
 	case 0xe0:
 	case 0xd0:
 		if (li < 6) {
-			put(b, "%s with LI %u (too short)", code == 0xe0 ?
+			buf_printf(b, "%s with LI %u (too short)", code == 0xe0 ?
 			    "CR" : "CC", li);
 			return;
 		}
-		put(b, "%s dst-ref 0x%04x src-ref 0x%04x class %u",
+		buf_printf(b, "%s dst-ref 0x%04x src-ref 0x%04x class %u",
 		    code == 0xe0 ? "CR" : "CC", p[2] << 8 | p[3],
 		    p[4] << 8 | p[5], p[6] >> 4);
 		tpdu_params(b, p + 7, li + 1 - 7);
 		return;
 	case 0x80:
 		if (li < 6) {
-			put(b, "DR with LI %u (too short)", li);
+			buf_printf(b, "DR with LI %u (too short)", li);
 			return;
 		}
-		put(b, "DR reason 0x%02x (%s)", p[6], dr_reason(p[6]));
+		buf_printf(b, "DR reason 0x%02x (%s)", p[6], dr_reason(p[6]));
 		tpdu_params(b, p + 7, li + 1 - 7);
 		return;
 	case 0x70:
 		if (li < 4) {
-			put(b, "ER with LI %u (too short)", li);
+			buf_printf(b, "ER with LI %u (too short)", li);
 			return;
 		}
-		put(b, "ER cause %u (%s)", p[4], p[4] == 0 ? "not specified" :
+		buf_printf(b, "ER cause %u (%s)", p[4], p[4] == 0 ? "not specified" :
 		    p[4] == 1 ? "invalid parameter code" : p[4] == 2 ?
 		    "invalid TPDU type" : p[4] == 3 ? "invalid parameter "
 		    "value" : "?");
 		return;
 	case 0xf0:
-		put(b, "DT%s, ", li >= 2 && (p[2] & 0x80) ? " EOT" : "");
+		buf_printf(b, "DT%s, ", li >= 2 && (p[2] & 0x80) ? " EOT" : "");
 		octets(b, p + li + 1, n - li - 1);
 		return;
 	}
-	put(b, "unknown TPDU code 0x%02x, ", p[1]);
+	buf_printf(b, "unknown TPDU code 0x%02x, ", p[1]);
 	octets(b, p, n);
 }
 
@@ -235,26 +218,26 @@ static void mts_apdu(struct buf *b, const uint8_t *p, size_t n)
 	char *id;
 
 	if (a == NULL) {
-		put(b, " | MTS-APDU that does not decode (%s)",
+		buf_printf(b, " | MTS-APDU that does not decode (%s)",
 		    codec_last_detail());
 		return;
 	}
 	id = xc_apdu_id(a);
-	put(b, " | P1 %s %s", p1_env_kind_name(a), id);
+	buf_printf(b, " | P1 %s %s", p1_env_kind_name(a), id);
 	free(id);
 	if (p1_env_kind(a) == P1_REPORT) {
 		char *s = p1_env_subject_id(a) ?
 		    p1_mtsid_format(p1_env_subject_id(a)) : NULL;
 
-		put(b, " on %s", s ? s : "?");
+		buf_printf(b, " on %s", s ? s : "?");
 		free(s);
 	} else {
-		put(b, ", %d recipient%s, content %ld octets",
+		buf_printf(b, ", %d recipient%s, content %ld octets",
 		    p1_env_recipient_count(a),
 		    p1_env_recipient_count(a) == 1 ? "" : "s",
 		    p1_env_content_length(a));
 	}
-	put(b, ", trace %d", p1_env_trace_c(a) ?
+	buf_printf(b, ", trace %d", p1_env_trace_c(a) ?
 	    p1_env_trace_c(a)->list.count : 0);
 	xc_apdu_free(a);
 }
@@ -296,36 +279,36 @@ static void bind_value(struct buf *b, const uint8_t *p, size_t n)
 			    Password_PR_ia5_string ? &cr->choice.simple.choice.
 			    ia5_string : &cr->choice.simple.choice.octet_string;
 
-			put(b, " | MTA-bind argument: MTA ");
+			buf_printf(b, " | MTA-bind argument: MTA ");
 			text(b, g->choice.authenticated.initiator_name.buf,
 			     (size_t)g->choice.authenticated.initiator_name.
 			     size);
 			if (cr->present == Credentials_PR_simple)
-				put(b, ", password (%s) of %d octets",
+				buf_printf(b, ", password (%s) of %d octets",
 				    cr->choice.simple.present ==
 				    Password_PR_ia5_string ? "IA5String" :
 				    "OCTET STRING", pw->size);
 			else
-				put(b, ", strong credentials");
+				buf_printf(b, ", strong credentials");
 		} else {
-			put(b, " | MTA-bind argument: unauthenticated");
+			buf_printf(b, " | MTA-bind argument: unauthenticated");
 		}
 		codec_free(&asn_DEF_MTABindArgumentRO, g);
 		return;
 	}
 	if (n && p[0] == 0xb1 && xc_bind_result(p, n, &r) == 0) {
 		if (r.authenticated)
-			put(b, " | MTA-bind result: MTA \"%s\", password of "
+			buf_printf(b, " | MTA-bind result: MTA \"%s\", password of "
 			    "%zu octets", r.name, r.pwlen);
 		else
-			put(b, " | MTA-bind result: unauthenticated");
+			buf_printf(b, " | MTA-bind result: unauthenticated");
 		return;
 	}
 	if ((e = xc_bind_error(p, n)) >= 0) {
-		put(b, " | MTA-bind error %s (%ld)", xc_bind_error_name(e), e);
+		buf_printf(b, " | MTA-bind error %s (%ld)", xc_bind_error_name(e), e);
 		return;
 	}
-	put(b, " | MTA-bind value, ");
+	buf_printf(b, " | MTA-bind value, ");
 	octets(b, p, n);
 }
 
@@ -334,16 +317,16 @@ static void connection_data(struct buf *b, const ConnectionData_t *cd)
 	if (cd->present == ConnectionData_PR_open)
 		bind_value(b, cd->choice.open.buf, (size_t)cd->choice.open.size);
 	else
-		put(b, " | recover");
+		buf_printf(b, " | recover");
 }
 
 static void rt_params(struct buf *b, const long *ck, const long *win,
 		      const long *dm)
 {
-	put(b, " checkpoint %ld, window %ld%s", ck ? *ck : 0, win ? *win : 3,
+	buf_printf(b, " checkpoint %ld, window %ld%s", ck ? *ck : 0, win ? *win : 3,
 	    win ? "" : " (default)");
 	if (dm)
-		put(b, ", %s", *dm == 1 ? "two-way alternate" : "monologue");
+		buf_printf(b, ", %s", *dm == 1 ? "two-way alternate" : "monologue");
 }
 
 static const char *abort_reason(long r)
@@ -364,49 +347,49 @@ static void rtse_apdu(struct buf *b, const uint8_t *p, size_t n)
 
 	if (codec_decode(&asn_DEF_RTSE_apdus, p, n, CAP, (void **)&a,
 			 NULL) != 0) {
-		put(b, " | not an RTSE APDU (%s): ", codec_last_detail());
+		buf_printf(b, " | not an RTSE APDU (%s): ", codec_last_detail());
 		octets(b, p, n);
 		return;
 	}
 	switch (a->present) {
 	case RTSE_apdus_PR_rtorq_apdu:
-		put(b, " | RTORQ");
+		buf_printf(b, " | RTORQ");
 		rt_params(b, a->choice.rtorq_apdu.checkpointSize,
 			  a->choice.rtorq_apdu.windowSize,
 			  a->choice.rtorq_apdu.dialogueMode);
 		connection_data(b, &a->choice.rtorq_apdu.connectionDataRQ);
 		break;
 	case RTSE_apdus_PR_rtoac_apdu:
-		put(b, " | RTOAC");
+		buf_printf(b, " | RTOAC");
 		rt_params(b, a->choice.rtoac_apdu.checkpointSize,
 			  a->choice.rtoac_apdu.windowSize, NULL);
 		connection_data(b, &a->choice.rtoac_apdu.connectionDataAC);
 		break;
 	case RTSE_apdus_PR_rtorj_apdu:
-		put(b, " | RTORJ");
+		buf_printf(b, " | RTORJ");
 		if (a->choice.rtorj_apdu.refuseReason)
-			put(b, " reason %ld", *a->choice.rtorj_apdu.refuseReason);
+			buf_printf(b, " reason %ld", *a->choice.rtorj_apdu.refuseReason);
 		if (a->choice.rtorj_apdu.userDataRJ)
 			bind_value(b, a->choice.rtorj_apdu.userDataRJ->buf,
 				   (size_t)a->choice.rtorj_apdu.userDataRJ->
 				   size);
 		break;
 	case RTSE_apdus_PR_rttp_apdu:
-		put(b, " | RTTP priority %ld", a->choice.rttp_apdu);
+		buf_printf(b, " | RTTP priority %ld", a->choice.rttp_apdu);
 		break;
 	case RTSE_apdus_PR_rttr_apdu:
-		put(b, " | RTTR %d octets", a->choice.rttr_apdu.size);
+		buf_printf(b, " | RTTR %d octets", a->choice.rttr_apdu.size);
 		rtse_user(b, a->choice.rttr_apdu.buf,
 			  (size_t)a->choice.rttr_apdu.size);
 		break;
 	case RTSE_apdus_PR_rtab_apdu:
-		put(b, " | RTAB");
+		buf_printf(b, " | RTAB");
 		if (a->choice.rtab_apdu.abortReason)
-			put(b, " %s", abort_reason(*a->choice.rtab_apdu.
+			buf_printf(b, " %s", abort_reason(*a->choice.rtab_apdu.
 						    abortReason));
 		break;
 	default:
-		put(b, " | RTSE APDU ?");
+		buf_printf(b, " | RTSE APDU ?");
 	}
 	codec_free(&asn_DEF_RTSE_apdus, a);
 }
@@ -418,23 +401,23 @@ static void acse(struct buf *b, const uint8_t *p, size_t n)
 	char why[160];
 
 	if (acse_parse(p, n, &a, why, sizeof(why)) != 0) {
-		put(b, " | not an ACSE APDU (%s)", why);
+		buf_printf(b, " | not an ACSE APDU (%s)", why);
 		return;
 	}
-	put(b, " | %s", acse_type_name(a.type));
+	buf_printf(b, " | %s", acse_type_name(a.type));
 	if (a.type == ACSE_AARQ || a.type == ACSE_AARE)
-		put(b, " %s%s", a.context, strcmp(a.context,
+		buf_printf(b, " %s%s", a.context, strcmp(a.context,
 		    ACSE_OID_MTS_TRANSFER) == 0 ? " (mts-transfer)" : "");
 	if (a.type == ACSE_AARE)
-		put(b, " result %ld%s, diagnostic %ld", a.result,
+		buf_printf(b, " result %ld%s, diagnostic %ld", a.result,
 		    a.result == 0 ? " (accepted)" : a.result == 1 ?
 		    " (rejected-permanent)" : " (rejected-transient)", a.diag);
 	if (a.type == ACSE_ABRT)
-		put(b, " source %ld", a.abort_source);
+		buf_printf(b, " source %ld", a.abort_source);
 	if (a.calling_ap_title[0])
-		put(b, " calling-AP-title %s", a.calling_ap_title);
+		buf_printf(b, " calling-AP-title %s", a.calling_ap_title);
 	if (a.called_ap_title[0])
-		put(b, " called-AP-title %s", a.called_ap_title);
+		buf_printf(b, " called-AP-title %s", a.called_ap_title);
 	if (a.have_user)
 		rtse_apdu(b, buf_ptr(&a.user), buf_avail(&a.user));
 	acse_apdu_free(&a);
@@ -450,11 +433,11 @@ static void user_data(struct buf *b, const User_data_t *ud)
 	if (ud == NULL)
 		return;
 	if (ud->present != User_data_PR_fully_encoded_data) {
-		put(b, " | simply-encoded data");
+		buf_printf(b, " | simply-encoded data");
 		return;
 	}
 	if (ud->choice.fully_encoded_data.list.count != 1)
-		put(b, " | %d PDVs", ud->choice.fully_encoded_data.list.count);
+		buf_printf(b, " | %d PDVs", ud->choice.fully_encoded_data.list.count);
 	if (ud->choice.fully_encoded_data.list.count < 1)
 		return;
 	pdv = ud->choice.fully_encoded_data.list.array[0];
@@ -471,7 +454,7 @@ static void user_data(struct buf *b, const User_data_t *ud)
 	} else {
 		return;
 	}
-	put(b, " [ctx %ld]", pdv->presentation_context_identifier);
+	buf_printf(b, " [ctx %ld]", pdv->presentation_context_identifier);
 	if (vn > 0 && (v[0] & 0xe0) == 0x60)	/* [APPLICATION n]: ACSE */
 		acse(b, v, vn);
 	else
@@ -498,7 +481,7 @@ static void cp(struct buf *b, const uint8_t *p, size_t n, int *mode)
 	int i;
 
 	if (codec_decode(&asn_DEF_CP_type, p, n, CAP, (void **)&c, NULL) != 0) {
-		put(b, " | not a CP-type (%s): ", codec_last_detail());
+		buf_printf(b, " | not a CP-type (%s): ", codec_last_detail());
 		octets(b, p, n);
 		return;
 	}
@@ -507,40 +490,40 @@ static void cp(struct buf *b, const uint8_t *p, size_t n, int *mode)
 		codec_free(&asn_DEF_CP_type, c);
 		if (codec_decode(&asn_DEF_PConnect, p, n, CAP, (void **)&pc,
 				 NULL) != 0) {
-			put(b, " | X.410-1984 mode, not a PConnect (%s)",
+			buf_printf(b, " | X.410-1984 mode, not a PConnect (%s)",
 			    codec_last_detail());
 			return;
 		}
-		put(b, " | PConnect (X.410-1984 mode)");
+		buf_printf(b, " | PConnect (X.410-1984 mode)");
 		rt_params(b, pc->pUserData.checkpointSize,
 			  pc->pUserData.windowSize, pc->pUserData.dialogueMode);
 		if (pc->pUserData.applicationProtocol)
-			put(b, ", application protocol %ld",
+			buf_printf(b, ", application protocol %ld",
 			    *pc->pUserData.applicationProtocol);
 		connection_data(b, &pc->pUserData.connectionData);
 		codec_free(&asn_DEF_PConnect, pc);
 		return;
 	}
 	*mode = MODE_NORMAL;
-	put(b, " | CP normal mode");
+	buf_printf(b, " | CP normal mode");
 	if (c->normal_mode_parameters) {
 		struct CP_type__normal_mode_parameters *nm =
 		    c->normal_mode_parameters;
 
 		if (nm->called_presentation_selector) {
-			put(b, " called-psel ");
+			buf_printf(b, " called-psel ");
 			text(b, nm->called_presentation_selector->buf,
 			     (size_t)nm->called_presentation_selector->size);
 		}
 		if (nm->presentation_context_definition_list) {
-			put(b, " contexts");
+			buf_printf(b, " contexts");
 			for (i = 0; i < nm->presentation_context_definition_list->
 			     list.count; i++) {
 				Context_list_item_t *it = nm->
 				    presentation_context_definition_list->list.
 				    array[i];
 
-				put(b, "%s %ld %s", i ? "," : "",
+				buf_printf(b, "%s %ld %s", i ? "," : "",
 				    it->presentation_context_identifier,
 				    abstract_name(asnx_oid_str(
 				    &it->abstract_syntax_name, oid,
@@ -561,10 +544,10 @@ static void cpa(struct buf *b, const uint8_t *p, size_t n, int mode)
 	if (mode == MODE_X410) {
 		if (codec_decode(&asn_DEF_PAccept, p, n, CAP, (void **)&pa,
 				 NULL) != 0) {
-			put(b, " | not a PAccept (%s)", codec_last_detail());
+			buf_printf(b, " | not a PAccept (%s)", codec_last_detail());
 			return;
 		}
-		put(b, " | PAccept");
+		buf_printf(b, " | PAccept");
 		rt_params(b, pa->pUserData.checkpointSize,
 			  pa->pUserData.windowSize, NULL);
 		connection_data(b, &pa->pUserData.connectionData);
@@ -572,21 +555,21 @@ static void cpa(struct buf *b, const uint8_t *p, size_t n, int mode)
 		return;
 	}
 	if (codec_decode(&asn_DEF_CPA_PPDU, p, n, CAP, (void **)&c, NULL)) {
-		put(b, " | not a CPA (%s): ", codec_last_detail());
+		buf_printf(b, " | not a CPA (%s): ", codec_last_detail());
 		octets(b, p, n);
 		return;
 	}
-	put(b, " | CPA");
+	buf_printf(b, " | CPA");
 	if (c->normal_mode_parameters) {
 		struct CPA_PPDU__normal_mode_parameters *nm =
 		    c->normal_mode_parameters;
 
 		if (nm->presentation_context_definition_result_list) {
-			put(b, " results");
+			buf_printf(b, " results");
 			for (i = 0; i < nm->
 			     presentation_context_definition_result_list->list.
 			     count; i++)
-				put(b, "%s %ld", i ? "," : "", nm->
+				buf_printf(b, "%s %ld", i ? "," : "", nm->
 				    presentation_context_definition_result_list->
 				    list.array[i]->result);
 		}
@@ -602,7 +585,7 @@ static void cpr(struct buf *b, const uint8_t *p, size_t n, int mode)
 
 	if (mode == MODE_X410 && codec_decode(&asn_DEF_PRefuse, p, n, CAP,
 					      (void **)&pr, NULL) == 0) {
-		put(b, " | PRefuse reason %ld (%s)", pr->refuseReason,
+		buf_printf(b, " | PRefuse reason %ld (%s)", pr->refuseReason,
 		    pr->refuseReason == 0 ? "busy" : pr->refuseReason == 1 ?
 		    "cannot recover" : pr->refuseReason == 2 ?
 		    "validation failure" : pr->refuseReason == 3 ?
@@ -611,18 +594,18 @@ static void cpr(struct buf *b, const uint8_t *p, size_t n, int mode)
 		return;
 	}
 	if (codec_decode(&asn_DEF_CPR_PPDU, p, n, CAP, (void **)&c, NULL)) {
-		put(b, " | not a CPR (%s): ", codec_last_detail());
+		buf_printf(b, " | not a CPR (%s): ", codec_last_detail());
 		octets(b, p, n);
 		return;
 	}
 	if (c->present == CPR_PPDU_PR_normal_mode_parameters) {
-		put(b, " | CPR");
+		buf_printf(b, " | CPR");
 		if (c->choice.normal_mode_parameters.provider_reason)
-			put(b, " provider-reason %ld",
+			buf_printf(b, " provider-reason %ld",
 			    *c->choice.normal_mode_parameters.provider_reason);
 		user_data(b, c->choice.normal_mode_parameters.user_data);
 	} else {
-		put(b, " | CPR (X.410-1984 form)");
+		buf_printf(b, " | CPR (X.410-1984 form)");
 	}
 	codec_free(&asn_DEF_CPR_PPDU, c);
 }
@@ -634,17 +617,17 @@ static void abort_ud(struct buf *b, const uint8_t *p, size_t n, int mode)
 	if (mode != MODE_X410 && codec_decode(&asn_DEF_Abort_type, p, n, CAP,
 					      (void **)&a, NULL) == 0) {
 		if (a->present == Abort_type_PR_arp_ppdu) {
-			put(b, " | ARP");
+			buf_printf(b, " | ARP");
 			if (a->choice.arp_ppdu.provider_reason)
-				put(b, " reason %ld", *a->choice.arp_ppdu.
+				buf_printf(b, " reason %ld", *a->choice.arp_ppdu.
 				    provider_reason);
 		} else if (a->choice.aru_ppdu.present ==
 			   ARU_PPDU_PR_normal_mode_parameters) {
-			put(b, " | ARU");
+			buf_printf(b, " | ARU");
 			user_data(b, a->choice.aru_ppdu.choice.
 				  normal_mode_parameters.user_data);
 		} else {
-			put(b, " | ARU (X.410-1984 form)");
+			buf_printf(b, " | ARU (X.410-1984 form)");
 		}
 		codec_free(&asn_DEF_Abort_type, a);
 		return;
@@ -660,7 +643,7 @@ static void data_ud(struct buf *b, const uint8_t *p, size_t n, int mode)
 	if (n == 0)
 		return;
 	if (mode == MODE_X410) {
-		put(b, " | ");
+		buf_printf(b, " | ");
 		octets(b, p, n);
 		if (p[0] == 0xa0 || p[0] == 0xa1 || p[0] == 0xa2)
 			mts_apdu(b, p, n);
@@ -668,11 +651,11 @@ static void data_ud(struct buf *b, const uint8_t *p, size_t n, int mode)
 	}
 	if (codec_decode(&asn_DEF_User_data, p, n, CAP, (void **)&u, NULL)) {
 		if (mode == -1 && n && (p[0] == 0xa0 || p[0] == 0xa2)) {
-			put(b, " | ");
+			buf_printf(b, " | ");
 			octets(b, p, n);
 			return;
 		}
-		put(b, " | not a PPDU User-data (%s): ", codec_last_detail());
+		buf_printf(b, " | not a PPDU User-data (%s): ", codec_last_detail());
 		octets(b, p, n);
 		return;
 	}
@@ -722,7 +705,7 @@ static int params(const uint8_t *p, size_t n, struct sp *s, struct buf *b,
 
 		if (li(p + i + 1, n - i - 1, &len, &used) != 0 ||
 		    i + 1 + used + len > n) {
-			put(b, " (parameter %u overruns the SPDU)", code);
+			buf_printf(b, " (parameter %u overruns the SPDU)", code);
 			return -1;
 		}
 		v = p + i + 1 + used;
@@ -772,11 +755,11 @@ static int params(const uint8_t *p, size_t n, struct sp *s, struct buf *b,
 			s->have_disc = 1;
 			break;
 		case PI_CALLING_SSEL:
-			put(b, " calling-ssel ");
+			buf_printf(b, " calling-ssel ");
 			text(b, v, len);
 			break;
 		case PI_CALLED_SSEL:
-			put(b, " called-ssel ");
+			buf_printf(b, " called-ssel ");
 			text(b, v, len);
 			break;
 		default:
@@ -790,18 +773,18 @@ static int params(const uint8_t *p, size_t n, struct sp *s, struct buf *b,
 static void spdu_params(struct buf *b, const struct sp *s)
 {
 	if (s->have_version)
-		put(b, " version%s%s", s->version & 1 ? " 1" : "",
+		buf_printf(b, " version%s%s", s->version & 1 ? " 1" : "",
 		    s->version & 2 ? " 2" : "");
 	if (s->have_fu)
-		put(b, " requirements 0x%03x", s->fu);
+		buf_printf(b, " requirements 0x%03x", s->fu);
 	if (s->have_reason)
-		put(b, " reason %d", s->reason);
+		buf_printf(b, " reason %d", s->reason);
 	if (s->have_serial)
-		put(b, " serial %lu", s->serial);
+		buf_printf(b, " serial %lu", s->serial);
 	if (s->have_tokens)
-		put(b, " tokens 0x%02x", s->tokens);
+		buf_printf(b, " tokens 0x%02x", s->tokens);
 	if (s->have_disc)
-		put(b, " transport-disconnect 0x%02x", s->disc);
+		buf_printf(b, " transport-disconnect 0x%02x", s->disc);
 }
 
 /* tsdu - the SPDUs of one TSDU; *mode learnt from a CN */
@@ -811,7 +794,7 @@ static void tsdu(const uint8_t *p, size_t n, int *mode, struct buf *b)
 	int cat2 = 0, first = 1;
 
 	if (n == 0) {
-		put(b, "empty TSDU");
+		buf_printf(b, "empty TSDU");
 		return;
 	}
 	while (off < n) {
@@ -822,7 +805,7 @@ static void tsdu(const uint8_t *p, size_t n, int *mode, struct buf *b)
 		memset(&s, 0, sizeof(s));
 		if (li(p + off + 1, n - off - 1, &len, &used) != 0 ||
 		    off + 1 + used + len > n) {
-			put(b, "%sSPDU SI %d with a length beyond the TSDU, ",
+			buf_printf(b, "%sSPDU SI %d with a length beyond the TSDU, ",
 			    first ? "" : " + ", si);
 			octets(b, p + off, n - off);
 			return;
@@ -832,9 +815,9 @@ static void tsdu(const uint8_t *p, size_t n, int *mode, struct buf *b)
 			cat2 = 0;	/* a category 0 SPDU leads */
 		else if (!first)
 			cat2 = 1;
-		put(b, "%s%s", first ? "" : " + ", ses_si_name(si, cat2));
+		buf_printf(b, "%s%s", first ? "" : " + ", ses_si_name(si, cat2));
 		if (strcmp(ses_si_name(si, cat2), "unknown") == 0)
-			put(b, " (SI %d)", si);
+			buf_printf(b, " (SI %d)", si);
 		params(par, len, &s, b, 0);
 		spdu_params(b, &s);
 		off += 1 + used + len;
@@ -868,7 +851,7 @@ static void tsdu(const uint8_t *p, size_t n, int *mode, struct buf *b)
 		}
 		first = 0;
 		if (off < n && cat2) {
-			put(b, " + %zu octets after the SPDU", n - off);
+			buf_printf(b, " + %zu octets after the SPDU", n - off);
 			return;
 		}
 	}
@@ -945,7 +928,7 @@ static void on_seg(void *arg, const struct xc_seg *s)
 	c = conn_of(d, s, &dir);
 	if (s->flags & XC_TCP_SYN) {
 		if (dir == 0)
-			put(d->out, "%8.3f  #%d %s -> %s: TCP connection\n",
+			buf_printf(d->out, "%8.3f  #%d %s -> %s: TCP connection\n",
 			    s->ts - d->t0, c->no, c->a, c->b);
 		return;
 	}
@@ -955,11 +938,11 @@ static void on_seg(void *arg, const struct xc_seg *s)
 				  &tp, &len);
 		off += used;
 		if (rc < 0) {
-			put(d->out, "%8.3f  #%d %s  %s: ", s->ts - d->t0,
+			buf_printf(d->out, "%8.3f  #%d %s  %s: ", s->ts - d->t0,
 			    c->no, dir ? "<-" : "->", tpkt_strerror(rc));
 			octets(d->out, s->data + off - used, s->len - off +
 			       used);
-			put(d->out, "\n");
+			buf_printf(d->out, "\n");
 			dr->broken = 1;
 			break;
 		}
@@ -970,25 +953,25 @@ static void on_seg(void *arg, const struct xc_seg *s)
 			dr->nseg++;
 			if (!(tp[2] & 0x80))
 				continue;	/* the TSDU goes on */
-			put(d->out, "%8.3f  #%d %s  ", s->ts - d->t0, c->no,
+			buf_printf(d->out, "%8.3f  #%d %s  ", s->ts - d->t0, c->no,
 			    dir ? "<-" : "->");
 			if (dr->nseg > 1)
-				put(d->out, "DT x%u ", dr->nseg);
+				buf_printf(d->out, "DT x%u ", dr->nseg);
 			else
-				put(d->out, "DT ");
+				buf_printf(d->out, "DT ");
 			tsdu(buf_ptr(&dr->tsdu), buf_avail(&dr->tsdu),
 			     &c->mode, d->out);
 			buf_reset(&dr->tsdu);
 			dr->nseg = 0;
 		} else {
-			put(d->out, "%8.3f  #%d %s  ", s->ts - d->t0, c->no,
+			buf_printf(d->out, "%8.3f  #%d %s  ", s->ts - d->t0, c->no,
 			    dir ? "<-" : "->");
 			xc_tpdu_brief(tp, len, d->out);
 		}
-		put(d->out, "\n");
+		buf_printf(d->out, "\n");
 	}
 	if (s->flags & (XC_TCP_FIN | XC_TCP_RST))
-		put(d->out, "%8.3f  #%d %s  %s\n", s->ts - d->t0, c->no,
+		buf_printf(d->out, "%8.3f  #%d %s  %s\n", s->ts - d->t0, c->no,
 		    dir ? "<-" : "->", s->flags & XC_TCP_RST ? "RST" : "FIN");
 }
 

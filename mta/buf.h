@@ -44,6 +44,9 @@ static inline unsigned char *buf_ptr(const struct buf *b)
 
 void	buf_reserve(struct buf *b, size_t n);
 void	buf_add(struct buf *b, const void *p, size_t n);
+/* buf_printf - append printf-formatted text (no NUL, never truncated) */
+void	buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void	buf_add_u8(struct buf *b, unsigned v);
 void	buf_add_u16be(struct buf *b, unsigned v);
 void	buf_consume(struct buf *b, size_t n);

@@ -87,22 +87,6 @@ static int write_file(const char *dir, const char *name, const void *p,
 	return 0;
 }
 
-static void put(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put(struct buf *b, const char *fmt, ...)
-{
-	char line[2048];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		buf_add(b, line, (size_t)n < sizeof(line) ? (size_t)n :
-			sizeof(line) - 1);
-}
-
 /* readable - the .txt form of a delivered object */
 static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
 {
@@ -110,17 +94,17 @@ static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
 	int i;
 
 	s = p1_mtsid_format(p1_env_id(a));
-	put(b, "X.400 %s %s\n", p1_env_kind_name(a), s ? s : "?");
+	buf_printf(b, "X.400 %s %s\n", p1_env_kind_name(a), s ? s : "?");
 	free(s);
-	put(b, "Recipient: %s\n", rcpt);
+	buf_printf(b, "Recipient: %s\n", rcpt);
 	if (p1_env_originator(a)) {
 		s = p1_orname_format(p1_env_originator(a));
-		put(b, "Originator: %s\n", s ? s : "?");
+		buf_printf(b, "Originator: %s\n", s ? s : "?");
 		free(s);
 	}
 	if (p1_env_report_destination(a)) {
 		s = p1_mtsid_format(p1_env_subject_id(a));
-		put(b, "Subject message: %s\n", s ? s : "?");
+		buf_printf(b, "Subject message: %s\n", s ? s : "?");
 		free(s);
 	}
 	{
@@ -129,7 +113,7 @@ static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
 		for (i = 0; t && i < t->list.count; i++) {
 			s = p1_gdi_format(&t->list.array[i]->
 					  global_domain_identifier);
-			put(b, "Trace: %s\n", s ? s : "?");
+			buf_printf(b, "Trace: %s\n", s ? s : "?");
 			free(s);
 		}
 	}
@@ -142,9 +126,9 @@ static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
 		for (i = 0; i < n; i++) {
 			s = p1_orname_format(e[i].actual);
 			if (e[i].delivered)
-				put(b, "Report: %s delivered\n", s ? s : "?");
+				buf_printf(b, "Report: %s delivered\n", s ? s : "?");
 			else
-				put(b, "Report: %s not delivered: reason %ld, "
+				buf_printf(b, "Report: %s not delivered: reason %ld, "
 				    "diagnostic %ld%s%s\n", s ? s : "?",
 				    e[i].reason, e[i].diagnostic,
 				    e[i].supplementary[0] ? ": " : "",
@@ -165,10 +149,10 @@ static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
 			const IPM_t *ipm = &io->choice.ipm;
 
 			if (ipm->heading.subject)
-				put(b, "Subject: %.*s\n",
+				buf_printf(b, "Subject: %.*s\n",
 				    ipm->heading.subject->size,
 				    (const char *)ipm->heading.subject->buf);
-			put(b, "\n");
+			buf_printf(b, "\n");
 			for (i = 0; ipm->body && i < ipm->body->list.count;
 			     i++) {
 				const BodyPart_t *bp = ipm->body->list.array[i];
@@ -178,7 +162,7 @@ static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
 						(size_t)bp->choice.ia5_text.
 						data.size);
 				else
-					put(b, "[body part %d of another "
+					buf_printf(b, "[body part %d of another "
 					    "type]\n", i + 1);
 			}
 		}

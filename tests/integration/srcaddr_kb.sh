@@ -197,13 +197,19 @@ echo "# part 2: B refused $(events b2 3003) of" \
     "$(($(events b2 3003) + $(events b2 3000 from-A))) associations from A"
 is "$(events b2 3003) $(events a2 3006)" "0 0" \
     "no association refused (no 3003 at B, no 3006 at A)"
-is "$(events a2 2001 to-B) $(events b2 3000 from-A)" "$NMSG $NMSG" \
-    "every association bound on the first attempt: $NMSG connections, $NMSG binds"
+# one association per message, and now and then one more that found its
+# message settling (sent, its result not yet committed) and had nothing to
+# send: what counts is that every one was bound, from 127.0.0.2
+conns=$(events a2 2001 to-B)
+is "$conns $(events b2 3000 from-A)" "$conns $conns" \
+    "every association bound on the first attempt ($conns connections for $NMSG messages)"
+ok "$([ "$conns" -ge "$NMSG" ] && echo 0 || echo 1)" "at least one association per message ($conns)"
 is "$(events_with a2 2001 'from local address 127.0.0.2:') $(events_with a2 2001 '(configured source 127.0.0.2)')" \
-    "$NMSG $NMSG" \
+    "$conns $conns" \
     "A logged each association's local address, the configured 127.0.0.2"
 is "$(grep -c '^kept 127.0.0.2$' "$WORK/shim2.log") $(grep -c '^bound' "$WORK/shim2.log")" \
-    "$NMSG 0" "the shim found every socket bound by x400d already"
+    "$conns 0" "the shim found every socket bound by x400d already"
+is "$(events b2 3103)" 0 "no message was transferred twice (no 3103 at B)"
 delivered_once 2 "$NMSG"
 stop a2
 ok $? "A stops cleanly"
