@@ -588,6 +588,7 @@ static void reroute_away(struct mtad *m, struct mtad_link *l)
 
 	if (q_rd_begin(m->q, &rd) != 0)
 		return;
+	memset(&it, 0, sizeof(it));
 	ops = xcalloc(MAX_MOVE, sizeof(*ops));
 	links = xcalloc(MAX_MOVE, sizeof(*links));
 	idx = xcalloc(MAX_MOVE, sizeof(*idx));
@@ -777,6 +778,7 @@ void mtad_out_schedule(struct mtad *m)
 		struct mtad_link *l = &m->links[i];
 		struct mtad_out *o, *next;
 		struct q_rd *rd;
+		struct q_iter it;
 		int64_t when;
 		int due = 0, idle = 0;
 
@@ -802,8 +804,19 @@ void mtad_out_schedule(struct mtad *m)
 		}
 		if (q_rd_begin(m->q, &rd) != 0)
 			continue;
-		if (q_due_first(rd, l->cfg->name, &when) == 0 && when <= now)
-			due = 1;
+		memset(&it, 0, sizeof(it));
+		/* due work that no association has taken already (a message
+		 * whose result is still settling is not work: an association
+		 * opened for it would have nothing to send) */
+		if (q_due_first(rd, l->cfg->name, &when) == 0 && when <= now &&
+		    q_iter_due(rd, &it, l->cfg->name, now) == 0) {
+			struct q_due d;
+			int k = 0;
+
+			while (!due && k++ < 32 && q_next_due(&it, &d) == 1)
+				due = !in_flight(l, d.id, NULL);
+		}
+		q_iter_end(&it);
 		q_rd_end(rd);
 		if (due)
 			open_link(m, l);
