@@ -166,44 +166,40 @@ static void selector_verdict(struct xc *x, struct xc_peer *p,
 	}
 }
 
+/* bad_selector - call with options o (one selector wrong), bind, and
+ *	judge the answer (selector_verdict) */
+static void bad_selector(struct xc *x, const struct xc_peer_opts *o,
+			 const char *pics, const char *what)
+{
+	struct xc_peer *p = xc_peer_new(x, o);
+
+	if (!p->connected)
+		xc_fail(x, "no TCP connection");
+	else
+		selector_verdict(x, p, xc_peer_bind(p), pics, what);
+	xc_peer_free(p);
+}
+
 static void ts_bad_tsel(struct xc *x)
 {
 	struct xc_peer_opts o;
-	struct xc_peer *p;
 
 	xc_peer_opts_init(x, &o);
 	memcpy(o.called_tsel.sel, "x400conf-no-such-tsel", 21);
 	o.called_tsel.len = 21;
-	p = xc_peer_new(x, &o);
-	if (!p->connected) {
-		xc_fail(x, "no TCP connection");
-	} else {
-		enum xc_open rc = xc_peer_bind(p);
-
-		selector_verdict(x, p, rc, "transport.tsel",
-				 "TSAP selector \"x400conf-no-such-tsel\"");
-	}
-	xc_peer_free(p);
+	bad_selector(x, &o, "transport.tsel",
+		     "TSAP selector \"x400conf-no-such-tsel\"");
 }
 
 static void ts_bad_ssel(struct xc *x)
 {
 	struct xc_peer_opts o;
-	struct xc_peer *p;
 
 	xc_peer_opts_init(x, &o);
 	memcpy(o.called_ssel.v, "x400conf-bad", 12);
 	o.called_ssel.len = 12;
-	p = xc_peer_new(x, &o);
-	if (!p->connected) {
-		xc_fail(x, "no TCP connection");
-	} else {
-		enum xc_open rc = xc_peer_bind(p);
-
-		selector_verdict(x, p, rc, "session.ssel",
-				 "session selector \"x400conf-bad\"");
-	}
-	xc_peer_free(p);
+	bad_selector(x, &o, "session.ssel",
+		     "session selector \"x400conf-bad\"");
 }
 
 static void ts_version1(struct xc *x)

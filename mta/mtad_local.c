@@ -87,8 +87,10 @@ static int write_file(const char *dir, const char *name, const void *p,
 	return 0;
 }
 
-/* readable - the .txt form of a delivered object */
-static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
+/* readable - the .txt form of a delivered object (a report's entries
+ *	parsed already: e[0..n)) */
+static void readable(const MTS_APDU_t *a, const char *rcpt,
+		     const struct p1_report_entry *e, int n, struct buf *b)
 {
 	char *s;
 	int i;
@@ -118,11 +120,6 @@ static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
 		}
 	}
 	if (p1_env_kind(a) == P1_REPORT) {
-		struct p1_report_entry *e = NULL;
-		int n = 0;
-
-		if (p1_report_parse(a, &e, &n) != 0)
-			n = 0;
 		for (i = 0; i < n; i++) {
 			s = p1_orname_format(e[i].actual);
 			if (e[i].delivered)
@@ -135,7 +132,6 @@ static void readable(const MTS_APDU_t *a, const char *rcpt, struct buf *b)
 				    e[i].supplementary);
 			free(s);
 		}
-		free(e);
 	}
 	if (p1_env_kind(a) == P1_MESSAGE &&
 	    p1_env_builtin_content_type(a) == 22) {
@@ -199,7 +195,8 @@ static int deliver(struct mtad *m, const struct q_msg *qm,
 	MTS_APDU_t *a = NULL;
 	char box[600], dir[1100], name[256];
 	struct buf txt = BUF_INIT;
-	int rc, i;
+	struct p1_report_entry *rep = NULL;	/* a report's entries */
+	int rc, i, nrep = 0;
 
 	*report = 0;
 	if (codec_decode(&asn_DEF_MTS_APDU, apdu, n, 0, (void **)&a, NULL))
@@ -228,15 +225,14 @@ static int deliver(struct mtad *m, const struct q_msg *qm,
 		 * MTA, because our MTA asked; the originator gets it only
 		 * where its own request (originator-report bits, copied
 		 * into the report) asks */
-		struct p1_report_entry *e = NULL;
-		int ne = 0, want = 0;
+		int want = 0;
 
-		if (p1_report_parse(a, &e, &ne) != 0)
-			want = 1;	/* let a person read it */
-		for (i = 0; i < ne; i++)
-			want |= e[i].for_originator;
-		free(e);
+		if (p1_report_parse(a, &rep, &nrep) != 0)
+			want = 1, nrep = 0;	/* let a person read it */
+		for (i = 0; i < nrep; i++)
+			want |= rep[i].for_originator;
 		if (!want) {
+			free(rep);
 			codec_free(&asn_DEF_MTS_APDU, a);
 			mtad_log(m, LOG_INFO, EV_DELIVERED, NULL, "local",
 				 "mtad", "report %s for %s not delivered: the "
@@ -252,7 +248,8 @@ static int deliver(struct mtad *m, const struct q_msg *qm,
 	mkdir(dir, 0750);
 	snprintf(name, sizeof(name), "%lld-%lu-%u", (long long)time(NULL),
 		 (unsigned long)qm->id, r->idx);
-	readable(a, r->address, &txt);
+	readable(a, r->address, rep, nrep, &txt);
+	free(rep);
 	codec_free(&asn_DEF_MTS_APDU, a);
 	{
 		char f[300];

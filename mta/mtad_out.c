@@ -779,7 +779,6 @@ void mtad_out_schedule(struct mtad *m)
 		struct mtad_out *o, *next;
 		struct q_rd *rd;
 		struct q_iter it;
-		int64_t when;
 		int due = 0, idle = 0;
 
 		if (!(l->cfg->dir & CFG_OUT))
@@ -808,8 +807,7 @@ void mtad_out_schedule(struct mtad *m)
 		/* due work that no association has taken already (a message
 		 * whose result is still settling is not work: an association
 		 * opened for it would have nothing to send) */
-		if (q_due_first(rd, l->cfg->name, &when) == 0 && when <= now &&
-		    q_iter_due(rd, &it, l->cfg->name, now) == 0) {
+		if (q_iter_due(rd, &it, l->cfg->name, now) == 0) {
 			struct q_due d;
 			int k = 0;
 

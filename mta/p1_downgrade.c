@@ -205,6 +205,29 @@ static void refuse(struct p1_downgrade *d, int index)
 	d->refused[d->nrefused++] = index;
 }
 
+/* drop_refused - take the recipients marked in bad[0..n) (nbad of them)
+ *	out of list (items of type td), and list them in d for the
+ *	caller's non-delivery report; frees bad */
+static enum p1_dg_verdict drop_refused(void *list, asn_TYPE_descriptor_t *td,
+				       int *bad, int n, int nbad,
+				       struct p1_downgrade *d)
+{
+	if (nbad == n) {
+		free(bad);
+		return P1_DG_ALL;
+	}
+	for (int i = n - 1; i >= 0; i--)
+		if (bad[i])
+			ASN_STRUCT_FREE(*td, p1_list_take(list, i));
+	for (int i = 0; i < n; i++)
+		if (bad[i])
+			refuse(d, i);
+	free(bad);
+	if (nbad)
+		d->changes |= P1_DG_RECIP_REMOVED;
+	return nbad ? P1_DG_SOME : P1_DG_OK;
+}
+
 /* recipient - one recipient of a message or probe: 0 or -1 (refuse) */
 static int recipient(ORName_t *name, ExplicitConversion_t *ec, void **extp,
 		     struct p1_downgrade *d, int i)
@@ -250,22 +273,9 @@ static enum p1_dg_verdict message(MTS_APDU_t *apdu, struct p1_downgrade *d)
 			nbad++;
 		}
 	}
-	if (nbad == n) {
-		free(bad);
-		return P1_DG_ALL;
-	}
-	for (int i = n - 1; i >= 0; i--)
-		if (bad[i]) {
-			ASN_STRUCT_FREE(asn_DEF_PerRecipientMessageTransferFields,
-				p1_list_take(&e->per_recipient_fields.list, i));
-		}
-	for (int i = 0; i < n; i++)
-		if (bad[i])
-			refuse(d, i);
-	free(bad);
-	if (nbad)
-		d->changes |= P1_DG_RECIP_REMOVED;
-	return nbad ? P1_DG_SOME : P1_DG_OK;
+	return drop_refused(&e->per_recipient_fields.list,
+			    &asn_DEF_PerRecipientMessageTransferFields, bad, n,
+			    nbad, d);
 }
 
 static enum p1_dg_verdict probe(MTS_APDU_t *apdu, struct p1_downgrade *d)
@@ -297,21 +307,9 @@ static enum p1_dg_verdict probe(MTS_APDU_t *apdu, struct p1_downgrade *d)
 			nbad++;
 		}
 	}
-	if (nbad == n) {
-		free(bad);
-		return P1_DG_ALL;
-	}
-	for (int i = n - 1; i >= 0; i--)
-		if (bad[i])
-			ASN_STRUCT_FREE(asn_DEF_PerRecipientProbeTransferFields,
-				p1_list_take(&e->per_recipient_fields.list, i));
-	for (int i = 0; i < n; i++)
-		if (bad[i])
-			refuse(d, i);
-	free(bad);
-	if (nbad)
-		d->changes |= P1_DG_RECIP_REMOVED;
-	return nbad ? P1_DG_SOME : P1_DG_OK;
+	return drop_refused(&e->per_recipient_fields.list,
+			    &asn_DEF_PerRecipientProbeTransferFields, bad, n,
+			    nbad, d);
 }
 
 static enum p1_dg_verdict report(MTS_APDU_t *apdu, struct p1_downgrade *d)

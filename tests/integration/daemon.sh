@@ -47,15 +47,15 @@ wait_files "$WORK/a/mailboxes" 1 30
 f=$(find "$WORK/a/mailboxes" -name '*.txt' | head -1)
 grep -q "not delivered: reason 1, diagnostic 5" "$f" 2>/dev/null
 ok $? "after the link's max_age, a non-delivery report (maximum-time-expired)"
-i=0
-until [ "$("$X400_BIN/x400q" -d "$WORK/a/queue" -j list | jq length)" = 0 ] ||
-    [ $i -ge 100 ]; do i=$((i + 1)); sleep 0.1; done
+queue_empty() {
+	[ "$("$X400_BIN/x400q" -d "$WORK/a/queue" -j list | jq length)" = 0 ]
+}
+wait_until 10 queue_empty
 is "$("$X400_BIN/x400q" -d "$WORK/a/queue" -j list | jq length)" 0 \
     "the queue is empty again"
 
 hup a
-i=0
-until grep -q '"config-reloaded"' "$ALOG" || [ $i -ge 50 ]; do i=$((i + 1)); sleep 0.1; done
+wait_until 5 grep -q '"config-reloaded"' "$ALOG"
 grep -q '"config-reloaded"' "$ALOG"
 ok $? "SIGHUP reloads the configuration as the unprivileged user"
 kill -0 "$SITE_PID_a"

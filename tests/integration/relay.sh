@@ -102,10 +102,11 @@ send a -r "$C;T-S=Jones" -s "teletex" -b "x" -R ndr
 wait_files "$ABOX" 1 30
 grep -q "not delivered: reason 1, diagnostic 47" "$ABOX"/*/*.txt
 ok $? "an address X.410-1984 cannot carry gets unable-to-downgrade"
-i=0
-until find "$CBOX" -name '*.txt' | xargs grep -l '^Subject: common name' >/dev/null 2>&1 ||
-    [ $i -ge 300 ]; do i=$((i + 1)); sleep 0.1; done
-f=$(find "$CBOX" -name '*.txt' | xargs grep -l '^Subject: common name' | head -1)
+with_subject() {	# DIR SUBJECT - the .txt files under DIR with it
+	find "$1" -name '*.txt' | xargs grep -l "^Subject: $2" 2>/dev/null
+}
+wait_until 30 with_subject "$CBOX" "common name"
+f=$(with_subject "$CBOX" "common name" | head -1)
 grep -q '^Recipient: .*DDA:Common=Carol Jones' "$f" 2>/dev/null
 ok $? "a common name crosses the X.410-1984 link as DDA Common"
 
@@ -128,7 +129,7 @@ start c
 wait_files "$CBOX" $((before + 1)) 30
 ok $? "delivered once C is up again"
 sleep 1
-is "$(find "$CBOX" -name '*.txt' | xargs grep -l '^Subject: late' | wc -l | tr -d ' ')" 0 \
+is "$(with_subject "$CBOX" late | wc -l | tr -d ' ')" 0 \
     "the expired message is not delivered after its report"
 
 # 9. Urgent before normal in a backed-up queue (B holds its link to C).
@@ -137,9 +138,10 @@ for i in 1 2 3 4 5; do
 	send a -r "$C;S=Order" -s "normal $i" -b "x" -R none -u normal
 done
 send a -r "$C;S=Order" -s "the urgent one" -b "x" -R none -u urgent
-i=0
-until [ "$("$X400_BIN/x400q" -d "$WORK/b/queue" -j list -l to-C | \
-    jq length)" -ge 6 ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+queued_for_c() {	# N - at least N messages queued at B for to-C
+	[ "$("$X400_BIN/x400q" -d "$WORK/b/queue" -j list -l to-C | jq length)" -ge "$1" ]
+}
+wait_until 10 queued_for_c 6
 mark=$(wc -l <"$WORK/c/x400d.log")
 
 # 10. SIGHUP keeps every queued message.

@@ -47,6 +47,11 @@ files_with() {
 	    wc -l | tr -d ' '
 }
 
+# more_than DIR TEXT N - more than N .txt files under DIR contain TEXT
+more_than() {
+	[ "$(files_with "$1" "$2")" -gt "$3" ]
+}
+
 # 1. The cheapest route's link is down: the alternate carries the mail.
 send a -r "$C;S=Carol" -s "alternate" -b "by the other way" -R none
 ok $? "a message for C submitted"
@@ -65,10 +70,7 @@ send a -r "$A;S=Ann" -r "$B;S=Bob" -r "$C;S=Carol" -s "split" \
 ok $? "a message for A, B and C submitted"
 wait_files "$ABOX" 1 30
 wait_files "$BBOX" 1 30
-i=0
-while [ "$(files_with "$CBOX" 'Subject: split')" -lt 1 ] && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+wait_until 30 more_than "$CBOX" 'Subject: split' 0
 is "$(files_with "$ABOX" 'Subject: split')" 1 "delivered to Ann at A"
 is "$(files_with "$BBOX" 'Subject: split')" 1 "delivered to Bob at B"
 is "$(files_with "$CBOX" 'Subject: split')" 1 "delivered to Carol at C"
@@ -81,10 +83,7 @@ before=$(count_files "$CBOX")
 reports=$(files_with "$ABOX" 'X.400 report')
 send a -p -r "$C;S=Carol" -R all
 ok $? "a probe for Carol at C submitted"
-i=0
-while [ "$(files_with "$ABOX" 'X.400 report')" -le "$reports" ] && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+wait_until 30 more_than "$ABOX" 'X.400 report' "$reports"
 f=$(find "$ABOX" -name '*.txt' -newer "$WORK/a/x400d.conf" | xargs grep -l 'X.400 report' | head -1)
 grep -q "^Report: $C;S=Carol delivered" "$f" 2>/dev/null
 ok $? "the probe is answered: Carol would be delivered"
@@ -96,10 +95,7 @@ t0=$(date +%s)
 send a -D 3 -r "$C;S=Carol" -s "deferred" -b "not before its time" -R none
 ok $? "a message deferred by 3 s submitted"
 is "$(files_with "$CBOX" 'Subject: deferred')" 0 "not delivered at once"
-i=0
-while [ "$(files_with "$CBOX" 'Subject: deferred')" -lt 1 ] && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+wait_until 30 more_than "$CBOX" 'Subject: deferred' 0
 is "$(files_with "$CBOX" 'Subject: deferred')" 1 "delivered after its time"
 f=$(grep -l -F 'Subject: deferred' $(find "$CBOX" -name '*.txt') /dev/null | head -1)
 t1=$(stat -c %Y "$f" 2>/dev/null || echo 0)
@@ -109,10 +105,7 @@ ok "$([ "$t1" -ge $((t0 + 3)) ] && echo 0 || echo 1)" \
 # 5. An unknown non-critical extension crosses B unchanged.
 send a -X 77 -r "$C;S=Carol" -s "extension" -b "with an extra" -R none
 ok $? "a message with non-critical extension 77 submitted"
-i=0
-while [ "$(files_with "$CBOX" 'Subject: extension')" -lt 1 ] && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+wait_until 30 more_than "$CBOX" 'Subject: extension' 0
 f=$(grep -l -F 'Subject: extension' $(find "$CBOX" -name '*.txt') /dev/null | head -1)
 p1=${f%.txt}.p1
 "$X400_BIN/x400ber" -t MTS-APDU "$p1" >"$WORK/ext.txt" 2>&1
@@ -131,10 +124,7 @@ is "$(cut -d' ' -f2 "$WORK/ext.res")" 0 "still without a criticality (non-critic
 n0=$(files_with "$ABOX" 'X.400 report')
 send a -r "C=XX;A=NOWHERE;S=Nobody" -s "prohibited" -R none
 send a -r "C=XX;A=NOWHERE;S=Somebody" -s "allowed" -R ndr
-i=0
-while [ "$(files_with "$ABOX" 'X.400 report')" -le "$n0" ] && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+wait_until 30 more_than "$ABOX" 'X.400 report' "$n0"
 sleep 1
 is "$(files_with "$ABOX" 'Somebody')" 1 "the non-delivery report that was allowed came back"
 is "$(files_with "$ABOX" 'Nobody')" 0 "the prohibited one did not"
