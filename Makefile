@@ -23,7 +23,7 @@ CSTD	:= -std=gnu11
 OPT	?= -O2 -g
 WARN	:= -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wshadow
-INCS	:= -Iasn1 -Imta -Istore -Iconformance -I$(GEN) -Itests/support
+INCS	:= -Ilib -Iasn1 -Iosi -Ip1 -Istore -Imta -Iconformance -I$(GEN) -Itests/support
 SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	   -fno-omit-frame-pointer
 FUZZSAN	:= -fsanitize=fuzzer-no-link,address,undefined \
@@ -45,7 +45,7 @@ ASN1C_FLAGS := -fcompound-names -fincludes-quoted
 # libx400.a; a new module or program needs no Makefile change.
 MAIN_SRCS := $(wildcard tools/*.c) $(wildcard mta/x400d.c) \
 	     $(wildcard conformance/x400conf.c)
-LIB_SRCS := $(filter-out $(MAIN_SRCS),$(wildcard asn1/*.c mta/*.c store/*.c \
+LIB_SRCS := $(filter-out $(MAIN_SRCS),$(wildcard lib/*.c asn1/*.c osi/*.c p1/*.c store/*.c mta/*.c \
 	     conformance/*.c))
 PROGS	:= $(notdir $(basename $(MAIN_SRCS)))
 BENCH_SRCS := $(wildcard bench/*.c)

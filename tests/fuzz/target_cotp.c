@@ -1,6 +1,6 @@
 /*
  * target_cotp.c - fuzz the X.224 class 0 machine behind the RFC 1006
- *	framer (mta/cotp.c, through tp_feed)
+ *	framer (osi/cotp.c, through tp_feed)
  *
  * Input: octet 0 holds flags: bit 0 the role (0 initiator, which first
  * sends a CR; 1 responder), bit 1 refuse a CR instead of accepting it,

@@ -1,5 +1,5 @@
 /*
- * target_tpkt.c - fuzz the RFC 1006 framer (mta/tpkt.c)
+ * target_tpkt.c - fuzz the RFC 1006 framer (osi/tpkt.c)
  *
  * Input: octet 0 picks the read size (1..32, or everything at once when
  * its low five bits are 0) and octet 1 the packet-length cap; the rest

@@ -2,7 +2,7 @@
 # docs.sh - the documents that must follow the code do
 #
 # docs/events.md lists every event x400d can log (issue 5, must-show 4):
-# its table is what `x400d -E` prints, and every event in mta/events.h is
+# its table is what `x400d -E` prints, and every event in lib/events.h is
 # logged by some code (a listed event that can never appear would mislead
 # the operator reading the list).
 . tests/support/sites.sh
@@ -21,11 +21,11 @@ n=$("$X400_BIN/x400d" -E | wc -l)
 ok "$([ "$n" -ge 50 ] && echo 0 || echo 1)" "x400d -E prints the events ($n)"
 
 unused=""
-for e in $(grep -o 'EVENT([0-9]*, EV_[A-Z0-9_]*' mta/events.h | sed 's/.*, //'); do
+for e in $(grep -o 'EVENT([0-9]*, EV_[A-Z0-9_]*' lib/events.h | sed 's/.*, //'); do
 	grep -rqw "$e" mta store tools conformance --include='*.c' ||
 	    unused="$unused $e"
 done
-is "$unused" "" "every event in mta/events.h is logged by some code"
+is "$unused" "" "every event in lib/events.h is logged by some code"
 
 # the operator's documents link each other
 for d in docs/operators-guide.md docs/events.md docs/config.md; do

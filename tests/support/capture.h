@@ -20,7 +20,7 @@
  *	user information after a DT SPDU.
  *
  *	This is a reader for fixed captures, not the protocol machine:
- *	the real layers live in mta/ (tpkt_, cotp_, ses_).
+ *	the real layers live in osi/ (tpkt_, cotp_, ses_).
  *
  * OWNERSHIP
  *	struct cap owns every TSDU buffer until cap_free(). A spdu_view

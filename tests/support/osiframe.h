@@ -17,7 +17,7 @@
  *	tshark, our independent decoder, sees a plausible association.
  *	The pcap itself (IPv4 and TCP headers, 127.0.0.1:40000 to
  *	127.0.0.2:102) is made by text2pcap from Wireshark.
- *	The real layers are mta/'s tpkt_, cotp_ and ses_ modules.
+ *	The real layers are osi/'s tpkt_, cotp_ and ses_ modules.
  *
  * OWNERSHIP
  *	struct osif copies whatever it is given; osif_free() frees it.

@@ -32,7 +32,7 @@
  *	It lives in its own folder because every .c file of tests/support is
  *	linked into the unit tests, where a connect() of ours must not
  *	be. This is not part of x400d and is never installed: x400d's own
- *	source binding is mta/conn.c (conn_connect with conn_opts.src).
+ *	source binding is osi/conn.c (conn_connect with conn_opts.src).
  *
  * DIAGNOSTICS
  *	A malformed X400_SHIM_SRC entry is skipped; if the bind fails the
