@@ -28,6 +28,7 @@
 #include "p1_addr.h"
 #include "p1_asn.h"
 #include "p1_downgrade.h"
+#include "p1_ext.h"
 #include "p1_env.h"
 #include "route.h"
 #include "xalloc.h"
@@ -251,6 +252,7 @@ static int prepare(struct mtad_out *o, const void *apdu, size_t n,
 		}
 		p1_downgrade_free(&d);
 	}
+	p1_ext_set_form(a, P1_EXTF_EXPLICIT);
 	if (codec_encode_alloc(&asn_DEF_MTS_APDU, a, der, len) != 0) {
 		snprintf(why, whylen, "does not encode: %s",
 			 codec_last_detail());
@@ -749,6 +751,7 @@ static void open_link(struct mtad *m, struct mtad_link *l)
 	ac.open_ms = (unsigned)(c->connect_timeout_ms ?
 				c->connect_timeout_ms : 60000);
 	ac.idle_ms = (unsigned)c->idle_timeout_ms;
+	ac.bind_bare = c->mode == RTSE_X410;
 	o = XNEW(struct mtad_out);
 	o->m = m;
 	snprintf(o->src, sizeof(o->src), "%s", ac.src ? ac.src : "");

@@ -10,18 +10,14 @@
 #include <string.h>
 
 #include "assoc.h"
-#include "asnx.h"
+#include "p1_bind.h"
 #include "codec.h"
 #include "log.h"
 #include "xalloc.h"
 
-#include "MTABindArgumentRO.h"
-#include "MTABindError.h"
-#include "MTABindResultRO.h"
 
 #define DEFAULT_OPEN_MS		60000
 #define CLOSE_WAIT_MS		10000	/* the peer should release by then */
-#define BIND_CAP		65536
 
 enum phase { PH_CONNECTING, PH_BINDING, PH_BOUND, PH_ENDING };
 
@@ -42,6 +38,7 @@ struct assoc {
 	char		link[64];
 	char		pcap[512];
 	struct assoc_bind peer;
+	int		peer_bare;	/* the peer's bind value came bare */
 	/* TWA: one APDU waiting for the turn */
 	struct buf	pending;
 	void		*pending_tag;
@@ -118,152 +115,6 @@ static void flush(struct assoc *a)
 	}
 }
 
-/* ---- the bind values ------------------------------------------- */
-
-/* put_bind - MTABindArgument or MTABindResult, authenticated, with a
- *	simple password as an OCTET STRING (as PP sends it), tagged [16]
- *	or [17] */
-static int put_bind(const struct assoc_bind *b, int result, struct buf *out)
-{
-	unsigned char *der = NULL;
-	size_t n;
-	int rc;
-
-	if (result) {
-		MTABindResultRO_t *r = XNEW(MTABindResultRO_t);
-
-		r->present = MTABindResult_PR_authenticated;
-		asnx_octets(&r->choice.authenticated.responder_name, b->name,
-			    strlen(b->name));
-		r->choice.authenticated.responder_credentials.present =
-		    Credentials_PR_simple;
-		r->choice.authenticated.responder_credentials.choice.simple.
-		    present = Password_PR_octet_string;
-		asnx_octets(&r->choice.authenticated.responder_credentials.
-			    choice.simple.choice.octet_string, b->password,
-			    b->password_len);
-		rc = codec_encode_alloc(&asn_DEF_MTABindResultRO, r, &der, &n);
-		codec_free(&asn_DEF_MTABindResultRO, r);
-	} else {
-		MTABindArgumentRO_t *g = XNEW(MTABindArgumentRO_t);
-
-		g->present = MTABindArgument_PR_authenticated;
-		asnx_octets(&g->choice.authenticated.initiator_name, b->name,
-			    strlen(b->name));
-		g->choice.authenticated.initiator_credentials.present =
-		    Credentials_PR_simple;
-		g->choice.authenticated.initiator_credentials.choice.simple.
-		    present = Password_PR_octet_string;
-		asnx_octets(&g->choice.authenticated.initiator_credentials.
-			    choice.simple.choice.octet_string, b->password,
-			    b->password_len);
-		rc = codec_encode_alloc(&asn_DEF_MTABindArgumentRO, g, &der,
-					&n);
-		codec_free(&asn_DEF_MTABindArgumentRO, g);
-	}
-	if (rc != 0)
-		return -1;
-	buf_add(out, der, n);
-	free(der);
-	return 0;
-}
-
-/* take_credentials - name and simple password into a struct assoc_bind */
-static int take_credentials(struct assoc_bind *b, const OCTET_STRING_t *name,
-			    const Credentials_t *cr, char *why, size_t len)
-{
-	const OCTET_STRING_t *pw;
-
-	b->authenticated = 1;
-	if (name->size > ASSOC_NAME_MAX) {
-		snprintf(why, len, "MTA name of %d octets", name->size);
-		return -1;
-	}
-	memcpy(b->name, name->buf, (size_t)name->size);
-	b->name[name->size] = 0;
-	if (cr->present != Credentials_PR_simple) {
-		snprintf(why, len, "MTA %s offers strong credentials, which "
-			 "this MTA does not take", b->name);
-		return -1;
-	}
-	pw = cr->choice.simple.present == Password_PR_ia5_string ?
-	    &cr->choice.simple.choice.ia5_string :
-	    &cr->choice.simple.choice.octet_string;
-	if (pw->size > ASSOC_PW_MAX) {
-		snprintf(why, len, "password of %d octets", pw->size);
-		return -1;
-	}
-	memcpy(b->password, pw->buf, (size_t)pw->size);
-	b->password_len = (size_t)pw->size;
-	return 0;
-}
-
-/* get_bind - the peer's [16] argument or [17] result */
-static int get_bind(const unsigned char *p, size_t n, int result,
-		    struct assoc_bind *b, char *why, size_t len)
-{
-	void *v = NULL;
-	int rc;
-
-	memset(b, 0, sizeof(*b));
-	rc = codec_decode(result ? &asn_DEF_MTABindResultRO :
-			  &asn_DEF_MTABindArgumentRO, p, n, BIND_CAP, &v, NULL);
-	if (rc != 0) {
-		snprintf(why, len, "undecodable MTA-bind %s: %s",
-			 result ? "result" : "argument", codec_last_detail());
-		return -1;
-	}
-	if (result) {
-		MTABindResultRO_t *r = v;
-
-		rc = r->present != MTABindResult_PR_authenticated ? 0 :
-		    take_credentials(b, &r->choice.authenticated.responder_name,
-				     &r->choice.authenticated.
-				     responder_credentials, why, len);
-		codec_free(&asn_DEF_MTABindResultRO, r);
-	} else {
-		MTABindArgumentRO_t *g = v;
-
-		rc = g->present != MTABindArgument_PR_authenticated ? 0 :
-		    take_credentials(b, &g->choice.authenticated.initiator_name,
-				     &g->choice.authenticated.
-				     initiator_credentials, why, len);
-		codec_free(&asn_DEF_MTABindArgumentRO, g);
-	}
-	return rc;
-}
-
-/* bind_error_name - X.411 MTABindError */
-static const char *bind_error_name(long e)
-{
-	switch (e) {
-	case ASSOC_BE_BUSY: return "busy";
-	case ASSOC_BE_AUTHENTICATION: return "authentication-error";
-	case ASSOC_BE_DIALOGUE_MODE: return "unacceptable-dialogue-mode";
-	case ASSOC_BE_SECURITY_CONTEXT: return "unacceptable-security-context";
-	case ASSOC_BE_CONFIDENTIALITY:
-		return "inadequate-association-confidentiality";
-	}
-	return "unknown";
-}
-
-/* get_bind_error - bare, or in a [18] (0xb2) */
-static long get_bind_error(const unsigned char *p, size_t n)
-{
-	void *v = NULL;
-	long e = -1;
-
-	if (n > 2 && p[0] == 0xb2) {
-		p += 2;
-		n -= 2;
-	}
-	if (codec_decode(&asn_DEF_MTABindError, p, n, BIND_CAP, &v, NULL) == 0) {
-		e = *(long *)v;
-		codec_free(&asn_DEF_MTABindError, v);
-	}
-	return e;
-}
-
 /* ---- RTSE indications ---------------------------------------- */
 
 static void on_rtse(void *arg, const struct rtse_ind *ind)
@@ -273,8 +124,8 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 
 	switch (ind->type) {
 	case RTSE_OPEN_IND:
-		if (get_bind(ind->data, ind->len, 0, &a->peer, why,
-			     sizeof(why)) != 0) {
+		if (p1_bind_decode(ind->data, ind->len, 0, &a->peer, &a->peer_bare,
+			     why, sizeof(why)) != 0) {
 			logv(a, LOG_WARNING, EV_TRANSFER_BAD, why);
 			rtse_abort_req(&a->osi.rtse, RTSE_AB_PROTOCOL);
 			finish(a, ASSOC_ABORTED, why);
@@ -283,8 +134,8 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 		a->cbs.bind_ind(a, &a->peer, a->arg);
 		return;
 	case RTSE_OPEN_CONF:
-		if (ind->len && get_bind(ind->data, ind->len, 1, &a->peer, why,
-					 sizeof(why)) != 0) {
+		if (ind->len && p1_bind_decode(ind->data, ind->len, 1, &a->peer,
+					 &a->peer_bare, why, sizeof(why)) != 0) {
 			logv(a, LOG_WARNING, EV_TRANSFER_BAD, why);
 			rtse_abort_req(&a->osi.rtse, RTSE_AB_PROTOCOL);
 			finish(a, ASSOC_ABORTED, why);
@@ -303,12 +154,12 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 		a->cbs.bound(a, &a->peer, a->arg);
 		return;
 	case RTSE_OPEN_REFUSED: {
-		long e = ind->len ? get_bind_error(ind->data, ind->len) : -1;
+		long e = ind->len ? p1_bind_error_decode(ind->data, ind->len) : -1;
 
 		if (e >= 0)
 			snprintf(why, sizeof(why), "the peer refused our "
 				 "MTA-bind from %s: %s (%ld)",
-				 conn_local(a->conn), bind_error_name(e), e);
+				 conn_local(a->conn), p1_bind_error_name(e), e);
 		else
 			snprintf(why, sizeof(why), "the peer refused the "
 				 "association: %s", a->osi.rtse.why[0] ?
@@ -457,7 +308,7 @@ static void on_connected(struct conn *c, int status, void *arg)
 	(void)c;
 	a->phase = PH_BINDING;
 	start_osi(a);
-	if (put_bind(&a->cfg.ours, 0, &bind) != 0 ||
+	if (p1_bind_encode(&a->cfg.ours, 0, a->cfg.bind_bare, &bind) != 0 ||
 	    osi_connect(&a->osi, buf_ptr(&bind), buf_avail(&bind)) != 0) {
 		finish(a, ASSOC_FAILED, "cannot encode our MTA-bind argument");
 		conn_abort(a->conn);
@@ -565,7 +416,7 @@ void assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
 	if (a->phase != PH_BINDING)
 		return;
 	if (accept) {
-		if (put_bind(ours, 1, &b) != 0 ||
+		if (p1_bind_encode(ours, 1, a->peer_bare, &b) != 0 ||
 		    rtse_open_rsp(&a->osi.rtse, 1, buf_ptr(&b),
 				  buf_avail(&b)) != 0) {
 			finish(a, ASSOC_FAILED, "cannot encode our MTA-bind "
@@ -584,15 +435,11 @@ void assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
 		logv(a, LOG_INFO, EV_BIND_ACCEPTED, why);
 		a->cbs.bound(a, &a->peer, a->arg);
 	} else {
-		long e = bind_error;
-		unsigned char *der = NULL;
-		size_t n = 0;
-
-		if (codec_encode_alloc(&asn_DEF_MTABindError, &e, &der, &n) == 0)
-			rtse_open_rsp(&a->osi.rtse, 0, der, n);
-		free(der);
+		if (p1_bind_error_encode(bind_error, &b) == 0)
+			rtse_open_rsp(&a->osi.rtse, 0, buf_ptr(&b),
+				      buf_avail(&b));
 		snprintf(why, sizeof(why), "bind refused: %s",
-			 bind_error_name(bind_error));
+			 p1_bind_error_name(bind_error));
 		finish(a, ASSOC_REFUSED, why);
 	}
 	buf_free(&b);

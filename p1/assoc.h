@@ -23,8 +23,11 @@
  *
  *	The bind values travel as RTSE's ConnectionData: the argument
  *	tagged [16] and the result tagged [17] (the RO-notation BIND of
- *	X.219, as PP sends them); the bind error in RTORJ (normal mode)
- *	comes bare, a [18] around it is accepted. In X.410-1984 mode the
+ *	X.219, as PP sends them in normal mode), or bare, as X.410-1984
+ *	systems (PP's X.410 channel) send them: cfg.bind_bare chooses what
+ *	an initiator sends, a responder answers in the form it was called
+ *	with, and both forms are taken in every mode. The bind error in
+ *	RTORJ (normal mode) comes bare, a [18] around it is accepted. In X.410-1984 mode the
  *	same values ride in PConnect and PAccept; a refusal there is a
  *	PRefuse with validationFailure, which cannot carry the error.
  *
@@ -46,14 +49,7 @@
 
 #include "conn.h"
 #include "osi.h"
-
-#define ASSOC_NAME_MAX	32	/* ub-mta-name-length */
-#define ASSOC_PW_MAX	62	/* ub-password-length */
-
-/* X.411 MTABindError */
-enum { ASSOC_BE_BUSY = 0, ASSOC_BE_AUTHENTICATION = 2,
-       ASSOC_BE_DIALOGUE_MODE = 3, ASSOC_BE_SECURITY_CONTEXT = 4,
-       ASSOC_BE_CONFIDENTIALITY = 5 };
+#include "p1_bind.h"
 
 enum assoc_end {
 	ASSOC_RELEASED,		/* orderly release */
@@ -63,13 +59,6 @@ enum assoc_end {
 	ASSOC_TIMEOUT		/* a timer ran out */
 };
 
-/* What one side's bind carries. */
-struct assoc_bind {
-	int		authenticated;
-	char		name[ASSOC_NAME_MAX + 1];
-	unsigned char	password[ASSOC_PW_MAX + 1];
-	size_t		password_len;
-};
 
 struct assoc_cfg {
 	struct osi_cfg	osi;		/* role, RTSE, selectors */
@@ -84,6 +73,7 @@ struct assoc_cfg {
 	struct assoc_bind ours;		/* initiator: our bind argument */
 	unsigned	open_ms;	/* 0: 60 s */
 	unsigned	idle_ms;	/* 0: none */
+	int		bind_bare;	/* initiator: bind argument bare, not [16] */
 };
 
 struct assoc;

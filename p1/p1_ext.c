@@ -108,6 +108,28 @@ static void oid_text(const OBJECT_IDENTIFIER_t *o, char *buf, size_t size)
 					i ? "." : "", arcs[i]);
 }
 
+const char *p1_edition_name(enum p1_edition e)
+{
+	return e == P1_EDITION_1992 ? "1992" : "1988";
+}
+
+int p1_edition_parse(const char *s, enum p1_edition *e)
+{
+	static const char *const later[] = { "1992", "1993", "1996", "1999",
+					      "2003" };
+
+	if (strcmp(s, "1988") == 0) {
+		*e = P1_EDITION_1988;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+		if (strcmp(s, later[i]) == 0) {
+			*e = P1_EDITION_1992;
+			return 0;
+		}
+	return -1;
+}
+
 /* p1_ext_classify - read the type in either form (asn1/p1.asn1 head) */
 int p1_ext_classify(const ExtensionField_t *f, struct p1_ext_info *info)
 {
@@ -208,67 +230,171 @@ int p1_ext_check(const void *list, unsigned stage, struct p1_ext_info *bad)
 	return 0;
 }
 
+/* p1_ext_lists - every extension list of an APDU: the object's own
+ *	(recipient -1: the envelope, or a report's envelope and content),
+ *	then each recipient's (recipient i); lists may be NULL */
+void p1_ext_lists(const MTS_APDU_t *apdu, p1_ext_list_fn fn, void *arg)
+{
+	int n;
+
+	switch (apdu->present) {
+	case MTS_APDU_PR_message: {
+		const MessageTransferEnvelope_t *e =
+		    &apdu->choice.message.envelope;
+
+		fn(e->extensions, -1, arg);
+		n = e->per_recipient_fields.list.count;
+		for (int i = 0; i < n; i++)
+			fn(e->per_recipient_fields.list.array[i]->extensions,
+			   i, arg);
+		return;
+	}
+	case MTS_APDU_PR_probe: {
+		const Probe_t *p = &apdu->choice.probe;
+
+		fn(p->extensions, -1, arg);
+		n = p->per_recipient_fields.list.count;
+		for (int i = 0; i < n; i++)
+			fn(p->per_recipient_fields.list.array[i]->extensions,
+			   i, arg);
+		return;
+	}
+	case MTS_APDU_PR_report: {
+		const Report_t *r = &apdu->choice.report;
+
+		fn(r->envelope.extensions, -1, arg);
+		fn(r->content.extensions, -1, arg);
+		n = r->content.per_recipient_fields.list.count;
+		for (int i = 0; i < n; i++)
+			fn(r->content.per_recipient_fields.list.array[i]->
+			   extensions, i, arg);
+		return;
+	}
+	default:
+		panic("p1_ext_lists: empty MTS-APDU");
+	}
+}
+
+struct check_walk {
+	unsigned	stage;
+	int		all, some;
+	struct p1_ext_info first;
+	int		*bad;
+	int		nbad;
+};
+
+static void check_one(void *list, int recipient, void *arg)
+{
+	struct check_walk *w = arg;
+	struct p1_ext_info one;
+
+	if (w->all || !list || !p1_ext_check(list, w->stage, &one))
+		return;
+	if (recipient < 0) {
+		w->all = 1;
+		w->first = one;
+		return;
+	}
+	if (!w->some)
+		w->first = one;
+	w->some = 1;
+	if (recipient < w->nbad)
+		w->bad[recipient] = 1;
+}
+
 enum p1_ext_verdict p1_ext_check_apdu(const MTS_APDU_t *apdu, unsigned stage,
 				      struct p1_ext_info *info, int *bad,
 				      int nbad)
 {
-	struct p1_ext_info first, one;
-	int some = 0, n = 0;
-	const void *per[3] = { NULL, NULL, NULL };
+	struct check_walk w;
 
-	memset(&first, 0, sizeof(first));
+	memset(&w, 0, sizeof(w));
+	w.stage = stage;
+	w.bad = bad;
+	w.nbad = nbad;
 	for (int i = 0; i < nbad; i++)
 		bad[i] = 0;
-	switch (apdu->present) {
-	case MTS_APDU_PR_message:
-		per[0] = apdu->choice.message.envelope.extensions;
-		break;
-	case MTS_APDU_PR_probe:
-		per[0] = apdu->choice.probe.extensions;
-		break;
-	case MTS_APDU_PR_report:
-		per[0] = apdu->choice.report.envelope.extensions;
-		per[1] = apdu->choice.report.content.extensions;
-		break;
-	default:
-		panic("p1_ext_check_apdu: empty MTS-APDU");
-	}
-	for (int k = 0; k < 3; k++)
-		if (per[k] && p1_ext_check(per[k], stage, &first)) {
-			if (info)
-				*info = first;
-			for (int i = 0; i < nbad; i++)
-				bad[i] = 1;
-			return P1_EXT_ALL;
-		}
-	if (apdu->present == MTS_APDU_PR_message)
-		n = apdu->choice.message.envelope.per_recipient_fields.list.count;
-	else if (apdu->present == MTS_APDU_PR_probe)
-		n = apdu->choice.probe.per_recipient_fields.list.count;
-	else
-		n = apdu->choice.report.content.per_recipient_fields.list.count;
-	for (int i = 0; i < n; i++) {
-		const void *l =
-		    apdu->present == MTS_APDU_PR_message ?
-		    (const void *)apdu->choice.message.envelope
-			    .per_recipient_fields.list.array[i]->extensions :
-		    apdu->present == MTS_APDU_PR_probe ?
-		    (const void *)apdu->choice.probe.per_recipient_fields.list
-			    .array[i]->extensions :
-		    (const void *)apdu->choice.report.content
-			    .per_recipient_fields.list.array[i]->extensions;
+	p1_ext_lists(apdu, check_one, &w);
+	if (w.all)
+		for (int i = 0; i < nbad; i++)
+			bad[i] = 1;
+	if ((w.all || w.some) && info)
+		*info = w.first;
+	return w.all ? P1_EXT_ALL : w.some ? P1_EXT_SOME : P1_EXT_OK;
+}
 
-		if (p1_ext_check(l, stage, &one)) {
-			if (!some)
-				first = one;
-			some = 1;
-			if (i < nbad)
-				bad[i] = 1;
+/* set_type_form - write one field's type in form; 1 if rewritten, 0 if
+ *	it already was, -1 if its type is unreadable (left alone) */
+static int set_type_form(ExtensionField_t *f, enum p1_ext_form form)
+{
+	struct p1_ext_info info;
+	ANY_t t = { 0 };
+	int rc;
+
+	if (p1_ext_classify(f, &info) != 0)
+		return -1;
+	if (info.form == form)
+		return 0;
+	if (form == P1_EXTF_EXPLICIT) {
+		ExtensionType_t *x = p1_any_get(&f->type, &asn_DEF_ExtensionType);
+		ExtensionTypeExplicit_t y = { 0 };
+
+		if (x == NULL)
+			return -1;
+		if (x->present == ExtensionType_PR_standard_extension) {
+			y.present = ExtensionTypeExplicit_PR_standard_extension;
+			y.choice.standard_extension = x->choice.standard_extension;
+		} else {
+			y.present = ExtensionTypeExplicit_PR_private_extension;
+			y.choice.private_extension = x->choice.private_extension;
 		}
+		rc = p1_any_set(&t, &asn_DEF_ExtensionTypeExplicit, &y);
+		ASN_STRUCT_FREE(asn_DEF_ExtensionType, x);
+	} else {
+		ExtensionTypeExplicit_t *x =
+		    p1_any_get(&f->type, &asn_DEF_ExtensionTypeExplicit);
+		ExtensionType_t y = { 0 };
+
+		if (x == NULL)
+			return -1;
+		if (x->present == ExtensionTypeExplicit_PR_standard_extension) {
+			y.present = ExtensionType_PR_standard_extension;
+			y.choice.standard_extension = x->choice.standard_extension;
+		} else {
+			y.present = ExtensionType_PR_private_extension;
+			y.choice.private_extension = x->choice.private_extension;
+		}
+		rc = p1_any_set(&t, &asn_DEF_ExtensionType, &y);
+		ASN_STRUCT_FREE(asn_DEF_ExtensionTypeExplicit, x);
 	}
-	if (some && info)
-		*info = first;
-	return some ? P1_EXT_SOME : P1_EXT_OK;
+	if (rc != 0)
+		return -1;
+	free(f->type.buf);
+	f->type = t;
+	return 1;
+}
+
+struct form_walk {
+	enum p1_ext_form form;
+	int		changed;
+};
+
+static void form_one(void *list, int recipient, void *arg)
+{
+	struct form_walk *w = arg;
+
+	(void)recipient;
+	for (int i = 0; i < p1_ext_count(list); i++)
+		if (set_type_form(p1_ext_at(list, i), w->form) == 1)
+			w->changed++;
+}
+
+int p1_ext_set_form(MTS_APDU_t *apdu, enum p1_ext_form form)
+{
+	struct form_walk w = { form, 0 };
+
+	p1_ext_lists(apdu, form_one, &w);
+	return w.changed;
 }
 
 enum p1_ext_form p1_ext_form_of(const void *list)

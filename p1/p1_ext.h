@@ -71,8 +71,20 @@ enum {
 enum p1_ext_kind { P1_EXT_STANDARD, P1_EXT_PRIVATE, P1_EXT_BAD };
 enum p1_ext_form {
 	P1_EXTF_IMPLICIT,	/* 80 INTEGER / 83 OID (X.411 1992+) */
-	P1_EXTF_EXPLICIT	/* A0 { 02 INTEGER | 06 OID } (PP) */
+	P1_EXTF_EXPLICIT	/* A0 { 02 INTEGER | 06 OID } (X.411 1988, PP) */
 };
+
+/* The X.411 edition a peer speaks, where the wire forms differ (see
+ *	docs/editions.md): 1988 writes an extension's type [0] EXPLICIT,
+ *	1992 and later [0] / [3] IMPLICIT. 1988 is the zero value. */
+enum p1_edition { P1_EDITION_1988, P1_EDITION_1992 };
+#define P1_EDITION_FORM(e) \
+	((e) == P1_EDITION_1992 ? P1_EXTF_IMPLICIT : P1_EXTF_EXPLICIT)
+/* p1_edition_name - "1988" or "1992" */
+const char *p1_edition_name(enum p1_edition e);
+/* p1_edition_parse - "1988" or "1992" (also "1993", "1999", "2003":
+ *	the 1992 tagging) into *e; -1 if none */
+int	p1_edition_parse(const char *s, enum p1_edition *e);
 
 struct p1_ext_info {
 	enum p1_ext_kind kind;
@@ -111,6 +123,19 @@ enum p1_ext_verdict {
 enum p1_ext_verdict p1_ext_check_apdu(const MTS_APDU_t *apdu, unsigned stage,
 				      struct p1_ext_info *info, int *bad,
 				      int nbad);
+
+/* p1_ext_list_fn - called with each extension list of an APDU (list
+ *	may be NULL); recipient is -1 for the object's own lists */
+typedef void (*p1_ext_list_fn)(void *list, int recipient, void *arg);
+/* p1_ext_lists - call fn with every extension list of apdu */
+void	p1_ext_lists(const MTS_APDU_t *apdu, p1_ext_list_fn fn, void *arg);
+/* p1_ext_set_form - write the type of every extension field of apdu
+ *	(envelope, per recipient, report content) in form: the edition a
+ *	link speaks (P1_EXTF_EXPLICIT for X.411 1988, P1_EXTF_IMPLICIT for
+ *	1992 and later); criticality and value are kept as they are.
+ *	Returns how many fields were rewritten; a field whose type cannot
+ *	be read is left alone. */
+int	p1_ext_set_form(MTS_APDU_t *apdu, enum p1_ext_form form);
 
 /* p1_ext_add - append a standard extension field holding value (of
  *	type td), with criticality crit, its type in the given form;

@@ -267,6 +267,7 @@ int p1_msg_build(const struct p1_msg_spec *s, unsigned char **der,
 		err(why, whylen, "cannot add the originating trace element");
 		goto out;
 	}
+	p1_ext_set_form(a, P1_EDITION_FORM(s->edition));
 	if (codec_encode_alloc(&asn_DEF_MTS_APDU, a, der, len) != 0) {
 		err(why, whylen, "the message does not encode: %s",
 		    codec_last_detail());

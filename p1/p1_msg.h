@@ -40,6 +40,7 @@
 #include <time.h>
 
 #include "p1_env.h"
+#include "p1_ext.h"
 
 struct p1_msg_spec {
 	const char	*gdi;		/* "C=..;A=..;P=.." of the origin MD */
@@ -68,6 +69,9 @@ struct p1_msg_spec {
 	size_t		body_len;	/* 0: strlen(body) */
 	size_t		pad_to;		/* make the content this long with
 					 * text, if longer than the body */
+	enum p1_edition	edition;	/* how extension types are written
+					 * (0: 1988, what the installed
+					 * base reads) */
 };
 
 int	p1_msg_build(const struct p1_msg_spec *s, unsigned char **der,

@@ -16,7 +16,11 @@
  *	-a ADDR[:PORT]	the MTA (port 102 by default; [v6]:port for IPv6)
  *	-l SRC		our source address
  *	-t TSEL		its transport selector, as text (default "x400")
- *	-x		X.410-1984 mode (default: 1988 normal mode)
+ *	-x		X.410-1984 mode (default: 1988 normal mode); the
+ *			bind argument goes bare, as X.410-1984 MTAs send it
+ *	-e EDITION	the X.411 edition of what we write: 1988 (default:
+ *			extension types [0] EXPLICIT, what 1988 MTAs such
+ *			as PP read) or 1992 ([0] / [3] IMPLICIT)
  *	-n MTA -w PW	our MTA name and password in the bind
  *	-W PW		the password we expect from the peer (checked)
  *	-g GDI		our global domain, "C=..;A=..;P=.."
@@ -251,7 +255,7 @@ static void usage(void)
 		"-g GDI -f ORIGINATOR -r RECIPIENT... [-s SUBJECT] [-b TEXT | "
 		"-B FILE] [-z BYTES] [-u PRIORITY] [-R none|ndr|all] "
 		"[-D SECONDS] [-L SECONDS] [-X N[:c]] [-p] [-N COUNT] [-c ASSOCS] "
-		"[-k KB] [-y WINDOW] [-x] [-t TSEL] [-l SRC] [-W PEERPW] [-q] "
+		"[-k KB] [-y WINDOW] [-x] [-e 1988|1992] [-t TSEL] [-l SRC] [-W PEERPW] [-q] "
 		"[-P PCAP]\n");
 	exit(2);
 }
@@ -321,13 +325,23 @@ int main(int argc, char **argv)
 	s.cfg.osi.role = RTSE_INITIATOR;
 	s.cfg.osi.rtse.mode = RTSE_NORMAL;
 	s.cfg.osi.rtse.max_apdu = 64u << 20;
-	while ((c = getopt(argc, argv, "a:l:t:xn:w:W:g:f:r:s:b:B:z:u:R:D:L:X:"
+	while ((c = getopt(argc, argv, "a:l:t:xe:n:w:W:g:f:r:s:b:B:z:u:R:D:L:X:"
 			   "pN:c:k:y:qP:")) != -1) {
 		switch (c) {
 		case 'a': addrarg = optarg; break;
 		case 'l': s.cfg.src = optarg; s.cfg.enforce = 1; break;
 		case 't': tsel = optarg; break;
-		case 'x': s.cfg.osi.rtse.mode = RTSE_X410; break;
+		case 'x':
+			s.cfg.osi.rtse.mode = RTSE_X410;
+			s.cfg.bind_bare = 1;	/* as X.410-1984 MTAs send it */
+			break;
+		case 'e':
+			if (p1_edition_parse(optarg, &s.spec.edition) != 0) {
+				fprintf(stderr, "x400send: -e takes 1988 or "
+					"1992, not \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
 		case 'n':
 			snprintf(s.cfg.ours.name, sizeof(s.cfg.ours.name),
 				 "%s", optarg);

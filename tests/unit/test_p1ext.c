@@ -179,6 +179,72 @@ static void test_private_and_unknown(void **state)
 	codec_free(&asn_DEF_MTS_APDU, m);
 }
 
+/* type_is - a field's type octets, as hex */
+static void type_is(const ExtensionField_t *f, const char *hex)
+{
+	size_t n;
+	unsigned char *want = hex_bytes(hex, &n);
+
+	assert_int_equal(f->type.size, (int)n);
+	assert_memory_equal(f->type.buf, want, n);
+	free(want);
+}
+
+/* Editions (X.411 1988: type [0] EXPLICIT CHOICE { INTEGER, OID };
+ * 1992+: [0] IMPLICIT INTEGER / [3] IMPLICIT OID), hand-built octets:
+ * 38 = internal-trace-information, 1.2.3.4 = 06 03 2A 03 04. */
+static void test_set_form(void **state)
+{
+	MTS_APDU_t *m = msg();
+	MessageTransferEnvelope_t *e = &m->choice.message.envelope;
+	void **rl = (void **)&e->per_recipient_fields.list.array[1]->extensions;
+	ExtensionField_t *a, *b, *c, *d;
+	struct p1_ext_info info;
+
+	(void)state;
+	a = raw_field((void **)&e->extensions, "800126", 0);
+	b = raw_field((void **)&e->extensions, "83032a0304", 0);
+	c = raw_field((void **)&e->extensions, "a003020105", 2);
+	d = raw_field(rl, "800117", 0);
+	assert_int_equal(p1_ext_set_form(m, P1_EXTF_EXPLICIT), 3);
+	type_is(a, "a003020126");
+	type_is(b, "a00506032a0304");
+	type_is(c, "a003020105");
+	type_is(d, "a003020117");
+	assert_int_equal(p1_ext_classify(b, &info), 0);
+	assert_int_equal(info.kind, P1_EXT_PRIVATE);
+	assert_string_equal(info.oid, "1.2.3.4");
+	assert_int_equal(info.form, P1_EXTF_EXPLICIT);
+	assert_int_equal(p1_ext_classify(c, &info), 0);
+	assert_int_equal(info.crit, 2);		/* criticality kept */
+	assert_int_equal(p1_ext_set_form(m, P1_EXTF_EXPLICIT), 0);
+	assert_int_equal(p1_ext_set_form(m, P1_EXTF_IMPLICIT), 4);
+	type_is(a, "800126");
+	type_is(b, "83032a0304");
+	type_is(c, "800105");
+	type_is(d, "800117");
+	/* an unreadable type is left alone, the others still convert */
+	raw_field((void **)&e->extensions, "a0020500", 0);
+	assert_int_equal(p1_ext_set_form(m, P1_EXTF_EXPLICIT), 4);
+	type_is(a, "a003020126");
+	codec_free(&asn_DEF_MTS_APDU, m);
+}
+
+static void test_edition_names(void **state)
+{
+	enum p1_edition e = P1_EDITION_1992;
+
+	(void)state;
+	assert_int_equal(p1_edition_parse("1988", &e), 0);
+	assert_int_equal(e, P1_EDITION_1988);
+	assert_int_equal(P1_EDITION_FORM(e), P1_EXTF_EXPLICIT);
+	assert_int_equal(p1_edition_parse("1999", &e), 0);
+	assert_int_equal(e, P1_EDITION_1992);
+	assert_int_equal(P1_EDITION_FORM(e), P1_EXTF_IMPLICIT);
+	assert_string_equal(p1_edition_name(e), "1992");
+	assert_int_equal(p1_edition_parse("1984", &e), -1);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -197,6 +263,8 @@ int main(void)
 		cmocka_unit_test(test_add_and_check),
 		cmocka_unit_test(test_private_and_unknown),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_set_form),
+		cmocka_unit_test(test_edition_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
