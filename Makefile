@@ -5,6 +5,8 @@
 #                   reads "N passed, N failed"
 #   make fuzz       build one libFuzzer target per top-level PDU (clang)
 #   make fuzz-run   run each fuzz target for FUZZ_SECONDS
+#   make interop    live tests against PP, a real foreign MTA, built from
+#                   the kit in $(PEERS) into $(PEERS_PREFIX) (tests/interop/)
 #   make bench      relay, Postfix, codec and store benchmarks (bench/README.md);
 #                   never part of make check
 #   make clean
@@ -63,7 +65,7 @@ FUZZ_PDUS := $(shell sed -n 's/.*CODEC_PDU([A-Za-z_0-9]*, *"\([^"]*\)").*/\1/p' 
 FUZZ_LAYERS := $(patsubst tests/fuzz/target_%.c,%,$(wildcard tests/fuzz/target_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all bench check demo fuzz fuzz-run fuzz-seeds clean gen
+.PHONY: all bench check demo interop fuzz fuzz-run fuzz-seeds clean gen
 .SECONDARY:
 all: $(addprefix $(BUILD)/bin/,$(PROGS)) $(BENCH_PROGS) \
      $(addprefix $(BUILD)/norm/tests/,$(TESTS)) \
@@ -168,6 +170,16 @@ check: $(addprefix $(BUILD)/asan/tests/,$(TESTS)) $(BUILD)/asan/tests/fuzz_repla
        $(addprefix $(BUILD)/asan/bin/,$(PROGS))
 	@X400_BIN=$(abspath $(BUILD)/asan/bin) FUZZ_LAYERS="$(FUZZ_LAYERS)" \
 	    tests/run.sh $(BUILD)/asan/tests $(TESTS)
+
+# Against PP, the 1990s X.400 MTA on ISODE (../shared/peers: its public
+# sources and a kit that builds them once per machine, about 4 minutes,
+# into PEERS_PREFIX, reused while it exists). The ASan programs run.
+PEERS	?= ../shared/peers
+PEERS_PREFIX ?= $(BUILD)/peers
+interop: $(addprefix $(BUILD)/asan/bin/,$(PROGS))
+	@X400_BIN=$(abspath $(BUILD)/asan/bin) PEERS=$(abspath $(PEERS)) \
+	    PEERS_PREFIX=$(abspath $(PEERS_PREFIX)) \
+	    tests/run.sh -s tests/interop
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/bin/fuzz_,$(FUZZ_PDUS) $(FUZZ_LAYERS))

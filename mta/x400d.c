@@ -107,6 +107,7 @@ int main(int argc, char **argv)
 	if (cfg_load(cfg_path, 0, c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "x400d: %s%s", err,
 			err[0] && err[strlen(err) - 1] == '\n' ? "" : "\n");
+		free(c);
 		return 1;
 	}
 	if (test) {

@@ -156,7 +156,15 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 	case RTSE_OPEN_REFUSED: {
 		long e = ind->len ? p1_bind_error_decode(ind->data, ind->len) : -1;
 
-		if (e >= 0)
+		if (e == ASSOC_BE_AUTHENTICATION)
+			snprintf(why, sizeof(why), "the peer refused our "
+				 "MTA-bind from %s: %s (%ld): it does not take "
+				 "our name \"%s\" with the password we sent; "
+				 "check this link's our_mta and our_password "
+				 "against what the peer expects",
+				 conn_local(a->conn), p1_bind_error_name(e), e,
+				 a->cfg.ours.name);
+		else if (e >= 0)
 			snprintf(why, sizeof(why), "the peer refused our "
 				 "MTA-bind from %s: %s (%ld)",
 				 conn_local(a->conn), p1_bind_error_name(e), e);

@@ -2,6 +2,7 @@
 # run.sh - run every test binary, count TAP results, print the verdict
 #
 # usage: tests/run.sh BINDIR TEST...
+#        tests/run.sh -s DIR     only the shell tests DIR/*.sh (make interop)
 #
 # Each test binary is a cmocka program (TAP output via
 # CMOCKA_MESSAGE_OUTPUT=TAP); fuzz_replay replays the fuzz corpus; each
@@ -12,6 +13,11 @@
 # sanitizer report, a leak) counts as one more failure. The last line is
 # "N passed, N failed"; the exit status is non-zero if anything failed.
 set -u
+shdir=tests/integration
+if [ "$1" = -s ]; then
+	shdir=$2
+	set -- "build/$(basename "$2")"
+fi
 bindir=$1; shift
 logdir=$bindir/logs
 mkdir -p "$logdir"
@@ -39,15 +45,17 @@ run_one() {
 	fi
 }
 
-for t in "$@"; do
-	run_one "$t" "$bindir/$t"
-done
-run_one fuzz_replay "$bindir/fuzz_replay" tests/fuzz
-for l in ${FUZZ_LAYERS:-}; do
-	run_one "replay_$l" "$bindir/replay_$l" "tests/fuzz/corpus/$l" \
-	    "tests/fuzz/crashes/$l"
-done
-for t in tests/integration/*.sh; do
+if [ "$shdir" = tests/integration ]; then
+	for t in "$@"; do
+		run_one "$t" "$bindir/$t"
+	done
+	run_one fuzz_replay "$bindir/fuzz_replay" tests/fuzz
+	for l in ${FUZZ_LAYERS:-}; do
+		run_one "replay_$l" "$bindir/replay_$l" \
+		    "tests/fuzz/corpus/$l" "tests/fuzz/crashes/$l"
+	done
+fi
+for t in "$shdir"/*.sh; do
 	[ -f "$t" ] || continue
 	run_one "$(basename "$t" .sh)" sh "$t"
 done

@@ -10,6 +10,7 @@
 # (tests/unit/test_assoc.c, test_x410_reference): those, and only those,
 # are allowed there.
 . tests/support/sites.sh
+. tests/support/tshark.sh
 
 work=build/demo
 cap=build/captures
@@ -50,13 +51,6 @@ for l in a-to-B b-to-C c-to-A; do	# the outbound links that carry mail
 	ok $? "the demo keeps the capture of link $l in $cap/demo-$l-*.pcap"
 done
 
-# frames PCAP - one line per frame with TCP payload: protocols|malformed|
-#	expert severities|expert messages
-frames() {
-	tshark -2 -r "$1" -d tcp.port==17102-17104,tpkt -Y 'tcp.len > 0' \
-	    -T fields -E separator='|' -e frame.protocols -e _ws.malformed \
-	    -e _ws.expert.severity -e _ws.expert.message 2>/dev/null
-}
 
 p1_normal=0 p1_x410=0 badframes=0 total=0
 for f in $pcaps; do
@@ -64,20 +58,8 @@ for f in $pcaps; do
 	demo-b-to-C-*|demo-c-to-B-*) x410=1 ;;
 	*) x410=0 ;;
 	esac
-	out=$(frames "$f")
-	total=$((total + $(printf '%s\n' "$out" | grep -c .)))
-	# complaints: malformed, or expert severity warning (0x600000) or worse
-	c=$(printf '%s\n' "$out" | awk -F'|' -v x410=$x410 '
-	    NF >= 4 {
-		bad = ($2 != "" || $1 ~ /malformed/)
-		n = split($3, s, ",")
-		for (i = 1; i <= n; i++) if (s[i] + 0 >= 6291456) bad = 1
-		if (bad && x410 && ($4 ~ /zero-byte P1 PDU/ || $4 ~ /can.t get spdu type/))
-			bad = 0
-		if (bad) { print; c++ }
-	    }
-	    $1 !~ /tpkt:cotp/ && NF >= 4 { print "not tpkt:cotp: " $0; c++ }
-	    END { exit c > 0 }')
+	total=$((total + $(tshark_frames "$f" 17102-17104 | grep -c .)))
+	c=$(tshark_complaints "$f" 17102-17104 $x410)
 	if [ $? != 0 ]; then
 		badframes=$((badframes + 1))
 		printf '%s\n' "$c" | head -3 | sed "s|^|# $f: |"
