@@ -22,7 +22,7 @@ ok "$([ "$n" -ge 50 ] && echo 0 || echo 1)" "x400d -E prints the events ($n)"
 
 unused=""
 for e in $(grep -o 'EVENT([0-9]*, EV_[A-Z0-9_]*' lib/events.h | sed 's/.*, //'); do
-	grep -rqw "$e" mta store tools conformance --include='*.c' ||
+	grep -rqw "$e" lib osi p1 mta store tools conformance --include='*.c' ||
 	    unused="$unused $e"
 done
 is "$unused" "" "every event in lib/events.h is logged by some code"
