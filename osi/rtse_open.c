@@ -25,6 +25,17 @@
 
 #define TOKENS_RESPONDER 0x15	/* data, minor, major: responder's side */
 
+
+/* rtse_same_protocol - X.410-1984 applicationProtocol values that name
+ *	the same protocol: P1 is 1 in X.410 (1984), and 1988 MTAs in
+ *	X.410-1984 mode also send 12 (PP's "1988-X410" connection type;
+ *	Wireshark registers both for P1): either is taken for either */
+static int rtse_same_protocol(long got, long want)
+{
+	return got == want ||
+	    ((got == 1 || got == 12) && (want == 1 || want == 12));
+}
+
 /* connection_data - ConnectionData "open" holding the user's value */
 static void connection_data(ConnectionData_t *cd, const void *ud, size_t n)
 {
@@ -178,8 +189,8 @@ static int rtorq_in(struct rtse *r, const unsigned char *p, size_t n,
 			rc = rtse_fail(r, EV_RTSE_BAD_APDU, "PConnect asks to "
 				       "recover a connection");
 		else if (pc->pUserData.applicationProtocol &&
-			 *pc->pUserData.applicationProtocol !=
-			 r->cfg.application_protocol)
+			 !rtse_same_protocol(*pc->pUserData.applicationProtocol,
+					     r->cfg.application_protocol))
 			rc = rtse_fail(r, EV_RTSE_BAD_APDU, "PConnect "
 				       "application protocol %ld, expected %ld",
 				       *pc->pUserData.applicationProtocol,
