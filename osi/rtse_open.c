@@ -26,14 +26,21 @@
 #define TOKENS_RESPONDER 0x15	/* data, minor, major: responder's side */
 
 
-/* rtse_same_protocol - X.410-1984 applicationProtocol values that name
- *	the same protocol: P1 is 1 in X.410 (1984), and 1988 MTAs in
- *	X.410-1984 mode also send 12 (PP's "1988-X410" connection type;
- *	Wireshark registers both for P1): either is taken for either */
+/* rtse_p1_protocol - an X.410-1984 applicationProtocol that names P1:
+ *	1 (X.410 1984), 12 (1988 MTAs in X.410 mode: PP's "1988-X410"
+ *	connection type; Wireshark registers both for P1), and 256 and
+ *	3072, the same two with their octets swapped, which PP sends on
+ *	little-endian hosts (ISODE's RtBeginRequest passes the value
+ *	through ntohs(), PP never applied htons()) */
+static int rtse_p1_protocol(long v)
+{
+	return v == 1 || v == 12 || v == 256 || v == 3072;
+}
+
+/* rtse_same_protocol - got and want name the same protocol */
 static int rtse_same_protocol(long got, long want)
 {
-	return got == want ||
-	    ((got == 1 || got == 12) && (want == 1 || want == 12));
+	return got == want || (rtse_p1_protocol(got) && rtse_p1_protocol(want));
 }
 
 /* connection_data - ConnectionData "open" holding the user's value */

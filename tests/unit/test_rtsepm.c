@@ -618,17 +618,19 @@ static void pp_replay(const char *pcap, int accept, int *got_apdu)
 
 /* X.410-1984 mode: the applicationProtocol of the PConnect. 1 is P1
  * (X.410 1984); 1988 MTAs in X.410 mode send 12 (PP's "1988-X410"), so
- * each side takes either; another value (3, P3) is refused. */
+ * each side takes either; PP on a little-endian host sends them with
+ * their two octets swapped (256, 3072): taken too. Another value (3, P3)
+ * is refused. */
 static void test_x410_application_protocol(void **state)
 {
-	static const long sent[] = { 1, 12, 1, 12 };
-	static const long want[] = { 12, 1, 1, 12 };
+	static const long sent[] = { 1, 12, 1, 12, 256, 3072 };
+	static const long want[] = { 12, 1, 1, 12, 1, 1 };
 	struct rtse_cfg ca = cfg_of(RTSE_X410, 0, 0, RTSE_MONOLOGUE);
 	struct rtse_cfg cb = cfg_of(RTSE_X410, 0, 0, RTSE_MONOLOGUE);
 	struct end a, b;
 
 	(void)state;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 6; i++) {
 		ca.application_protocol = sent[i];
 		cb.application_protocol = want[i];
 		open_pair(&a, &b, &ca, &cb);
