@@ -44,12 +44,15 @@ ASN1C_FLAGS := -fcompound-names -fincludes-quoted
 
 # Programs: one file with main() each. Everything else in asn1/, mta/,
 # store/ and conformance/ is library code, one module per file, in
-# libx400.a; a new module or program needs no Makefile change.
+# libx400.a; a new module or program needs no Makefile change. A tool
+# too big for one file is a folder, tools/NAME/: main() in
+# tools/NAME/NAME.c, linked with the other tools/NAME/*.c.
 MAIN_SRCS := $(wildcard tools/*.c) $(wildcard mta/x400d.c) \
 	     $(wildcard conformance/x400conf.c)
+TOOL_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard tools/*/*.c))))
 LIB_SRCS := $(filter-out $(MAIN_SRCS),$(wildcard lib/*.c asn1/*.c osi/*.c p1/*.c store/*.c mta/*.c \
 	     conformance/*.c))
-PROGS	:= $(notdir $(basename $(MAIN_SRCS)))
+PROGS	:= $(notdir $(basename $(MAIN_SRCS)) $(TOOL_DIRS))
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_PROGS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 SUPPORT_SRCS := $(wildcard tests/support/*.c)
@@ -128,6 +131,17 @@ $(5)/$(notdir $(basename $(4))): $(BUILD)/$(1)/$(4:.c=.o) \
 endef
 $(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,norm,$(CC),,$(m),$(BUILD)/bin)))
 $(foreach m,$(MAIN_SRCS),$(eval $(call PROGRAM,asan,$(CC),$(SAN),$(m),$(BUILD)/asan/bin)))
+
+# $(1) flavour, $(2) compiler, $(3) flags, $(4) the folder tools/NAME
+define PROGRAM_DIR
+$(5)/$(notdir $(4)): $(patsubst %.c,$(BUILD)/$(1)/%.o,$(wildcard $(4)/*.c)) \
+		$(BUILD)/$(1)/libx400.a $(BUILD)/$(1)/libx400asn1.a
+	@mkdir -p $$(@D)
+	@echo "LD[$(1)] $$@"
+	@$(2) $(3) -o $$@ $$^ $(LIBS)
+endef
+$(foreach d,$(TOOL_DIRS),$(eval $(call PROGRAM_DIR,norm,$(CC),,$(d),$(BUILD)/bin)))
+$(foreach d,$(TOOL_DIRS),$(eval $(call PROGRAM_DIR,asan,$(CC),$(SAN),$(d),$(BUILD)/asan/bin)))
 
 # Benchmarks: each bench/*.c is a program in build/bench/, linked like
 # the tools; bench/run.sh drives them (bench/README.md).

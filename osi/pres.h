@@ -27,7 +27,7 @@
  *	as X.226 6.2.2.7 allows.
  *
  *	Pure functions over bytes and a small state: no I/O. The machine
- *	that sequences them is rtse.c.
+ *	that sequences them is RTSE (rtse.c, rtse_open.c, rtse_xfer.c).
  *
  * OWNERSHIP
  *	Output is appended to the caller's struct buf. Parsed user data

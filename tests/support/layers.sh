@@ -19,6 +19,8 @@
 # upward (or sideways) arrow and fails. Headers that are not ours (system,
 # generated into build/gen, tests/support) are not judged. A C file of ours
 # (not generated, not under tests/) of more than MAX_LINES lines fails too.
+# A folder's subfolders (a program in several files, tools/x400q/) count
+# as the folder.
 # Every failure is one line naming the file; the exit status is 1 if any.
 set -u
 root=${1:-.}
@@ -39,7 +41,7 @@ dirs="lib asn1 osi store p1 mta tools conformance bench"
 map=$(mktemp); trap 'rm -f "$map"' EXIT
 bad=0
 for d in $dirs; do
-	for h in "$d"/*.h; do
+	for h in "$d"/*.h "$d"/*/*.h; do
 		[ -f "$h" ] && echo "${h##*/} $d"
 	done
 done | sort >"$map"
@@ -51,7 +53,7 @@ done
 
 for d in $dirs; do
 	r=$(rank "$d")
-	for f in "$d"/*.c "$d"/*.h; do
+	for f in "$d"/*.c "$d"/*.h "$d"/*/*.c "$d"/*/*.h; do
 		[ -f "$f" ] || continue
 		for h in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
 			hd=$(awk -v h="${h##*/}" '$1==h{print $2; exit}' "$map")

@@ -20,6 +20,7 @@
 #include "rtse.h"
 
 #include "MTABindArgument.h"
+#include "PConnect.h"
 #include "MTS-APDU.h"
 
 #define MAXIND	64
@@ -615,6 +616,83 @@ static void pp_replay(const char *pcap, int accept, int *got_apdu)
 	end_free(&b);
 }
 
+/* X.410-1984 mode: the applicationProtocol of the PConnect. 1 is P1
+ * (X.410 1984); 1988 MTAs in X.410 mode send 12 (PP's "1988-X410"), so
+ * each side takes either; PP on a little-endian host sends them with
+ * their two octets swapped (256, 3072): taken too. Another value (3, P3)
+ * is refused. */
+static void test_x410_application_protocol(void **state)
+{
+	static const long sent[] = { 1, 12, 1, 12, 256, 3072 };
+	static const long want[] = { 12, 1, 1, 12, 1, 1 };
+	struct rtse_cfg ca = cfg_of(RTSE_X410, 0, 0, RTSE_MONOLOGUE);
+	struct rtse_cfg cb = cfg_of(RTSE_X410, 0, 0, RTSE_MONOLOGUE);
+	struct end a, b;
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		ca.application_protocol = sent[i];
+		cb.application_protocol = want[i];
+		open_pair(&a, &b, &ca, &cb);
+		end_free(&a);
+		end_free(&b);
+	}
+	ca.application_protocol = 3;
+	cb.application_protocol = 1;
+	end_init(&a, RTSE_INITIATOR, &ca);
+	end_init(&b, RTSE_RESPONDER, &cb);
+	assert_int_equal(rtse_open_req(&a.r, BINDARG, sizeof(BINDARG) - 1), 0);
+	pump(&a, &b);
+	assert_int_equal(count(&b, RTSE_OPEN_IND), 0);
+	assert_non_null(strstr(b.r.why, "application protocol 3"));
+	end_free(&a);
+	end_free(&b);
+}
+
+/* A PConnect built by hand from X.410 (1984) / X.419 Annex B, as a 1988
+ * MTA in X.410 mode sends it: applicationProtocol 12 and the MTA-bind
+ * argument bare inside open [0]:
+ *   31 2E  PConnect SET
+ *     A0 03 80 01 00  dataTransferSyntax [0] IMPLICIT SET { [0] x409(0) }
+ *     A1 27           pUserData [1] IMPLICIT SET
+ *       80 01 00      checkpointSize 0
+ *       81 01 03      windowSize 3
+ *       82 01 00      dialogueMode monologue
+ *       A3 19 A0 17   connectionData [3] { open [0] {
+ *         A1 15 80 07 "TESTMTA" A1 0A 04 08 "testpass" } }  bare bind
+ *       84 01 0C      applicationProtocol 12 */
+static void test_x410_pconnect_bytes(void **state)
+{
+	static const unsigned char pc[] = {
+		0x31, 0x2e, 0xa0, 0x03, 0x80, 0x01, 0x00, 0xa1, 0x27,
+		0x80, 0x01, 0x00, 0x81, 0x01, 0x03, 0x82, 0x01, 0x00,
+		0xa3, 0x19, 0xa0, 0x17,
+		0xa1, 0x15, 0x80, 0x07, 'T', 'E', 'S', 'T', 'M', 'T', 'A',
+		0xa1, 0x0a, 0x04, 0x08, 't', 'e', 's', 't', 'p', 'a', 's', 's',
+		0x84, 0x01, 0x0c
+	};
+	PConnect_t *p = NULL;
+	MTABindArgument_t *ba = NULL;
+	const ANY_t *open;
+
+	(void)state;
+	if (codec_decode(&asn_DEF_PConnect, pc, sizeof(pc), 0, (void **)&p,
+			 NULL) != 0)
+		fail_msg("PConnect: %s", codec_last_detail());
+	assert_non_null(p->pUserData.applicationProtocol);
+	assert_int_equal(*p->pUserData.applicationProtocol, 12);
+	assert_int_equal(p->pUserData.connectionData.present,
+			 ConnectionData_PR_open);
+	open = &p->pUserData.connectionData.choice.open;
+	assert_int_equal(open->buf[0], 0xa1);	/* bare: no [16] */
+	assert_int_equal(codec_decode(&asn_DEF_MTABindArgument, open->buf,
+				      (size_t)open->size, 0, (void **)&ba,
+				      NULL), 0);
+	assert_int_equal(ba->choice.authenticated.initiator_name.size, 7);
+	codec_free(&asn_DEF_MTABindArgument, ba);
+	codec_free(&asn_DEF_PConnect, p);
+}
+
 /* ISODE's X.410-mode RTSE echo (tests/vectors/isode-rtse-x410-echo.pcap):
  * PConnect with TWA and the turn on the responder's side, turns passed
  * with PT/GTC/GTA, transfers ended by major synchronization (AE/MAA),
@@ -712,6 +790,8 @@ int main(void)
 		cmocka_unit_test(test_protocol_error),
 		cmocka_unit_test(test_pp_replay),
 		cmocka_unit_test(test_isode_x410_replay),
+		cmocka_unit_test(test_x410_application_protocol),
+		cmocka_unit_test(test_x410_pconnect_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

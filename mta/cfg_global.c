@@ -1,0 +1,200 @@
+/*
+ * cfg_global.c - the configuration's global and listen groups
+ *
+ * See cfg_int.h and docs/config.md: our names, the queue, logging,
+ * defaults for links, limits and the bind backoff; the addresses and
+ * selectors we listen at.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_int.h"
+#include "p1_addr.h"
+#include "p1_asn.h"
+#include "p1_id.h"
+#include "xalloc.h"
+
+/* ---- global ---------------------------------------------------------- */
+
+const char *const cfg_global_keys[] = {
+	"mta_name", "domain", "queue_dir", "log_file", "log_level", "user",
+	"pcap_dir", "secrets_file", "sync", "source_address",
+	"source_enforce", "password", "password_ref", "allow_plaintext",
+	"limits", "bind_backoff", NULL
+};
+const char *const cfg_limits_keys[] = {
+	"max_associations_in", "max_associations_out", "max_message_size",
+	NULL
+};
+const char *const cfg_backoff_keys[] = {
+	"free", "first", "max", "forget", "ipv6_prefix", "slots", NULL
+};
+const char *const cfg_level_names[] = {
+	"debug", "info", "notice", "warning", "error", NULL
+};
+const char *const cfg_sync_names[] = { "full", "nosync", NULL };
+
+/* The plain keys of global.limits and global.bind_backoff (but slots,
+ * a size_t), in the order they are read and dumped. */
+const struct cfg_key cfg_limits_tab[] = {
+	{ "max_associations_in", CFG_K_UINT, 1, 100000,
+	  offsetof(struct cfg, max_assoc_in) },
+	{ "max_associations_out", CFG_K_UINT, 1, 100000,
+	  offsetof(struct cfg, max_assoc_out) },
+	{ "max_message_size", CFG_K_SIZE, 1024, SIZE_MAX_CFG,
+	  offsetof(struct cfg, max_message_size) },
+	{ NULL, 0, 0, 0, 0 }
+};
+const struct cfg_key cfg_backoff_tab[] = {
+	{ "free", CFG_K_UINT, 0, 1000, offsetof(struct rl_params, free) },
+	{ "first", CFG_K_DUR, 1, DUR_MAX_MS,
+	  offsetof(struct rl_params, base_ms) },
+	{ "max", CFG_K_DUR, 1, DUR_MAX_MS, offsetof(struct rl_params, max_ms) },
+	{ "forget", CFG_K_DUR, 1, DUR_MAX_MS,
+	  offsetof(struct rl_params, forget_ms) },
+	{ "ipv6_prefix", CFG_K_UINT, 1, 128,
+	  offsetof(struct rl_params, v6_prefix) },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+/* parse_limits - global.limits */
+static void parse_limits(struct cfg_ctx *c, const config_setting_t *g)
+{
+	const char *w = "global.limits.";
+
+	cfg_check_keys(c, g, w, cfg_limits_keys);
+	cfg_get_keys(c, g, w, cfg_limits_tab, c->cfg);
+}
+
+/* parse_backoff - global.bind_backoff */
+static void parse_backoff(struct cfg_ctx *c, const config_setting_t *g)
+{
+	struct rl_params *p = &c->cfg->backoff;
+	const char *w = "global.bind_backoff.", *why;
+	long long slots;
+	int bad;
+
+	cfg_check_keys(c, g, w, cfg_backoff_keys);
+	bad = cfg_get_keys(c, g, w, cfg_backoff_tab, p) < 0;
+	if (cfg_get_num(c, g, w, "slots", RL_WAYS, 1 << 20, &slots) == 1)
+		p->slots = (size_t)slots;
+	if (!bad && (why = rl_params_ok(p)) != NULL)
+		cfg_problem(c, g, "global.", "bind_backoff", "%s", why);
+}
+
+/* cfg_parse_global - the global group */
+void cfg_parse_global(struct cfg_ctx *c, const config_setting_t *g)
+{
+	struct cfg *cfg = c->cfg;
+	const char *w = "global.", *v = NULL;
+	config_setting_t *sub;
+	int i;
+
+	cfg_check_keys(c, g, w, cfg_global_keys);
+	switch (cfg_get_mta_name(c, g, w, "mta_name", &v)) {
+	case 0:
+		cfg_missing(c, g, w, "mta_name", "our MTA name");
+		break;
+	case 1:
+		cfg->mta_name = xstrdup(v);
+		break;
+	}
+	v = NULL;
+	if (cfg_get_str(c, g, w, "domain", &v) == 0) {
+		cfg_missing(c, g, w, "domain", "our global domain identifier, "
+			    "\"C=..;A=..;P=..\"");
+	} else if (v) {
+		struct p1_err perr;
+
+		if (p1_gdi_parse(v, &cfg->gdi, &perr) < 0)
+			cfg_problem(c, cfg_member(g, "domain"), w, "domain",
+				    "\"%s\": %s", v, perr.msg);
+		else
+			cfg->domain = p1_gdi_format(cfg->gdi);
+	}
+	if (cfg_get_path(c, g, w, "queue_dir", &cfg->queue_dir) == 0)
+		cfg_missing(c, g, w, "queue_dir", "where the queue lives");
+	v = NULL;
+	if (cfg_get_str(c, g, w, "log_file", &v) == 1 && *v)
+		cfg->log_file = cfg_path_of(c, v);
+	if (cfg_get_choice(c, g, w, "log_level", cfg_level_names, &i) == 1)
+		cfg->log_level = (enum log_level)i;
+	if (cfg_get_str(c, g, w, "user", &v) == 1) {
+		if (*v == 0)
+			cfg_problem(c, cfg_member(g, "user"), w, "user",
+				    "empty; leave the key out to keep the "
+				    "starting user");
+		else
+			cfg->user = xstrdup(v);
+	}
+	cfg_get_path(c, g, w, "pcap_dir", &cfg->pcap_dir);
+	c->secrets_at = cfg_member(g, "secrets_file");
+	cfg_get_path(c, g, w, "secrets_file", &cfg->secrets_file);
+	if (cfg_get_choice(c, g, w, "sync", cfg_sync_names, &i) == 1) {
+		cfg->sync = (enum cfg_sync)i;
+		if (cfg->sync == CFG_SYNC_NOSYNC)
+			cfg_warn(c, cfg_member(g, "sync"), w, "sync", "nosync: "
+				 "a crash can lose mail that peers were told "
+				 "is safe (for tests and benchmarks only)");
+	}
+	cfg_get_src(c, g, w, &cfg->src);
+	cfg_get_bool(c, g, w, "source_enforce", &cfg->src.enforce);
+	cfg_get_password(c, g, w, "password", &cfg->password);
+	cfg_get_bool(c, g, w, "allow_plaintext", &cfg->allow_plaintext);
+	if (cfg_get_group(c, g, w, "limits", CONFIG_TYPE_GROUP, &sub) == 1)
+		parse_limits(c, sub);
+	if (cfg_get_group(c, g, w, "bind_backoff", CONFIG_TYPE_GROUP, &sub) ==
+	    1)
+		parse_backoff(c, sub);
+}
+
+/* ---- listen ---------------------------------------------------------- */
+
+const char *const cfg_listen_keys[] = {
+	"addresses", "port", "tsel", "ssel", "psel", NULL
+};
+
+/* cfg_parse_listen - the listen group */
+void cfg_parse_listen(struct cfg_ctx *c, const config_setting_t *g)
+{
+	struct cfg *cfg = c->cfg;
+	const char *w = "listen.", **v;
+	config_setting_t *at;
+	unsigned port = CFG_PORT;
+	size_t n;
+
+	cfg_check_keys(c, g, w, cfg_listen_keys);
+	cfg_get_uint(c, g, w, "port", 1, 65535, &port);
+	cfg_get_sels(c, g, w, "", &cfg->sel);
+	if (cfg_get_strlist(c, g, w, "addresses", &v, &n, &at) == 0)
+		cfg_missing(c, g, w, "addresses", "e.g. [\"0.0.0.0\", "
+			    "\"[::]\"]");
+	c->listen_given = n;
+	for (size_t i = 0; i < n; i++) {
+		struct cfg_listen l;
+		char err[200];
+
+		if (cfg_hostport_parse(v[i], port, &l.addr, &l.port, err,
+				       sizeof(err)) < 0) {
+			cfg_problem(c, at, w, "addresses", "%s", err);
+			continue;
+		}
+		for (size_t j = 0; j < cfg->nlisten; j++) {
+			if (cfg->listen[j].port == l.port &&
+			    strcmp(cfg->listen[j].addr, l.addr) == 0) {
+				cfg_problem(c, at, w, "addresses", "\"%s\" "
+					    "given twice", v[i]);
+				free(l.addr);
+				l.addr = NULL;
+				break;
+			}
+		}
+		if (l.addr == NULL)
+			continue;
+		cfg->listen = xrealloc(cfg->listen,
+				       (cfg->nlisten + 1) * sizeof(l));
+		cfg->listen[cfg->nlisten++] = l;
+	}
+	free(v);
+}

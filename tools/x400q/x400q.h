@@ -1,0 +1,87 @@
+/*
+ * x400q.h - what the parts of x400q share
+ *
+ * SYNOPSIS
+ *	#include "x400q.h"
+ *
+ * DESCRIPTION
+ *	x400q is one program in several files, one per command group:
+ *
+ *	  x400q.c		the manual (usage_text), the commands table, main
+ *	  x400q_common.c	errors, opening the store, times and ages,
+ *				messages copied out of a snapshot, JSON
+ *	  x400q_list.c		list
+ *	  x400q_show.c		show, journal
+ *	  x400q_stats.c		stats, check
+ *	  x400q_act.c		hold, release, delete, retry, reroute
+ *
+ *	Every command is int cmd_NAME(argc, argv) with argv[0] the command;
+ *	it returns the exit status (0 success, 1 failure, 2 usage error).
+ *	Nothing here is used outside x400q.
+ */
+#ifndef X400_X400Q_H
+#define X400_X400Q_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "q.h"
+
+#define CHUNK			512	/* messages read per snapshot */
+
+/* set by main from the global options */
+extern int json_mode;			/* -j: one JSON document */
+extern const char *store_dir;		/* -d, $X400_QUEUE or the default */
+
+/* die_usage - a usage error on stderr; returns 2 */
+int	die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* fail - report a failure (stderr, and a JSON error object with -j);
+ *	returns 1 */
+int	fail(const char *what, int err);
+/* open_store - the store, read-only unless writing; NULL (reported) if
+ *	it does not open */
+struct q *open_store(int write);
+
+/* fmt_time - ISO 8601 UTC, "-" for 0; fmt_age - "3d04h", "42s" */
+const char *fmt_time(int64_t t, char *buf, size_t n);
+const char *fmt_age(int64_t s, char *buf, size_t n);
+/* parse_age - "90", "90s", "15m", "2h", "3d", "1w" in seconds; -1 bad */
+int64_t	parse_age(const char *s);
+/* parse_id - a message id; 0 if not one */
+uint64_t parse_id(const char *s);
+
+/* A message and its recipients, copied out of a snapshot */
+struct msg_copy {
+	struct q_msg	m;
+	struct q_rcpt	*r;
+	uint32_t	n;
+	int		bad;		/* a record did not decode */
+};
+
+/* copy_msg - a message record with its own strings (no recipients) */
+void	copy_msg(struct msg_copy *c, const struct q_msg *m);
+/* load_rcpts - copy every recipient of c->m.id */
+int	load_rcpts(struct q_rd *rd, struct msg_copy *c);
+void	free_msg(struct msg_copy *c);
+/* read_chunk - up to CHUNK messages from id *from on, in one short
+ *	snapshot; *from moves past them. Returns how many, or an error. */
+int	read_chunk(struct q *q, uint64_t *from, struct msg_copy *out);
+
+/* json_msg - a message (and its recipients) as JSON */
+json_t	*json_msg(const struct msg_copy *c, int64_t now);
+/* json_out - print and free a JSON document */
+void	json_out(json_t *o);
+
+/* The commands */
+int	cmd_list(int argc, char **argv);	/* x400q_list.c */
+int	cmd_show(int argc, char **argv);	/* x400q_show.c */
+int	cmd_journal(int argc, char **argv);
+int	cmd_stats(int argc, char **argv);	/* x400q_stats.c */
+int	cmd_check(int argc, char **argv);
+int	cmd_hold(int argc, char **argv);	/* x400q_act.c: also release */
+int	cmd_delete(int argc, char **argv);
+int	cmd_retry(int argc, char **argv);
+int	cmd_reroute(int argc, char **argv);
+
+#endif
