@@ -83,6 +83,7 @@
 #include "auth.h"
 #include "GlobalDomainIdentifier.h"
 #include "log.h"
+#include "p1_ext.h"
 #include "ratelimit.h"
 #include "rtse.h"
 
@@ -158,6 +159,9 @@ struct cfg_link {
 	char		*our_ap_title;	/* dotted OID, "" none */
 	/* the association */
 	enum rtse_mode	mode;		/* RTSE_NORMAL: 1988 normal */
+	enum p1_edition	edition;	/* what we write (docs/editions.md) */
+	unsigned	x410_app_protocol; /* PConnect: 1 or 12 */
+	int		x410_bind_wrapped; /* X.410 bind in [16]/[17] */
 	enum rtse_dialogue dialogue;
 	unsigned	checkpoint;	/* kilo-octets, 0 none */
 	unsigned	window;

@@ -307,6 +307,9 @@ static void link_kv(const struct cfg_link *k, int show, struct kvl *l)
 	buf_add(&a, " )", 3);
 	kv(l, 0, "addresses", "%s", (const char *)buf_ptr(&a));
 	kv(l, 0, "mode", "\"%s\"", cfg_mode_names[k->mode == RTSE_X410]);
+	kv(l, 0, "edition", "\"%s\"", p1_edition_name(k->edition));
+	kv(l, 0, "x410_bind", "\"%s\"",
+	   cfg_x410_bind_names[k->x410_bind_wrapped != 0]);
 	kv(l, 0, "dialogue", "\"%s\"",
 	   cfg_dialogue_names[k->dialogue == RTSE_TWA]);
 	keys_kv(l, "", cfg_assoc_tab, k);

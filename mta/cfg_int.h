@@ -190,7 +190,8 @@ void	cfg_parse_listen(struct cfg_ctx *c, const config_setting_t *g);
 /* cfg_link.c */
 extern const char *const cfg_link_keys[], *const cfg_addr_keys[];
 extern const char *const cfg_dir_names[], *const cfg_mode_names[],
-	*const cfg_dialogue_names[];
+	*const cfg_dialogue_names[], *const cfg_edition_names[],
+	*const cfg_x410_bind_names[];
 extern const struct cfg_key cfg_assoc_tab[], cfg_retry_tab[];
 void	cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g,
 		       int idx);

@@ -26,7 +26,8 @@ const char *const cfg_link_keys[] = {
 	"name", "peer_mta", "peer_password", "peer_password_ref",
 	"peer_ap_title", "our_mta", "our_password", "our_password_ref",
 	"our_tsel", "our_ssel", "our_psel", "our_ap_title", "direction",
-	"addresses", "mode", "dialogue", "checkpoint", "window", "recovery",
+	"addresses", "mode", "edition", "x410_application_protocol",
+	"x410_bind", "dialogue", "checkpoint", "window", "recovery",
 	"recovery_timeout", "max_associations", "max_transfers",
 	"connect_timeout", "idle_timeout", "size_limit", "open_interval",
 	"transfer_retries", "transfer_interval", "max_age", "source_address",
@@ -42,6 +43,8 @@ const char *const cfg_mode_names[] = {
 	"1988-normal", "x410-1984", NULL
 };
 const char *const cfg_dialogue_names[] = { "monologue", "twa", NULL };
+const char *const cfg_edition_names[] = { "1988", "1992", NULL };
+const char *const cfg_x410_bind_names[] = { "bare", "wrapped", NULL };
 
 #define L(f)	offsetof(struct cfg_link, f)
 
@@ -49,6 +52,8 @@ const char *const cfg_dialogue_names[] = { "monologue", "twa", NULL };
  * association (size_limit last: it is checked against the global
  * limit before the retries are read), then the retries. */
 const struct cfg_key cfg_assoc_tab[] = {
+	{ "x410_application_protocol", CFG_K_UINT, 1, 12,
+	  L(x410_app_protocol) },
 	{ "checkpoint", CFG_K_UINT, 0, 65535, L(checkpoint) },
 	{ "window", CFG_K_UINT, 1, 100, L(window) },
 	{ "recovery", CFG_K_BOOL, 0, 1, L(recovery) },
@@ -273,6 +278,7 @@ void cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g, int idx)
 	/* defaults, some from global */
 	l->dir = CFG_BOTH;
 	l->mode = RTSE_NORMAL;
+	l->x410_app_protocol = 1;
 	l->dialogue = RTSE_MONOLOGUE;
 	l->checkpoint = 30;
 	l->window = 3;
@@ -338,9 +344,19 @@ void cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g, int idx)
 	parse_addrs(c, g, lw, l);
 	if (cfg_get_choice(c, g, lw, "mode", cfg_mode_names, &i) == 1)
 		l->mode = i ? RTSE_X410 : RTSE_NORMAL;
+	if (cfg_get_choice(c, g, lw, "edition", cfg_edition_names, &i) == 1)
+		l->edition = i ? P1_EDITION_1992 : P1_EDITION_1988;
+	if (cfg_get_choice(c, g, lw, "x410_bind", cfg_x410_bind_names,
+			   &i) == 1)
+		l->x410_bind_wrapped = i;
 	if (cfg_get_choice(c, g, lw, "dialogue", cfg_dialogue_names, &i) == 1)
 		l->dialogue = i ? RTSE_TWA : RTSE_MONOLOGUE;
 	cfg_get_keys(c, g, lw, cfg_assoc_tab, l);
+	if (l->x410_app_protocol != 1 && l->x410_app_protocol != 12)
+		cfg_problem(c, cfg_member(g, "x410_application_protocol"), lw,
+			    "x410_application_protocol", "%u: 1 (X.410 1984) "
+			    "or 12 (a 1988 MTA in X.410 mode)",
+			    l->x410_app_protocol);
 	/* the default is the global limit: over it only if set so */
 	if (l->size_limit > cfg->max_message_size)
 		cfg_problem(c, cfg_member(g, "size_limit"), lw, "size_limit",

@@ -252,7 +252,8 @@ static int prepare(struct mtad_out *o, const void *apdu, size_t n,
 		}
 		p1_downgrade_free(&d);
 	}
-	p1_ext_set_form(a, P1_EXTF_EXPLICIT);
+	if (l)		/* extension types as the link's edition writes them */
+		p1_ext_set_form(a, P1_EDITION_FORM(l->cfg->edition));
 	if (codec_encode_alloc(&asn_DEF_MTS_APDU, a, der, len) != 0) {
 		snprintf(why, whylen, "does not encode: %s",
 			 codec_last_detail());
@@ -714,6 +715,7 @@ static void open_link(struct mtad *m, struct mtad_link *l)
 	memset(&ac, 0, sizeof(ac));
 	ac.osi.role = RTSE_INITIATOR;
 	ac.osi.rtse.mode = c->mode;
+	ac.osi.rtse.application_protocol = c->x410_app_protocol;
 	ac.osi.rtse.dialogue = c->dialogue;
 	ac.osi.rtse.checkpoint = c->checkpoint;
 	ac.osi.rtse.window = c->window;
@@ -751,7 +753,8 @@ static void open_link(struct mtad *m, struct mtad_link *l)
 	ac.open_ms = (unsigned)(c->connect_timeout_ms ?
 				c->connect_timeout_ms : 60000);
 	ac.idle_ms = (unsigned)c->idle_timeout_ms;
-	ac.bind_bare = c->mode == RTSE_X410;
+	ac.bind_bare = c->mode == RTSE_X410 && !c->x410_bind_wrapped;
+	ac.edition = p1_edition_name(c->edition);
 	o = XNEW(struct mtad_out);
 	o->m = m;
 	snprintf(o->src, sizeof(o->src), "%s", ac.src ? ac.src : "");

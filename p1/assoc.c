@@ -143,12 +143,14 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 		}
 		a->phase = PH_BOUND;
 		snprintf(why, sizeof(why), "bound to MTA \"%s\" from %s "
-			 "(%s mode, checkpoint %zu KB, window %u, %s)",
+			 "(%s mode, checkpoint %zu KB, window %u, %s; we "
+			 "write X.411 %s; bind %s)",
 			 a->peer.name, conn_local(a->conn),
 			 a->osi.rtse.cfg.mode == RTSE_X410 ? "X.410-1984" :
 			 "1988 normal", a->osi.rtse.ckpt / 1024,
 			 a->osi.rtse.window, a->osi.rtse.twa ? "TWA" :
-			 "monologue");
+			 "monologue", a->cfg.edition ? a->cfg.edition :
+			 "1988", a->cfg.bind_bare ? "bare" : "[16]/[17]");
 		logv(a, LOG_INFO, EV_BIND_DONE, why);
 		conn_timer(a->conn, a->cfg.idle_ms);
 		a->cbs.bound(a, &a->peer, a->arg);
@@ -436,10 +438,12 @@ void assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
 		a->phase = PH_BOUND;
 		conn_timer(a->conn, a->cfg.idle_ms);
 		snprintf(why, sizeof(why), "MTA \"%s\" bound (%s mode, "
-			 "checkpoint %zu KB, window %u, %s)", a->peer.name,
+			 "checkpoint %zu KB, window %u, %s; its bind %s)",
+			 a->peer.name,
 			 a->osi.rtse.cfg.mode == RTSE_X410 ? "X.410-1984" :
 			 "1988 normal", a->osi.rtse.ckpt / 1024, a->osi.rtse.window,
-			 a->osi.rtse.twa ? "TWA" : "monologue");
+			 a->osi.rtse.twa ? "TWA" : "monologue",
+			 a->peer_bare ? "bare" : "[16]/[17]");
 		logv(a, LOG_INFO, EV_BIND_ACCEPTED, why);
 		a->cbs.bound(a, &a->peer, a->arg);
 	} else {

@@ -74,6 +74,7 @@ struct assoc_cfg {
 	unsigned	open_ms;	/* 0: 60 s */
 	unsigned	idle_ms;	/* 0: none */
 	int		bind_bare;	/* initiator: bind argument bare, not [16] */
+	const char	*edition;	/* "1988", "1992": for the bind event */
 };
 
 struct assoc;
