@@ -87,7 +87,7 @@ call 1 127.0.0.2 mta-a secret-a -W secret-b
 ok $? "accepted: mta-a from 127.0.0.2 with its password binds and transfers"
 is "$(wire_error 1)" "" "accepted: no bind error on the wire"
 is "$(event_texts b 3000 from-A)" \
-    "MTA \"mta-a\" bound (1988 normal mode, checkpoint 0 KB, window 3, monologue)" \
+    "MTA \"mta-a\" bound (1988 normal mode, checkpoint 0 KB, window 3, monologue; its bind [16]/[17])" \
     "accepted: event 3000 bind-accepted on link from-A"
 is "$(jq -r 'select(.event == 3000 and .link == "from-A") | .peer' \
     "$WORK/b/x400d.log" | sed 's/:[0-9]*$//')" 127.0.0.2 \
