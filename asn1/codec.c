@@ -6,7 +6,9 @@
  *	whose TLV skeleton codec_ber_check() has already validated: that
  *	check is iterative (no recursion a peer can drive), bounds the
  *	nesting depth, and tells a truncated PDU (more bytes may come)
- *	from a malformed one (they never will make it valid).
+ *	from a malformed one (they never will make it valid). A value asn1c
+ *	refuses is tried once more with every length definite (ber_norm.c),
+ *	so what decoded before decodes the same way.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ber_norm.h"
 #include "codec.h"
 #include "codec_pdus.h"
 
@@ -288,12 +291,60 @@ static int codec_writable(asn_TYPE_descriptor_t *d, const void *s)
 	return CODEC_OK;
 }
 
+/* codec_asn1c - run asn1c's BER decoder over exactly buf[0..len) */
+static int codec_asn1c(asn_TYPE_descriptor_t *d, const void *buf,
+		       size_t len, void **s)
+{
+	asn_codec_ctx_t ctx = { .max_stack_size = 1024 * 1024 };
+	asn_dec_rval_t rv;
+
+	*s = NULL;
+	rv = ber_decode(&ctx, d, s, buf, len);
+	if (rv.code == RC_OK && rv.consumed == len)
+		return CODEC_OK;
+	d->free_struct(d, *s, 0);
+	*s = NULL;
+	/* The skeleton is complete, so "more data" means the contents do
+	 * not fit the type. */
+	return codec_why(CODEC_E_MALFORMED, "%s: not a valid value of this "
+			 "type (stopped at offset %zu)", d->name, rv.consumed);
+}
+
+/* codec_asn1c_definite - the retry of a value asn1c refused, with every
+ *	length definite (ber_norm.h: asn1c 0.9.28 refuses a chain of tags
+ *	that mixes indefinite and definite lengths). The copy is held to
+ *	the cap and its skeleton checked like the input's. On failure the
+ *	first attempt's detail stands: that is what the peer sent. */
+static int codec_asn1c_definite(asn_TYPE_descriptor_t *d, const void *buf,
+				size_t len, size_t cap, void **s, int err)
+{
+	unsigned char *norm = NULL;
+	char why[sizeof(codec_detail)];
+	size_t nlen = 0, tlvlen;
+	int rc;
+
+	memcpy(why, codec_detail, sizeof(why));
+	if (ber_norm_definite(buf, len, &norm, &nlen) != 1)
+		return err;
+	rc = nlen > cap ? CODEC_E_TOOBIG :
+	    codec_ber_check(norm, nlen, CODEC_MAX_DEPTH, &tlvlen);
+	if (rc == CODEC_OK && tlvlen == nlen)
+		rc = codec_asn1c(d, norm, nlen, s);
+	else
+		rc = CODEC_E_MALFORMED;
+	free(norm);
+	if (rc == CODEC_OK) {
+		codec_detail[0] = 0;
+		return CODEC_OK;
+	}
+	memcpy(codec_detail, why, sizeof(why));
+	return err;
+}
+
 int codec_decode(const asn_TYPE_descriptor_t *td, const void *buf,
 		 size_t len, size_t cap, void **out, size_t *consumed)
 {
-	asn_codec_ctx_t ctx = { .max_stack_size = 1024 * 1024 };
 	asn_TYPE_descriptor_t *d = (asn_TYPE_descriptor_t *)td;
-	asn_dec_rval_t rv;
 	char cbuf[200];
 	size_t cblen = sizeof(cbuf);
 	size_t tlvlen;
@@ -313,16 +364,10 @@ int codec_decode(const asn_TYPE_descriptor_t *td, const void *buf,
 		return codec_why(CODEC_E_TRAILING,
 				 "%s: %zu octets after the PDU", td->name,
 				 len - tlvlen);
-	rv = ber_decode(&ctx, d, &s, buf, tlvlen);
-	if (rv.code != RC_OK || rv.consumed != tlvlen) {
-		d->free_struct(d, s, 0);
-		/* The skeleton is complete, so "more data" means the
-		 * contents do not fit the type. */
-		return codec_why(CODEC_E_MALFORMED,
-				 "%s: not a valid value of this type "
-				 "(stopped at offset %zu)", td->name,
-				 rv.consumed);
-	}
+	if ((err = codec_asn1c(d, buf, tlvlen, &s)) != CODEC_OK &&
+	    (err = codec_asn1c_definite(d, buf, tlvlen, cap, &s, err)) !=
+	    CODEC_OK)
+		return err;
 	if (asn_check_constraints(d, s, cbuf, &cblen) != 0) {
 		d->free_struct(d, s, 0);
 		return codec_why(CODEC_E_CONSTRAINT, "%s: %s", td->name, cbuf);

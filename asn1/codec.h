@@ -25,7 +25,10 @@
  *	    truncated TLVs, lengths beyond the buffer, bad length forms and
  *	    nesting deeper than CODEC_MAX_DEPTH, so the generated decoder
  *	    never sees them;
- *	  - runs the generated decoder with a bounded stack;
+ *	  - runs the generated decoder with a bounded stack, and if it
+ *	    refuses, once more on a copy with every length definite
+ *	    (ber_norm.h: asn1c refuses a chain of tags that mixes
+ *	    indefinite and definite lengths);
  *	  - runs the constraint checks (sizes, ranges, upper bounds);
  *	  - frees any partial result on failure: *out is NULL then.
  *

@@ -47,3 +47,22 @@ if ! grep -q '^#define ASN_DEBUG(\.\.\.) ((void)0)$' "$dir"/asn_internal.h; then
 	echo "asn1: the ASN_DEBUG fix no longer applies" >&2
 	exit 1
 fi
+
+# 4. X.690 8.7.3.2 and 8.23.6: the segments of a constructed OCTET
+#    STRING, and of every restricted character string (encoded as if
+#    [UNIVERSAL n] IMPLICIT OCTET STRING), are OCTET STRINGs, tag
+#    [UNIVERSAL 4], whatever the outer tag (IMPLICIT [n] included); a
+#    BIT STRING's are [UNIVERSAL 3] (8.6.4.1). asn1c 0.9.28 wanted the
+#    type's own tag on each segment ([UNIVERSAL 19] inside a constructed
+#    PrintableString), so PrintableString, TeletexString, IA5String and
+#    the rest refused the standard form. Accept the universal tag too,
+#    but only for segments of the string's own TLV (its level in the
+#    chain of tags: tags_count - 1, one more under an EXPLICIT member
+#    tag), so an explicit tag still has to hold the type's own tag. The
+#    form asn1c took before (segments with the type's tag) stays.
+sed -i 's/^\(\t*\)if(tlv_tag != expected_tag) {$/\1if(tlv_tag != expected_tag \&\& !(sel \&\& type_variant != ASN_OSUBV_ANY \&\& sel->cont_level >= td->tags_count - 1 + (tag_mode == 1) \&\& tlv_tag == (ber_tlv_tag_t)(((type_variant == ASN_OSUBV_BIT) ? 3 : 4) << 2))) {/' \
+    "$dir"/OCTET_STRING.c
+if ! grep -q 'sel->cont_level >= td->tags_count - 1' "$dir"/OCTET_STRING.c; then
+	echo "asn1: the string segment fix no longer applies" >&2
+	exit 1
+fi

@@ -7,7 +7,7 @@
  * recipient's mailbox directory, routing.local_dir/<O/R address with
  * unsafe characters replaced>: NAME.p1 holds the MTS-APDU as it
  * arrived (BER), NAME.txt a readable form (envelope, trace, and for an
- * interpersonal message its heading and text). Each file is written
+ * interpersonal message its heading and text: mtad_txt.c). Each file is written
  * under a temporary name, synced and renamed, and only then is the
  * recipient marked delivered: a crash in between delivers again, never
  * loses (at least once).
@@ -35,6 +35,7 @@
 #include "codec.h"
 #include "log.h"
 #include "mtad.h"
+#include "mtad_txt.h"
 #include "p1_addr.h"
 #include "p1_asn.h"
 #include "p1_env.h"
@@ -42,7 +43,6 @@
 #include "p1_report.h"
 #include "xalloc.h"
 
-#include "InformationObject.h"
 #include "MTS-APDU.h"
 
 #define PASS_MAX	64	/* messages handled in one pass */
@@ -85,85 +85,6 @@ static int write_file(const char *dir, const char *name, const void *p,
 	if (rename(tmp, path) != 0)
 		return -errno;
 	return 0;
-}
-
-/* readable - the .txt form of a delivered object (a report's entries
- *	parsed already: e[0..n)) */
-static void readable(const MTS_APDU_t *a, const char *rcpt,
-		     const struct p1_report_entry *e, int n, struct buf *b)
-{
-	char *s;
-	int i;
-
-	s = p1_mtsid_format(p1_env_id(a));
-	buf_printf(b, "X.400 %s %s\n", p1_env_kind_name(a), s ? s : "?");
-	free(s);
-	buf_printf(b, "Recipient: %s\n", rcpt);
-	if (p1_env_originator(a)) {
-		s = p1_orname_format(p1_env_originator(a));
-		buf_printf(b, "Originator: %s\n", s ? s : "?");
-		free(s);
-	}
-	if (p1_env_report_destination(a)) {
-		s = p1_mtsid_format(p1_env_subject_id(a));
-		buf_printf(b, "Subject message: %s\n", s ? s : "?");
-		free(s);
-	}
-	{
-		const TraceInformation_t *t = p1_env_trace_c(a);
-
-		for (i = 0; t && i < t->list.count; i++) {
-			s = p1_gdi_format(&t->list.array[i]->
-					  global_domain_identifier);
-			buf_printf(b, "Trace: %s\n", s ? s : "?");
-			free(s);
-		}
-	}
-	if (p1_env_kind(a) == P1_REPORT) {
-		for (i = 0; i < n; i++) {
-			s = p1_orname_format(e[i].actual);
-			if (e[i].delivered)
-				buf_printf(b, "Report: %s delivered\n", s ? s : "?");
-			else
-				buf_printf(b, "Report: %s not delivered: reason %ld, "
-				    "diagnostic %ld%s%s\n", s ? s : "?",
-				    e[i].reason, e[i].diagnostic,
-				    e[i].supplementary[0] ? ": " : "",
-				    e[i].supplementary);
-			free(s);
-		}
-	}
-	if (p1_env_kind(a) == P1_MESSAGE &&
-	    p1_env_builtin_content_type(a) == 22) {
-		InformationObject_t *io = NULL;
-
-		if (codec_decode(&asn_DEF_InformationObject,
-				 a->choice.message.content.buf,
-				 (size_t)a->choice.message.content.size, 0,
-				 (void **)&io, NULL) == 0 &&
-		    io->present == InformationObject_PR_ipm) {
-			const IPM_t *ipm = &io->choice.ipm;
-
-			if (ipm->heading.subject)
-				buf_printf(b, "Subject: %.*s\n",
-				    ipm->heading.subject->size,
-				    (const char *)ipm->heading.subject->buf);
-			buf_printf(b, "\n");
-			for (i = 0; ipm->body && i < ipm->body->list.count;
-			     i++) {
-				const BodyPart_t *bp = ipm->body->list.array[i];
-
-				if (bp->present == BodyPart_PR_ia5_text)
-					buf_add(b, bp->choice.ia5_text.data.buf,
-						(size_t)bp->choice.ia5_text.
-						data.size);
-				else
-					buf_printf(b, "[body part %d of another "
-					    "type]\n", i + 1);
-			}
-		}
-		codec_free(&asn_DEF_InformationObject, io);
-	}
 }
 
 /* ---- local delivery ------------------------------------------------- */
@@ -248,7 +169,7 @@ static int deliver(struct mtad *m, const struct q_msg *qm,
 	mkdir(dir, 0750);
 	snprintf(name, sizeof(name), "%lld-%lu-%u", (long long)time(NULL),
 		 (unsigned long)qm->id, r->idx);
-	readable(a, r->address, rep, nrep, &txt);
+	mtad_txt_render(a, r->address, rep, nrep, &txt);
 	free(rep);
 	codec_free(&asn_DEF_MTS_APDU, a);
 	{
