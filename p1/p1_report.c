@@ -155,10 +155,12 @@ int p1_report_build(const MTS_APDU_t *subject, const struct p1_outcome *o,
 			lt->report_type.present = ReportType_PR_delivery;
 			d = &lt->report_type.choice.delivery;
 			p1_time_set(&d->message_delivery_time, o[i].when);
-			if (o[i].type_of_user > 0) {
-				d->type_of_MTS_user = XNEW(TypeOfMTSUser_t);
-				*d->type_of_MTS_user = o[i].type_of_user;
-			}
+			/* written even when public, its default (BER
+			 * allows it): PP's 1988 code reads the field
+			 * without checking that it is there, and dies */
+			d->type_of_MTS_user = XNEW(TypeOfMTSUser_t);
+			*d->type_of_MTS_user = o[i].type_of_user > 0 ?
+			    o[i].type_of_user : 0;
 		} else {
 			NonDeliveryReport_t *d;
 
@@ -252,7 +254,8 @@ int p1_report_parse(const MTS_APDU_t *report, struct p1_report_entry **out,
 			if (p1_time_get(&d->message_delivery_time,
 					&en[i].when) != 0)
 				goto bad;
-			if (d->type_of_MTS_user)
+			if (d->type_of_MTS_user &&	/* public: -1 */
+			    *d->type_of_MTS_user != TypeOfMTSUser_public)
 				en[i].type_of_user = *d->type_of_MTS_user;
 		} else if (lt->report_type.present ==
 			   ReportType_PR_non_delivery) {
