@@ -115,7 +115,7 @@ ok $? "C's stored copy decodes"
 awk '/ExtensionField ::= \{/ { f = 1; t = ""; c = 0; next }
      f && /type: / { t = $0 }
      f && /criticality/ { c = 1 }
-     f && /^ *\}/ { if (t ~ /80 01 4D/) { found = 1; crit = c } f = 0 }
+     f && /^ *\}/ { if (t ~ /80 01 4D/ || t ~ /A0 03 02 01 4D/) { found = 1; crit = c } f = 0 }
      END { print found + 0, crit + 0 }' "$WORK/ext.txt" >"$WORK/ext.res"
 is "$(cut -d' ' -f1 "$WORK/ext.res")" 1 "C received extension 77, relayed by B"
 is "$(cut -d' ' -f2 "$WORK/ext.res")" 0 "still without a criticality (non-critical)"
