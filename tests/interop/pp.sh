@@ -202,7 +202,7 @@ wait_until 20 sh -c "[ \$(grep -c '\"event\":3006,' '$T/x400d.log') -ge 1 ]"
 event_texts t 3006 pp88 | tail -n 1 >"$WORK/refusal"
 grep -q 'authentication-error' "$WORK/refusal" && grep -q 'our_password' "$WORK/refusal"
 ok $? "x400d -> PP, wrong password: PP refuses, our event names the error and the fix ($(cat "$WORK/refusal"))"
-is "$(queued)" 1 "the message stays queued"
+is "$("$X400_BIN/x400q" -d "$Q" -j list | grep -c "$(tail -n 1 "$WORK/sent")")" 1 "the message stays queued"
 write_conf testpass pp88
 hup t
 wait_until 30 sh -c "[ \$('$X400_BIN/x400q' -d '$Q' -j list | jq length) = 0 ]"
