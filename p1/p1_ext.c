@@ -323,50 +323,61 @@ enum p1_ext_verdict p1_ext_check_apdu(const MTS_APDU_t *apdu, unsigned stage,
 	return w.all ? P1_EXT_ALL : w.some ? P1_EXT_SOME : P1_EXT_OK;
 }
 
+/* type_write - an extension type in form: the private OID if oid is
+ *	set, else standard extension n; 0 or -1 */
+static int type_write(ANY_t *t, enum p1_ext_form form, long n,
+		      const OBJECT_IDENTIFIER_t *oid)
+{
+	if (form == P1_EXTF_EXPLICIT) {
+		ExtensionTypeExplicit_t y = { 0 };
+
+		if (oid) {
+			y.present = ExtensionTypeExplicit_PR_private_extension;
+			y.choice.private_extension = *oid;	/* shallow */
+		} else {
+			y.present = ExtensionTypeExplicit_PR_standard_extension;
+			y.choice.standard_extension = n;
+		}
+		return p1_any_set(t, &asn_DEF_ExtensionTypeExplicit, &y);
+	} else {
+		ExtensionType_t y = { 0 };
+
+		if (oid) {
+			y.present = ExtensionType_PR_private_extension;
+			y.choice.private_extension = *oid;	/* shallow */
+		} else {
+			y.present = ExtensionType_PR_standard_extension;
+			y.choice.standard_extension = n;
+		}
+		return p1_any_set(t, &asn_DEF_ExtensionType, &y);
+	}
+}
+
 /* set_type_form - write one field's type in form; 1 if rewritten, 0 if
  *	it already was, -1 if its type is unreadable (left alone) */
 static int set_type_form(ExtensionField_t *f, enum p1_ext_form form)
 {
 	struct p1_ext_info info;
 	ANY_t t = { 0 };
+	asn_TYPE_descriptor_t *td;
+	const OBJECT_IDENTIFIER_t *oid = NULL;
+	void *x;
 	int rc;
 
 	if (p1_ext_classify(f, &info) != 0)
 		return -1;
 	if (info.form == form)
 		return 0;
-	if (form == P1_EXTF_EXPLICIT) {
-		ExtensionType_t *x = p1_any_get(&f->type, &asn_DEF_ExtensionType);
-		ExtensionTypeExplicit_t y = { 0 };
-
-		if (x == NULL)
-			return -1;
-		if (x->present == ExtensionType_PR_standard_extension) {
-			y.present = ExtensionTypeExplicit_PR_standard_extension;
-			y.choice.standard_extension = x->choice.standard_extension;
-		} else {
-			y.present = ExtensionTypeExplicit_PR_private_extension;
-			y.choice.private_extension = x->choice.private_extension;
-		}
-		rc = p1_any_set(&t, &asn_DEF_ExtensionTypeExplicit, &y);
-		ASN_STRUCT_FREE(asn_DEF_ExtensionType, x);
-	} else {
-		ExtensionTypeExplicit_t *x =
-		    p1_any_get(&f->type, &asn_DEF_ExtensionTypeExplicit);
-		ExtensionType_t y = { 0 };
-
-		if (x == NULL)
-			return -1;
-		if (x->present == ExtensionTypeExplicit_PR_standard_extension) {
-			y.present = ExtensionType_PR_standard_extension;
-			y.choice.standard_extension = x->choice.standard_extension;
-		} else {
-			y.present = ExtensionType_PR_private_extension;
-			y.choice.private_extension = x->choice.private_extension;
-		}
-		rc = p1_any_set(&t, &asn_DEF_ExtensionType, &y);
-		ASN_STRUCT_FREE(asn_DEF_ExtensionTypeExplicit, x);
-	}
+	td = info.form == P1_EXTF_EXPLICIT ? &asn_DEF_ExtensionTypeExplicit :
+	    &asn_DEF_ExtensionType;
+	if ((x = p1_any_get(&f->type, td)) == NULL)
+		return -1;
+	if (info.kind == P1_EXT_PRIVATE)
+		oid = info.form == P1_EXTF_EXPLICIT ?
+		    &((ExtensionTypeExplicit_t *)x)->choice.private_extension :
+		    &((ExtensionType_t *)x)->choice.private_extension;
+	rc = type_write(&t, form, info.number, oid);
+	ASN_STRUCT_FREE(*td, x);
 	if (rc != 0)
 		return -1;
 	free(f->type.buf);
@@ -414,19 +425,7 @@ ExtensionField_t *p1_ext_add(void **listp, long number, unsigned crit,
 	ExtensionField_t *f = XNEW(ExtensionField_t);
 	int rc;
 
-	if (form == P1_EXTF_EXPLICIT) {
-		ExtensionTypeExplicit_t t = { 0 };
-
-		t.present = ExtensionTypeExplicit_PR_standard_extension;
-		t.choice.standard_extension = number;
-		rc = p1_any_set(&f->type, &asn_DEF_ExtensionTypeExplicit, &t);
-	} else {
-		ExtensionType_t t = { 0 };
-
-		t.present = ExtensionType_PR_standard_extension;
-		t.choice.standard_extension = number;
-		rc = p1_any_set(&f->type, &asn_DEF_ExtensionType, &t);
-	}
+	rc = type_write(&f->type, form, number, NULL);
 	if (rc == 0 && crit) {
 		f->criticality = XNEW(Criticality_t);
 		p1_bits_init(f->criticality, 3);
