@@ -20,7 +20,7 @@
 #include "codec.h"
 #include "codec_pdus.h"
 
-static __thread char codec_detail[256];
+static __thread char codec_detail[400];
 
 /* codec_why - record the detail of the last failure; returns err */
 static int codec_why(int err, const char *fmt, ...)
@@ -305,9 +305,9 @@ static int codec_asn1c(asn_TYPE_descriptor_t *d, const void *buf,
 	d->free_struct(d, *s, 0);
 	*s = NULL;
 	/* The skeleton is complete, so "more data" means the contents do
-	 * not fit the type. */
-	return codec_why(CODEC_E_MALFORMED, "%s: not a valid value of this "
-			 "type (stopped at offset %zu)", d->name, rv.consumed);
+	 * not fit the type; codec_decode() says where, if the retry fails */
+	codec_detail[0] = 0;
+	return CODEC_E_MALFORMED;
 }
 
 /* codec_asn1c_definite - the retry of a value asn1c refused, with every
@@ -366,8 +366,12 @@ int codec_decode(const asn_TYPE_descriptor_t *td, const void *buf,
 				 len - tlvlen);
 	if ((err = codec_asn1c(d, buf, tlvlen, &s)) != CODEC_OK &&
 	    (err = codec_asn1c_definite(d, buf, tlvlen, cap, &s, err)) !=
-	    CODEC_OK)
+	    CODEC_OK) {
+		if (codec_detail[0] == 0)	/* asn1c stops at offset 0 */
+			codec_locate(d, buf, tlvlen, codec_detail,
+				     sizeof(codec_detail));
 		return err;
+	}
 	if (asn_check_constraints(d, s, cbuf, &cblen) != 0) {
 		d->free_struct(d, s, 0);
 		return codec_why(CODEC_E_CONSTRAINT, "%s: %s", td->name, cbuf);

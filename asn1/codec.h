@@ -108,6 +108,14 @@ char	*codec_sprint(const asn_TYPE_descriptor_t *td, const void *sptr);
 int	codec_ber_check(const void *buf, size_t len, int maxdepth,
 			size_t *tlvlen);
 
+/* codec_locate - where buf[0..len), a value whose TLV skeleton is valid
+ *	but which td does not take, goes wrong: writes "path: what (offset
+ *	N)" into out, the path of member names from td's name down to the
+ *	innermost part that fails (codec_locate.c). codec_decode() puts it
+ *	in codec_last_detail(). */
+void	codec_locate(const asn_TYPE_descriptor_t *td, const void *buf,
+		     size_t len, char *out, size_t outlen);
+
 /* codec_pdu - the descriptor of a top-level PDU type by its ASN.1 name
  *	("MTS-APDU", "AARQ-apdu", ...), or NULL. codec_pdu_name(i) lists
  *	them (NULL past the end). */

@@ -14,6 +14,9 @@
 
 #include "codec.h"
 
+#include "MTS-APDU.h"
+#include "ORName.h"
+
 struct ber_case {
 	const char	*name;
 	const char	*hex;
@@ -177,6 +180,78 @@ static void test_strerror_names_all(void **state)
 	assert_string_equal(codec_strerror(42), "unknown codec error");
 }
 
+/* ---- where an undecodable value goes wrong ---------------------------- */
+
+/* refused_at - td refuses hex (its skeleton is valid): the detail names
+ *	the path and the offset */
+static void refused_at(const asn_TYPE_descriptor_t *td,
+		       const unsigned char *p, size_t n, const char *want)
+{
+	void *v = NULL;
+
+	assert_int_equal(codec_decode(td, p, n, 0, &v, NULL),
+			 CODEC_E_MALFORMED);
+	assert_null(v);
+	if (strstr(codec_last_detail(), want) == NULL)
+		fail_msg("detail \"%s\" lacks \"%s\"", codec_last_detail(),
+			 want);
+}
+
+/* An O/R name (X.411 12.2.2, ORName ::= [APPLICATION 0] SEQUENCE) whose
+ * country-name ([APPLICATION 1] CHOICE { NumericString, PrintableString
+ * }) holds an INTEGER: 60 0c 30 0a | 61 03 02 01 05 | 62 03 13 01 20. */
+static void test_locate_orname(void **state)
+{
+	size_t n;
+	unsigned char *p = unhex("600c300a 6103020105 6203130120", &n);
+
+	(void)state;
+	refused_at(&asn_DEF_ORName, p, n, "ORName.built-in-standard-"
+		   "attributes.country-name: [UNIVERSAL 2]: not an "
+		   "alternative of CountryName (offset 6)");
+	/* a mandatory member gone: the built-in standard attributes */
+	free(p);
+	p = unhex("6000", &n);
+	refused_at(&asn_DEF_ORName, p, n, "ORName: built-in-standard-"
+		   "attributes missing (offset 2)");
+	free(p);
+	/* after the country name, a tag no member takes: [9] */
+	p = unhex("6009 3007 6103130147 8900", &n);
+	refused_at(&asn_DEF_ORName, p, n, "ORName.built-in-standard-"
+		   "attributes: [9]: no member of BuiltInStandardAttributes "
+		   "after country-name takes this tag (offset 9)");
+	free(p);
+}
+
+/* A message PP sent (tests/vectors/pp-message.ber), damaged by hand in
+ * two places X.411 fixes: per-message-indicators ([APPLICATION 8] BIT
+ * STRING) at offset 123 with 9 unused bits (X.690 8.6.2.2 allows 0..7),
+ * and the originator's country-name holding an INTEGER (offset 67). */
+static void test_locate_pp_message(void **state)
+{
+	unsigned char buf[4096];
+	size_t n;
+	FILE *f = fopen("tests/vectors/pp-message.ber", "rb");
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	assert_int_equal(n, 698);
+	assert_int_equal(buf[123], 0x48);
+	buf[125] = 0x09;
+	refused_at(&asn_DEF_MTS_APDU, buf, n, "MTS-APDU.message.envelope."
+		   "per-message-indicators: not a valid PerMessageIndicators "
+		   "(tag [APPLICATION 8], 4 octets) (offset 123)");
+	buf[125] = 0x04;
+	assert_int_equal(buf[67], 0x13);
+	buf[67] = 0x02;
+	refused_at(&asn_DEF_MTS_APDU, buf, n, "MTS-APDU.message.envelope."
+		   "originator-name.built-in-standard-attributes.country-"
+		   "name: [UNIVERSAL 2]: not an alternative of CountryName "
+		   "(offset 67)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +259,8 @@ int main(void)
 		cmocka_unit_test(test_ber_depth_bound),
 		cmocka_unit_test(test_ber_every_prefix_truncated),
 		cmocka_unit_test(test_strerror_names_all),
+		cmocka_unit_test(test_locate_orname),
+		cmocka_unit_test(test_locate_pp_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
