@@ -181,7 +181,7 @@ $(eval $(call TESTBINS,asan,$(CC),$(SAN)))
 
 check: $(addprefix $(BUILD)/asan/tests/,$(TESTS)) $(BUILD)/asan/tests/fuzz_replay \
        $(addprefix $(BUILD)/asan/tests/replay_,$(FUZZ_LAYERS)) \
-       $(addprefix $(BUILD)/asan/bin/,$(PROGS))
+       $(addprefix $(BUILD)/asan/bin/,$(PROGS)) $(BUILD)/bench/x400sink
 	@X400_BIN=$(abspath $(BUILD)/asan/bin) FUZZ_LAYERS="$(FUZZ_LAYERS)" \
 	    tests/run.sh $(BUILD)/asan/tests $(TESTS)
 

@@ -4,6 +4,7 @@
  *
  * SYNOPSIS
  *	x400sink [-a ADDR] [-P PORT] [-n MTA] [-w PASSWORD] [-M COUNT] [-d]
+ *		 [-r temporary|permanent]
  *
  * DESCRIPTION
  *	The X.400 counterpart of Postfix's smtp-sink: it listens on ADDR
@@ -17,6 +18,10 @@
  *	-d	decode each MTS-APDU (BER) before confirming it, and count
  *		those that do not decode; off by default, like smtp-sink,
  *		which does not parse what it receives either
+ *	-r HOW	refuse every transfer instead, as smtp-sink can reject:
+ *		RTSE abort temporaryProblem (the sender should try again)
+ *		or permanentProblem (it should give up and report), X.228
+ *		AbortReason; a test peer for how a sender takes refusals
  *	-M COUNT  after COUNT transfers, print "sink: COUNT received, last
  *		at T" (T: CLOCK_REALTIME in seconds, nanosecond digits) and
  *		exit; without -M it runs until SIGTERM or SIGINT and then
@@ -47,6 +52,7 @@ static struct {
 	struct assoc_bind ours;
 	long		want, got, bad;
 	int		decode;
+	int		answer;		/* ASSOC_OK, or -r's refusal */
 	struct timespec	last;
 } sink;
 
@@ -87,7 +93,7 @@ static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
 			sink.bad++;
 		codec_free(&asn_DEF_MTS_APDU, m);
 	}
-	assoc_apdu_rsp(a, 1);
+	assoc_apdu_rsp(a, sink.answer);
 	sink.got++;
 	clock_gettime(CLOCK_REALTIME, &sink.last);
 	if (sink.want > 0 && sink.got >= sink.want)
@@ -142,7 +148,7 @@ static void on_signal(uv_signal_t *h, int signum)
 static void usage(void)
 {
 	fprintf(stderr, "usage: x400sink [-a ADDR] [-P PORT] [-n MTA] "
-		"[-w PASSWORD] [-M COUNT] [-d]\n");
+		"[-w PASSWORD] [-M COUNT] [-d] [-r temporary|permanent]\n");
 	exit(2);
 }
 
@@ -154,7 +160,8 @@ int main(int argc, char **argv)
 	uv_loop_t loop;
 	int c;
 
-	while ((c = getopt(argc, argv, "a:P:n:w:M:d")) != -1) {
+	sink.answer = ASSOC_OK;
+	while ((c = getopt(argc, argv, "a:P:n:w:M:dr:")) != -1) {
 		switch (c) {
 		case 'a': addr = optarg; break;
 		case 'P': port = (unsigned)atoi(optarg); break;
@@ -162,6 +169,14 @@ int main(int argc, char **argv)
 		case 'w': pw = optarg; break;
 		case 'M': sink.want = atol(optarg); break;
 		case 'd': sink.decode = 1; break;
+		case 'r':
+			if (strcmp(optarg, "temporary") == 0)
+				sink.answer = ASSOC_TEMPORARY;
+			else if (strcmp(optarg, "permanent") == 0)
+				sink.answer = ASSOC_PERMANENT;
+			else
+				usage();
+			break;
 		default: usage();
 		}
 	}

@@ -129,7 +129,14 @@ void	mtad_in_stop(struct mtad *m);
 typedef void mtad_arrive_fn(void *arg, int err, uint64_t id);
 /* mtad_arrive - process one MTS-APDU (from src_link, or made here when
  *	src_link is ""), commit it with the extra operations in the same
- *	transaction, then call cb (which may be NULL) */
+ *	transaction, then call cb (which may be NULL). Returns 0 (cb will
+ *	be called), -1 if it could not be queued now (try again), or
+ *	MTAD_ARRIVE_PERMANENT if it never will be: it does not decode,
+ *	has no recipient or does not encode again (event 3102 says where) */
+#define MTAD_ARRIVE_PERMANENT	(-2)
+/* mtad_arrive_answer - the assoc_apdu_rsp() answer to a refusal */
+#define MTAD_ARRIVE_ANSWER(rc) \
+	((rc) == MTAD_ARRIVE_PERMANENT ? ASSOC_PERMANENT : ASSOC_TEMPORARY)
 int	mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 		    const char *src_link, const char *src_peer,
 		    const struct q_op *extra, size_t nextra,

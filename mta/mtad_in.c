@@ -414,7 +414,7 @@ static void arrived(void *arg, int err, uint64_t id)
 	(void)id;
 	ia->pending--;
 	if (ia->a)
-		assoc_apdu_rsp(ia->a, err == 0);
+		assoc_apdu_rsp(ia->a, err == 0 ? ASSOC_OK : ASSOC_TEMPORARY);
 	in_maybe_free(ia);
 }
 
@@ -423,11 +423,13 @@ static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
 {
 	struct in_assoc *ia = arg;
 
+	int rc;
+
 	ia->pending++;
-	if (mtad_arrive(ia->m, p, n, ia->link_name, ia->peer, NULL, 0,
-			arrived, ia) != 0) {
+	if ((rc = mtad_arrive(ia->m, p, n, ia->link_name, ia->peer, NULL, 0,
+			      arrived, ia)) != 0) {
 		ia->pending--;
-		assoc_apdu_rsp(a, 0);
+		assoc_apdu_rsp(a, MTAD_ARRIVE_ANSWER(rc));
 	}
 }
 
@@ -882,15 +884,17 @@ int mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 			 m->cfg->max_message_size + (1u << 20),
 			 (void **)&v.a, NULL) != 0) {
 		mtad_log(m, LOG_WARNING, EV_TRANSFER_BAD, src_peer, src_link,
-			 "p1", "an MTS-APDU that does not decode: %s",
-			 codec_last_detail());
-		return -1;
+			 "p1", "an MTS-APDU that does not decode, refused "
+			 "for good (%zu octets): %s", n, codec_last_detail());
+		return MTAD_ARRIVE_PERMANENT;
 	}
 	v.kind = p1_env_kind(v.a);
 	v.nall = v.kind == P1_REPORT ? 1 : p1_env_recipient_count(v.a);
 	if (v.nall < 1) {
 		mtad_log(m, LOG_WARNING, EV_TRANSFER_BAD, src_peer, src_link,
-			 "p1", "an MTS-APDU without recipients");
+			 "p1", "an MTS-APDU without recipients, refused for "
+			 "good");
+		ret = MTAD_ARRIVE_PERMANENT;
 		goto out;
 	}
 	arrive_check(&v);
@@ -907,8 +911,9 @@ int mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 	}
 	if (codec_encode_alloc(&asn_DEF_MTS_APDU, v.a, &v.der, &v.len) != 0) {
 		mtad_log(m, LOG_WARNING, EV_TRANSFER_BAD, src_peer, src_link,
-			 "p1", "%s: does not encode again: %s", v.mtsid,
-			 codec_last_detail());
+			 "p1", "%s: does not encode again, refused for good: "
+			 "%s", v.mtsid, codec_last_detail());
+		ret = MTAD_ARRIVE_PERMANENT;
 		goto out;
 	}
 	arrive_msg(&v, &qm);

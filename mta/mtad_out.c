@@ -36,6 +36,7 @@
 #include "MTS-APDU.h"
 
 #define MAX_TAKE	256	/* recipients of one message per transfer */
+#define NDD_UNABLE_TO_COMPLETE 48	/* X.411 unable-to-complete-transfer */
 
 /* A transfer's result on its way to the disk. */
 struct out_settling {
@@ -179,13 +180,26 @@ static void settle(struct mtad_out *o, int ok, const char *why)
 	op.now = now;
 	op.link = o->link;
 	op.peer = o->a ? assoc_peer(o->a) : "";
-	if (ok) {
+	if (ok == ASSOC_OK) {
 		op.type = Q_OP_DONE;
 		m->relayed += o->nidx;
 		mtad_log(m, LOG_INFO, EV_TRANSFER_OUT, op.peer, o->link, "p1",
 			 "%s: %zu recipient%s transferred in %ld ms",
 			 o->mtsid, o->nidx, o->nidx == 1 ? "" : "s",
 			 (long)(mtad_now_ms() - o->started));
+	} else if (ok == ASSOC_PERMANENT) {
+		/* the next MTA will never take it (X.228 RTAB
+		 * permanentProblem): retrying cannot help */
+		op.type = Q_OP_FAIL;
+		op.flags = Q_OPF_REPORT;
+		op.reason = 0;		/* transfer-failure */
+		op.diag = NDD_UNABLE_TO_COMPLETE;
+		op.text = why;
+		mtad_log(m, LOG_WARNING, EV_REPORT_SENT, op.peer, o->link,
+			 "p1", "%s: %s refused it for good (RTSE abort "
+			 "permanentProblem): non-delivery to %zu recipient%s, "
+			 "not retried", o->mtsid, l ? l->cfg->peer_mta :
+			 o->link, o->nidx, o->nidx == 1 ? "" : "s");
 	} else if (l && o->attempts >= l->cfg->transfer_retries + 1) {
 		op.type = Q_OP_FAIL;
 		op.flags = Q_OPF_REPORT;
@@ -535,7 +549,7 @@ static void twa_arrived(void *arg, int err, uint64_t id)
 	(void)id;
 	o->pending--;
 	if (o->a)
-		assoc_apdu_rsp(o->a, err == 0);
+		assoc_apdu_rsp(o->a, err == 0 ? ASSOC_OK : ASSOC_TEMPORARY);
 	else
 		out_gone(o);
 }
@@ -545,11 +559,13 @@ static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
 {
 	struct mtad_out *o = arg;
 
+	int rc;
+
 	o->pending++;
-	if (mtad_arrive(o->m, p, n, o->link, assoc_peer(a), NULL, 0,
-			twa_arrived, o) != 0) {
+	if ((rc = mtad_arrive(o->m, p, n, o->link, assoc_peer(a), NULL, 0,
+			      twa_arrived, o)) != 0) {
 		o->pending--;
-		assoc_apdu_rsp(a, 0);
+		assoc_apdu_rsp(a, MTAD_ARRIVE_ANSWER(rc));
 	}
 }
 
@@ -561,7 +577,9 @@ static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
 	(void)tag;
 	if (o->phase != OUT_SENDING)
 		return;
-	settle(o, ok, ok ? "" : "the next MTA did not confirm the transfer");
+	settle(o, ok, ok == ASSOC_OK ? "" : ok == ASSOC_PERMANENT ?
+	       "the next MTA refused the message for good" :
+	       "the next MTA did not confirm the transfer");
 }
 
 /* hold_link - no association could be opened: the link waits

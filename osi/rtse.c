@@ -68,14 +68,17 @@ void rtse_notice(struct rtse *r)
 	r->why_event = 0;
 }
 
-/* rtse_up_tag - an indication about the user's transfer of that tag */
-void rtse_up_tag(struct rtse *r, enum rtse_ind_type t, void *tag)
+/* rtse_up_tag - an indication about the user's transfer of that tag;
+ *	reason: for RTSE_TRANSFER_FAILED, RTSE_AB_PERMANENT when the peer
+ *	refused it for good, else RTSE_AB_TEMPORARY */
+void rtse_up_tag(struct rtse *r, enum rtse_ind_type t, void *tag, int reason)
 {
 	struct rtse_ind ind;
 
 	memset(&ind, 0, sizeof(ind));
 	ind.type = t;
 	ind.tag = tag;
+	ind.reason = reason;
 	r->user(r->arg, &ind);
 }
 
@@ -369,8 +372,12 @@ static void on_abort(struct rtse *r, const struct ses_ind *ind, int user)
 	r->why_event = ev;
 	r->state = RTSE_ST_CLOSED;
 	if (r->tx_active) {
+		/* only the peer's own RTAB says "permanent" of our APDU */
 		r->tx_active = 0;
-		rtse_up_tag(r, RTSE_TRANSFER_FAILED, r->tx_tag);
+		rtse_up_tag(r, RTSE_TRANSFER_FAILED, r->tx_tag,
+			    ev == EV_RTSE_ABORTED && reason ==
+			    RTSE_AB_PERMANENT ? RTSE_AB_PERMANENT :
+			    RTSE_AB_TEMPORARY);
 	}
 	memset(&ri, 0, sizeof(ri));
 	ri.type = RTSE_ABORT_IND;
@@ -447,7 +454,8 @@ static void on_ses(void *arg, const struct ses_ind *ind)
 		r->state = RTSE_ST_CLOSED;
 		if (r->tx_active) {
 			r->tx_active = 0;
-			rtse_up_tag(r, RTSE_TRANSFER_FAILED, r->tx_tag);
+			rtse_up_tag(r, RTSE_TRANSFER_FAILED, r->tx_tag,
+				    RTSE_AB_TEMPORARY);
 		}
 		rtse_up(r, RTSE_ABORT_IND, NULL, 0, RTSE_AB_PROTOCOL);
 		return;

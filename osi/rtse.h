@@ -44,10 +44,14 @@
  *	user's abstract syntax, as PP sends it; a bare APDU is accepted.
  *	In X.410-1984 mode the segments go straight into S-DATA.
  *
- *	A receiver that cannot take an APDU refuses it with
- *	rtse_transfer_rsp(r, 0): an exception report (S-U-EXCEPTION-REPORT)
- *	makes the sender discard the activity; the sender's user gets
- *	RTSE_TRANSFER_FAILED. Recovery (9.5.3): when both sides use
+ *	A receiver that cannot take an APDU while it arrives (too large,
+ *	a resume it cannot match) refuses it with an exception report
+ *	(S-U-EXCEPTION-REPORT), which makes the sender discard the
+ *	activity; the sender's user gets RTSE_TRANSFER_FAILED. Once the
+ *	whole APDU is in, the user's refusal (rtse_transfer_rsp) aborts
+ *	with RTAB: temporaryProblem when it could not secure the APDU
+ *	(the sender tries again), permanentProblem when it never will
+ *	take it (undecodable: the sender reports non-delivery). Recovery (9.5.3): when both sides use
  *	checkpointing, an interrupted activity (S-ACTIVITY-INTERRUPT) is
  *	resumed with S-ACTIVITY-RESUME from the last confirmed checkpoint;
  *	a resume the receiver cannot match is refused with an exception,
@@ -132,7 +136,9 @@ enum rtse_ind_type {
 	RTSE_OPEN_REFUSED,	/* data = bind error (or none), reason */
 	RTSE_TRANSFER_IND,	/* an APDU: answer with rtse_transfer_rsp */
 	RTSE_TRANSFER_CONF,	/* our APDU (tag) is confirmed */
-	RTSE_TRANSFER_FAILED,	/* our APDU (tag) was refused or lost */
+	RTSE_TRANSFER_FAILED,	/* our APDU (tag) was refused or lost:
+				 * reason RTSE_AB_PERMANENT if the peer's
+				 * RTAB said permanentProblem */
 	RTSE_TURN_PLEASE_IND,	/* reason = priority */
 	RTSE_TURN_GIVE_IND,	/* we have the turn */
 	RTSE_CLOSE_IND,		/* answer with rtse_close_rsp */
@@ -221,6 +227,11 @@ void	rtse_transport_lost(struct rtse *r);
 
 int	rtse_transfer_req(struct rtse *r, const void *apdu, size_t n,
 			  void *tag);
+/* rtse_transfer_rsp - the answer to RTSE_TRANSFER_IND: RTSE_RSP_OK
+ *	confirms (the activity ends); RTSE_RSP_TEMPORARY and
+ *	RTSE_RSP_PERMANENT refuse with RTAB temporaryProblem or
+ *	permanentProblem, which ends the association */
+enum { RTSE_RSP_PERMANENT = -1, RTSE_RSP_TEMPORARY = 0, RTSE_RSP_OK = 1 };
 int	rtse_transfer_rsp(struct rtse *r, int ok);
 int	rtse_turn_please_req(struct rtse *r, int priority);
 int	rtse_turn_give_req(struct rtse *r);

@@ -36,7 +36,8 @@ int	rtse_fail(struct rtse *r, unsigned ev, const char *fmt, ...)
 void	rtse_up(struct rtse *r, enum rtse_ind_type t, const void *data,
 		size_t len, int reason);
 void	rtse_notice(struct rtse *r);
-void	rtse_up_tag(struct rtse *r, enum rtse_ind_type t, void *tag);
+void	rtse_up_tag(struct rtse *r, enum rtse_ind_type t, void *tag,
+		    int reason);
 int	rtse_encode(const asn_TYPE_descriptor_t *td, void *v,
 		    struct buf *out);
 int	rtse_ber_whole(const void *p, size_t n);

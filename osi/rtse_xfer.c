@@ -148,7 +148,8 @@ static void tx_done(struct rtse *r, int ok)
 	r->tx_active = r->tx_ending = r->tx_interrupted = 0;
 	buf_reset(&r->tx);
 	r->tx_tag = NULL;
-	rtse_up_tag(r, ok ? RTSE_TRANSFER_CONF : RTSE_TRANSFER_FAILED, tag);
+	rtse_up_tag(r, ok ? RTSE_TRANSFER_CONF : RTSE_TRANSFER_FAILED, tag,
+		    RTSE_AB_TEMPORARY);
 }
 
 /* tx_resume - X.228 9.5.3: resume after the last confirmed checkpoint */
@@ -284,10 +285,13 @@ int rtse_transfer_rsp(struct rtse *r, int ok)
 	if (!r->rx_wait_rsp)
 		return RTSE_E_STATE;
 	r->rx_wait_rsp = 0;
-	if (!ok) {
+	if (ok != RTSE_RSP_OK) {
 		/* The user could not secure the APDU: never confirm what is
-		 * not safe. The sender keeps it and tries again later. */
-		rtse_send_abort(r, RTSE_AB_TEMPORARY);
+		 * not safe. temporaryProblem: the sender keeps it and tries
+		 * again later; permanentProblem: it never will be taken
+		 * (X.228 AbortReason), the sender gives up and reports. */
+		rtse_send_abort(r, ok == RTSE_RSP_PERMANENT ?
+				RTSE_AB_PERMANENT : RTSE_AB_TEMPORARY);
 		r->state = RTSE_ST_CLOSED;
 		return 0;
 	}

@@ -186,8 +186,9 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 	case RTSE_TRANSFER_CONF:
 	case RTSE_TRANSFER_FAILED:
 		conn_timer(a->conn, a->cfg.idle_ms);
-		a->cbs.apdu_conf(a, ind->tag, ind->type == RTSE_TRANSFER_CONF,
-				 a->arg);
+		a->cbs.apdu_conf(a, ind->tag, ind->type == RTSE_TRANSFER_CONF ?
+				 ASSOC_OK : ind->reason == RTSE_AB_PERMANENT ?
+				 ASSOC_PERMANENT : ASSOC_TEMPORARY, a->arg);
 		return;
 	case RTSE_TURN_PLEASE_IND:
 		if (!rtse_busy(&a->osi.rtse) && !a->have_pending &&
@@ -490,9 +491,15 @@ void assoc_apdu_rsp(struct assoc *a, int ok)
 {
 	if (a->phase == PH_ENDING || !a->osi_ready)
 		return;
-	rtse_transfer_rsp(&a->osi.rtse, ok);
-	if (!ok)
-		finish(a, ASSOC_ABORTED, "could not secure an incoming APDU");
+	rtse_transfer_rsp(&a->osi.rtse, ok == ASSOC_OK ? RTSE_RSP_OK :
+			  ok == ASSOC_PERMANENT ? RTSE_RSP_PERMANENT :
+			  RTSE_RSP_TEMPORARY);
+	if (ok == ASSOC_PERMANENT)
+		finish(a, ASSOC_ABORTED, "refused an incoming APDU for good "
+		       "(RTAB permanentProblem)");
+	else if (ok != ASSOC_OK)
+		finish(a, ASSOC_ABORTED, "could not secure an incoming APDU "
+		       "(RTAB temporaryProblem)");
 	flush(a);
 	if (a->want_release)
 		assoc_release(a);

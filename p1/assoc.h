@@ -19,7 +19,11 @@
  *	MTS-APDUs go out with assoc_send() (apdu_conf() reports the
  *	transfer confirmation) and come in through apdu_ind(), which the
  *	user answers with assoc_apdu_rsp() once the APDU is safe: RTSE
- *	confirms nothing before that.
+ *	confirms nothing before that. A refusal ends the association
+ *	with RTAB temporaryProblem (ASSOC_TEMPORARY: the sender tries
+ *	again) or permanentProblem (ASSOC_PERMANENT: an APDU that will
+ *	never be taken, such as one that does not decode; the sender gives
+ *	up and reports), and apdu_conf() gives the sender which one.
  *
  *	The bind values travel as RTSE's ConnectionData: the argument
  *	tagged [16] and the result tagged [17] (the RO-notation BIND of
@@ -89,7 +93,9 @@ struct assoc_cbs {
 	/* an MTS-APDU; answer with assoc_apdu_rsp() when it is safe */
 	void	(*apdu_ind)(struct assoc *a, const unsigned char *p,
 			    size_t n, void *arg);
-	/* an APDU we sent was confirmed (ok) or not */
+	/* an APDU we sent: ok is ASSOC_OK (confirmed), ASSOC_TEMPORARY
+	 * (not confirmed: try again) or ASSOC_PERMANENT (the peer refused
+	 * it for good with RTAB permanentProblem) */
 	void	(*apdu_conf)(struct assoc *a, void *tag, int ok, void *arg);
 	/* the last call: how it ended and why */
 	void	(*ended)(struct assoc *a, enum assoc_end how, const char *why,
@@ -106,6 +112,10 @@ void	assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
  *	bound, a transfer in progress, no turn) */
 int	assoc_send(struct assoc *a, const void *apdu, size_t n, void *tag);
 int	assoc_can_send(const struct assoc *a);
+/* The outcome of one transfer, both ways (see above). */
+enum { ASSOC_PERMANENT = -1, ASSOC_TEMPORARY = 0, ASSOC_OK = 1 };
+/* assoc_apdu_rsp - the answer to apdu_ind(): ASSOC_OK once the APDU is
+ *	safe, else ASSOC_TEMPORARY or ASSOC_PERMANENT */
 void	assoc_apdu_rsp(struct assoc *a, int ok);
 void	assoc_release(struct assoc *a);
 void	assoc_abort(struct assoc *a);

@@ -34,6 +34,8 @@
  *	-X N[:c]	add standard extension N (value NULL), critical
  *			for transfer with ":c" (for tests of MTAs)
  *	-p		send probes instead of messages
+ *	-A FILE		send FILE's octets as the MTS-APDU, unchanged
+ *			(for tests of MTAs: hand-built or damaged PDUs)
  *	-N COUNT	messages to send (default 1)
  *	-c ASSOCS	concurrent associations (default 1)
  *	-k KB -y WIN	RTSE checkpoint size and window
@@ -43,7 +45,9 @@
  *
  * DIAGNOSTICS
  *	Exit status 0 when every message was confirmed, 1 when one was
- *	not, 2 on a usage error. Each failure is printed with its reason.
+ *	not, 2 on a usage error. Each failure is printed with its reason:
+ *	a transfer the MTA refused for good (RTAB permanentProblem, X.228)
+ *	is told apart from one it could not take now.
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -76,6 +80,8 @@ struct sender {
 	uint64_t	*lat;		/* microseconds, one per message */
 	uint64_t	t0;
 	uint64_t	seq;
+	const unsigned char *raw;	/* -A: this APDU, as it is */
+	size_t		raw_len;
 };
 
 struct slot {
@@ -108,7 +114,11 @@ static void send_one(struct slot *sl)
 	}
 	s->spec.seq = ++s->seq;
 	s->spec.now = time(NULL);
-	if (p1_msg_build(&s->spec, &der, &len, why, sizeof(why)) != 0) {
+	if (s->raw) {
+		der = xmalloc(s->raw_len);
+		memcpy(der, s->raw, s->raw_len);
+		len = s->raw_len;
+	} else if (p1_msg_build(&s->spec, &der, &len, why, sizeof(why)) != 0) {
 		fprintf(stderr, "x400send: %s\n", why);
 		exit(2);
 	}
@@ -178,7 +188,7 @@ static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
 	(void)a;
 	(void)tag;
 	sl->busy = 0;
-	if (ok) {
+	if (ok == ASSOC_OK) {
 		s->lat[s->confirmed++] = now_us() - sl->sent_at;
 		if (!s->quiet && s->total <= 20)
 			printf("%s %s confirmed\n", s->spec.probe ? "probe" :
@@ -186,7 +196,9 @@ static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
 		send_one(sl);
 	} else {
 		s->failed++;
-		fprintf(stderr, "x400send: a transfer was not confirmed\n");
+		fprintf(stderr, "x400send: a transfer was %s\n",
+			ok == ASSOC_PERMANENT ? "refused for good by the MTA "
+			"(RTAB permanentProblem)" : "not confirmed");
 		assoc_abort(a);
 	}
 }
@@ -254,7 +266,7 @@ static void usage(void)
 	fprintf(stderr, "usage: x400send -a ADDR[:PORT] -n MTA -w PASSWORD "
 		"-g GDI -f ORIGINATOR -r RECIPIENT... [-s SUBJECT] [-b TEXT | "
 		"-B FILE] [-z BYTES] [-u PRIORITY] [-R none|ndr|all] "
-		"[-D SECONDS] [-L SECONDS] [-X N[:c]] [-p] [-N COUNT] [-c ASSOCS] "
+		"[-D SECONDS] [-L SECONDS] [-X N[:c]] [-p] [-A APDUFILE] [-N COUNT] [-c ASSOCS] "
 		"[-k KB] [-y WINDOW] [-x] [-e 1988|1992] [-t TSEL] [-l SRC] [-W PEERPW] [-q] "
 		"[-P PCAP]\n");
 	exit(2);
@@ -311,7 +323,7 @@ int main(int argc, char **argv)
 	struct sender s;
 	const char **rcpts = NULL;
 	size_t nr = 0;
-	char *addrarg = NULL, *body_file = NULL;
+	char *addrarg = NULL, *body_file = NULL, *raw_file = NULL;
 	const char *tsel = "x400";
 	uv_loop_t loop;
 	uint64_t t1;
@@ -326,7 +338,7 @@ int main(int argc, char **argv)
 	s.cfg.osi.rtse.mode = RTSE_NORMAL;
 	s.cfg.osi.rtse.max_apdu = 64u << 20;
 	while ((c = getopt(argc, argv, "a:l:t:xe:n:w:W:g:f:r:s:b:B:z:u:R:D:L:X:"
-			   "pN:c:k:y:qP:")) != -1) {
+			   "pA:N:c:k:y:qP:")) != -1) {
 		switch (c) {
 		case 'a': addrarg = optarg; break;
 		case 'l': s.cfg.src = optarg; s.cfg.enforce = 1; break;
@@ -381,6 +393,7 @@ int main(int argc, char **argv)
 			    P1_CRIT_TRANSFER | P1_CRIT_DELIVERY : 0;
 			break;
 		case 'p': s.spec.probe = 1; break;
+		case 'A': raw_file = optarg; break;
 		case 'N': s.total = atol(optarg); break;
 		case 'c': s.assocs = atoi(optarg); break;
 		case 'k': s.cfg.osi.rtse.checkpoint = (unsigned)atoi(optarg);
@@ -398,6 +411,8 @@ int main(int argc, char **argv)
 		usage();
 	if (body_file)
 		s.spec.body = slurp(body_file, &s.spec.body_len);
+	if (raw_file)
+		s.raw = (unsigned char *)slurp(raw_file, &s.raw_len);
 	s.spec.recipients = rcpts;
 	s.spec.nrecipients = nr;
 	split_addr(addrarg, &s.cfg.addr, &s.cfg.port);
@@ -429,5 +444,6 @@ int main(int argc, char **argv)
 	free(rcpts);
 	if (body_file)
 		free((char *)s.spec.body);
+	free((void *)s.raw);
 	return s.confirmed == s.total && s.failed == 0 ? 0 : 1;
 }

@@ -224,7 +224,7 @@ static void i_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
 
 	(void)a;
 	(void)tag;
-	if (ok)
+	if (ok == ASSOC_OK)
 		r->confirmed++;
 	else
 		r->failed++;

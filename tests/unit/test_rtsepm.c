@@ -3,6 +3,7 @@
  *	and ACSE below it, in normal and X.410-1984 mode: two machines
  *	back to back, and PP's initiator replayed to our responder.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -517,6 +518,55 @@ static void test_abort(void **state)
 	}
 }
 
+/* The receiving user refuses a whole APDU: RTAB temporaryProblem (3) or
+ * permanentProblem (5), X.228's AbortReason. The octets the receiver
+ * sends hold RTAB-apdu ::= [22] IMPLICIT SET { abortReason [0] IMPLICIT
+ * INTEGER ... }: b6 03 80 01 0r, written here by hand; the sender's user
+ * learns which (RTSE_TRANSFER_FAILED's reason), in both modes. */
+static void test_refuse_permanent(void **state)
+{
+	int mode, k;
+
+	(void)state;
+	for (mode = RTSE_NORMAL; mode <= RTSE_X410; mode++)
+		for (k = 0; k < 2; k++) {
+			struct rtse_cfg c = cfg_of(mode, 0, 0, RTSE_MONOLOGUE);
+			struct end a, b;
+			unsigned char apdu[300];
+			unsigned char rtab[] = { 0xb6, 0x03, 0x80, 0x01,
+						 k ? 5 : 3 };
+			int i, found = 0, f;
+
+			make_apdu(apdu, sizeof(apdu), 7);
+			open_pair(&a, &b, &c, &c);
+			b.confirm = 0;
+			assert_int_equal(rtse_transfer_req(&a.r, apdu,
+					 sizeof(apdu), (void *)9), 0);
+			assert_int_equal(pump(&a, &b), 0);
+			assert_int_equal(last(&b), RTSE_TRANSFER_IND);
+			assert_int_equal(rtse_transfer_rsp(&b.r, k ?
+					 RTSE_RSP_PERMANENT :
+					 RTSE_RSP_TEMPORARY), 0);
+			for (i = 0; i < b.nq; i++)
+				found |= memmem(buf_ptr(&b.q[i]),
+						buf_avail(&b.q[i]), rtab,
+						sizeof(rtab)) != NULL;
+			assert_true(found);
+			pump(&a, &b);
+			for (f = 0; f < a.nind; f++)
+				if (a.ind[f] == RTSE_TRANSFER_FAILED)
+					break;
+			assert_true(f < a.nind);
+			assert_ptr_equal(a.tag[f], (void *)9);
+			assert_int_equal(a.reason[f], k ? RTSE_AB_PERMANENT :
+					 RTSE_AB_TEMPORARY);
+			assert_int_equal(last(&a), RTSE_ABORT_IND);
+			assert_int_equal(count(&b, RTSE_TRANSFER_IND), 1);
+			end_free(&a);
+			end_free(&b);
+		}
+}
+
 /* A peer that breaks RTSE inside an open association (data outside an
  * activity) is aborted with a reason naming the fault. */
 static void test_protocol_error(void **state)
@@ -787,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_recovery),
 		cmocka_unit_test(test_abort),
+		cmocka_unit_test(test_refuse_permanent),
 		cmocka_unit_test(test_protocol_error),
 		cmocka_unit_test(test_pp_replay),
 		cmocka_unit_test(test_isode_x410_replay),
