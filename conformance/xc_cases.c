@@ -62,12 +62,15 @@ void xc_x410_form(struct xc *x, long ap, int bare, int required,
 	snprintf(prev, sizeof(prev), "%s", old ? old : "");
 	snprintf(what, sizeof(what), "applicationProtocol %ld, bind %s", ap,
 		 bare ? "bare" : "in [16]");
-	if (!xc_mode_usable(x, RTSE_X410))
+	if (x->cfg.t_mode != RTSE_X410 && !xc_mode_usable(x, RTSE_X410))
 		return;
 	xc_peer_opts_init(x, &o);
 	o.mode = RTSE_X410;
 	o.app_protocol = ap;
 	o.bind_bare = bare;
+	/* checkpoints proposed, as MTAs do: what is tested is the form,
+	 * not the RTSE defaults (AS.02, AS.04) */
+	o.checkpoint = 16;
 	p = xc_peer_new(x, &o);
 	if (!p->connected) {
 		xc_fail(x, "no TCP connection");

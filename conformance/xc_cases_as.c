@@ -516,7 +516,8 @@ const struct xc_case xc_cases_as[] = {
 	  "X.410 (1984) 5.3 (PConnect applicationProtocol [4] IMPLICIT "
 	  "INTEGER DEFAULT 1, P1 is 1); X.419 Annex B; docs/editions.md row 2",
 	  "CN with a PConnect (mode x410-1984) whose applicationProtocol is "
-	  "1 (left out: the default), the MTA-bind as target.x410_bind says",
+	  "1 (left out: the default), proposing 16 KB checkpoints, the "
+	  "MTA-bind as target.x410_bind says",
 	  "AC with a PAccept and the bind result. A target whose target.mode "
 	  "is normal may refuse (inconclusive)",
 	  as_ap1, 0 },
@@ -525,7 +526,8 @@ const struct xc_case xc_cases_as[] = {
 	  "row 2 (12, as PP's 1988-X410 channel sends it and Wireshark reads "
 	  "it)",
 	  "CN with a PConnect (mode x410-1984) whose applicationProtocol is "
-	  "12, the MTA-bind as target.x410_bind says",
+	  "12, proposing 16 KB checkpoints, the MTA-bind as target.x410_bind "
+	  "says",
 	  "AC with a PAccept and the bind result (every form taken); a "
 	  "refusal is inconclusive (X.410 (1984) defines only 1)",
 	  as_ap12, 0 },

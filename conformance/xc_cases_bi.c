@@ -265,15 +265,15 @@ const struct xc_case xc_cases_bi[] = {
 	  "X.410 (1984) (the MTABind argument and result in PConnect and "
 	  "PAccept, no [16] or [17]); X.419 Annex B; docs/editions.md row 3",
 	  "PConnect (applicationProtocol as target.x410_application_protocol) "
-	  "holding our MTABindArgument bare",
+	  "proposing 16 KB checkpoints, holding our MTABindArgument bare",
 	  "PAccept with the target's MTABindResult (bare or in [17]). A "
 	  "target whose target.mode is normal may refuse (inconclusive)",
 	  bi_x410_bare, 0 },
 	{ "BI.08", "bind", "MTA-bind in [16] in X.410-1984 mode",
 	  "X.419 A.1 (the RO-notation BIND: argument [16], result [17]); "
 	  "docs/editions.md row 3 (both forms taken in either mode)",
-	  "PConnect holding our MTABindArgument wrapped in [16], as normal "
-	  "mode carries it",
+	  "PConnect proposing 16 KB checkpoints, holding our MTABindArgument "
+	  "wrapped in [16], as normal mode carries it",
 	  "PAccept with the target's MTABindResult (every form taken); a "
 	  "refusal is inconclusive (X.410 (1984) has no [16])",
 	  bi_x410_wrapped, 0 },

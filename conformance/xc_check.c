@@ -364,9 +364,10 @@ int xc_check_same(struct xc *x, const MTS_APDU_t *sent,
 		}
 		if (sent->choice.message.content.size !=
 		    got->choice.message.content.size ||
-		    memcmp(sent->choice.message.content.buf,
+		    (sent->choice.message.content.size > 0 &&
+		     memcmp(sent->choice.message.content.buf,
 			   got->choice.message.content.buf,
-			   (size_t)sent->choice.message.content.size) != 0) {
+			   (size_t)sent->choice.message.content.size) != 0)) {
 			xc_fail(x, "the relayed %s has different content: %d "
 				"octets sent, %d came back%s", id,
 				sent->choice.message.content.size,
