@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	x400conf [-c FILE] [-o KEY=VALUE]... [-a HOST:PORT] [-m MODE]
- *		 [-O DIR] [-j FILE] [-t ID]... [-x ID]... [-v]
+ *		 [-e EDITION] [-O DIR] [-j FILE] [-t ID]... [-x ID]... [-v]
  *	x400conf -l | -L | -K
  *
  * DESCRIPTION
@@ -20,6 +20,8 @@
  *			the file
  *	-a HOST:PORT	target.address
  *	-m MODE		target.mode: normal or x410
+ *	-e EDITION	target.edition: 1988 or 1992, the X.411 edition the
+ *			target reads (the form of every extension type sent)
  *	-O DIR		suite.out_dir: ID.pcap and ID.txt for each case
  *	-j FILE		JUnit XML results
  *	-t ID		run only the cases matching ID (a glob, or a group
@@ -53,8 +55,8 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: x400conf [-c FILE] [-o KEY=VALUE]... "
-		"[-a HOST:PORT] [-m normal|x410] [-O DIR] [-j FILE] [-t ID]... "
-		"[-x ID]... [-v]\n       x400conf -l | -L | -K\n");
+		"[-a HOST:PORT] [-m normal|x410] [-e 1988|1992] [-O DIR]\n"
+		"                [-j FILE] [-t ID]... [-x ID]... [-v]\n       x400conf -l | -L | -K\n");
 	exit(2);
 }
 
@@ -80,12 +82,13 @@ int main(int argc, char **argv)
 	int c, list = 0;
 
 	xc_cfg_defaults(&cfg);
-	while ((c = getopt(argc, argv, "c:o:a:m:O:j:t:x:vlLK")) != -1) {
+	while ((c = getopt(argc, argv, "c:o:a:m:e:O:j:t:x:vlLK")) != -1) {
 		switch (c) {
 		case 'c': file = optarg; break;
 		case 'o':
 		case 'a':
 		case 'm':
+		case 'e':
 		case 'O':
 			if (nkv == sizeof(kv) / sizeof(kv[0]))
 				usage();
@@ -97,7 +100,8 @@ int main(int argc, char **argv)
 				kv[nkv] = xmalloc(n);
 				snprintf(kv[nkv++], n, "%s=%s", c == 'a' ?
 					 "target.address" : c == 'm' ?
-					 "target.mode" : "suite.out_dir",
+					 "target.mode" : c == 'e' ?
+					 "target.edition" : "suite.out_dir",
 					 optarg);
 			}
 			break;

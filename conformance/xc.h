@@ -117,6 +117,7 @@ struct xc {
 	struct xc_pics_row pics[XC_PICS_MAX];
 	size_t		npics;
 	uint64_t	seq;		/* for identifiers we make */
+	char		why[320];	/* why the last xc_transfer failed */
 	double		t0;
 	int		interrupted;
 };

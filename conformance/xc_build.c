@@ -13,6 +13,7 @@
 #include "p1_asn.h"
 #include "p1_id.h"
 #include "p1_msg.h"
+#include "p1_ext.h"
 #include "p1_trace.h"
 #include "xalloc.h"
 #include "xc_build.h"
@@ -82,9 +83,13 @@ int xc_bind_result(const void *p, size_t n, struct xc_bindres *r)
 	const Credentials_t *cr;
 
 	memset(r, 0, sizeof(*r));
-	if (codec_decode(&asn_DEF_MTABindResultRO, p, n, 65536, (void **)&v,
-			 NULL) != 0)
+	/* [17] around it, or bare (X.410-1984 mode, docs/editions.md row 3):
+	 * the two types share their C structure */
+	if (codec_decode(n > 0 && *(const unsigned char *)p == 0xb1 ?
+			 &asn_DEF_MTABindResultRO : &asn_DEF_MTABindResult,
+			 p, n, 65536, (void **)&v, NULL) != 0)
 		return -1;
+	r->bare = *(const unsigned char *)p != 0xb1;
 	if (v->present == MTABindResult_PR_authenticated) {
 		r->authenticated = 1;
 		snprintf(r->name, sizeof(r->name), "%.*s",
@@ -190,6 +195,19 @@ unsigned char *xc_encode(const MTS_APDU_t *a, size_t *len)
 		panic("x400conf: a test APDU does not encode");
 	*len = (size_t)er.encoded;
 	return der;
+}
+
+/* xc_edition - every extension type of a in the form of the target's
+ *	edition (target.edition; docs/editions.md row 1) */
+void xc_edition(const struct xc *x, MTS_APDU_t *a)
+{
+	p1_ext_set_form(a, P1_EDITION_FORM((enum p1_edition)x->cfg.t_edition));
+}
+
+unsigned char *xc_encode_for(const struct xc *x, MTS_APDU_t *a, size_t *len)
+{
+	xc_edition(x, a);
+	return xc_encode(a, len);
 }
 
 MTS_APDU_t *xc_msg_new(struct xc *x, const char *const *rcpts, size_t n,
@@ -304,6 +322,7 @@ int xc_transfer(struct xc *x, const void *der, size_t len,
 		p->osi.rtse.ckpt / 1024, p->osi.rtse.window,
 		o.mode == RTSE_X410 ? "X.410-1984" : "normal");
 	rc = xc_peer_transfer(p, der, len, x->cfg.relay_ms);
+	snprintf(x->why, sizeof(x->why), "%s", p->why);
 	if (rc == 1) {
 		xc_note(x, "the target confirmed the transfer (%zu octets)",
 			len);
@@ -332,11 +351,11 @@ int xc_transfer(struct xc *x, const void *der, size_t len,
 	return rc;
 }
 
-int xc_send_opts(struct xc *x, const MTS_APDU_t *a,
+int xc_send_opts(struct xc *x, MTS_APDU_t *a,
 		 const struct xc_peer_opts *o, int quiet)
 {
 	size_t len;
-	unsigned char *der = xc_encode(a, &len);
+	unsigned char *der = xc_encode_for(x, a, &len);
 	char *id = xc_apdu_id(a);
 	int rc;
 
@@ -348,7 +367,7 @@ int xc_send_opts(struct xc *x, const MTS_APDU_t *a,
 	return rc;
 }
 
-int xc_send(struct xc *x, const MTS_APDU_t *a)
+int xc_send(struct xc *x, MTS_APDU_t *a)
 {
 	return xc_send_opts(x, a, NULL, 0);
 }

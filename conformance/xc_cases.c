@@ -21,6 +21,7 @@
 #include "xc_cases.h"
 #include "xc_check.h"
 #include "xc_inbox.h"
+#include "xc_peer.h"
 
 #include "ExtensionType.h"
 
@@ -43,6 +44,70 @@ int xc_mode_usable(struct xc *x, enum rtse_mode mode)
 		return 0;
 	}
 	return 1;
+}
+
+/* xc_x410_form - an association in X.410-1984 mode with
+ *	applicationProtocol ap and the bind bare or in [16]
+ *	(docs/editions.md rows 2 and 3) */
+void xc_x410_form(struct xc *x, long ap, int bare, int required,
+		  const char *key)
+{
+	struct xc_peer_opts o;
+	struct xc_peer *p;
+	struct xc_bindres br;
+	enum xc_open rc;
+	const char *old = xc_pics_get(x, key);
+	char prev[200], what[80];
+
+	snprintf(prev, sizeof(prev), "%s", old ? old : "");
+	snprintf(what, sizeof(what), "applicationProtocol %ld, bind %s", ap,
+		 bare ? "bare" : "in [16]");
+	if (x->cfg.t_mode != RTSE_X410 && !xc_mode_usable(x, RTSE_X410))
+		return;
+	xc_peer_opts_init(x, &o);
+	o.mode = RTSE_X410;
+	o.app_protocol = ap;
+	o.bind_bare = bare;
+	/* checkpoints proposed, as MTAs do: what is tested is the form,
+	 * not the RTSE defaults (AS.02, AS.04) */
+	o.checkpoint = 16;
+	p = xc_peer_new(x, &o);
+	if (!p->connected) {
+		xc_fail(x, "no TCP connection");
+		xc_peer_free(p);
+		return;
+	}
+	rc = xc_peer_bind(p);
+	if (rc == XC_OPENED) {
+		xc_pics(x, key, "%s%s%s: yes", prev, prev[0] ? "; " : "",
+			strcmp(key, "x410.ap") == 0 ? (ap == 1 ? "1" : "12") :
+			bare ? "bare" : "[16]");
+		if (xc_bind_result(buf_ptr(&p->bind_data),
+				   buf_avail(&p->bind_data), &br) == 0)
+			xc_note(x, "open in X.410-1984 mode with %s; the "
+				"target's bind result %s", what, br.bare ?
+				"bare" : "in [17]");
+		if (!xc_peer_release(p))
+			xc_fail(x, "the association (%s) does not release: %s",
+				what, p->why);
+		xc_peer_free(p);
+		return;
+	}
+	xc_pics(x, key, "%s%s%s: no", prev, prev[0] ? "; " : "",
+		strcmp(key, "x410.ap") == 0 ? (ap == 1 ? "1" : "12") :
+		bare ? "bare" : "[16]");
+	if (required && x->cfg.t_mode == RTSE_X410)
+		xc_fail(x, "an association in X.410-1984 mode with %s, the "
+			"form X.410 (1984) defines, was not accepted: %s%s%s",
+			what, xc_open_name(rc), p->why[0] ? ": " : "", p->why);
+	else
+		xc_inconc(x, "the target did not accept X.410-1984 mode with "
+			  "%s (%s%s%s)%s", what, xc_open_name(rc),
+			  p->why[0] ? ": " : "", p->why, required ?
+			  ": target.mode is normal, so it need not" :
+			  ": X.410 (1984) does not define it, a 1988 MTA's "
+			  "X.410 mode may use it (docs/editions.md)");
+	xc_peer_free(p);
 }
 
 /* ---- building -------------------------------------------------- */
@@ -94,7 +159,7 @@ char *xc_repeat(char c, size_t n)
 /* ---- sending and watching ------------------------------------------ */
 
 /* xc_relay - send a and check its relayed copy; the copy or NULL */
-struct xc_msg *xc_relay(struct xc *x, const MTS_APDU_t *a)
+struct xc_msg *xc_relay(struct xc *x, MTS_APDU_t *a)
 {
 	struct xc_msg *m;
 	char *id;
@@ -120,7 +185,7 @@ struct xc_msg *xc_relay(struct xc *x, const MTS_APDU_t *a)
 }
 
 /* xc_ndr - send a and check the non-delivery report on rcpt */
-struct xc_msg *xc_ndr(struct xc *x, const MTS_APDU_t *a,
+struct xc_msg *xc_ndr(struct xc *x, MTS_APDU_t *a,
 		      const char *rcpt, long reason, long diag,
 		      int strict)
 {

@@ -45,6 +45,13 @@ const char *xc_mode_name(enum rtse_mode m);
  *	the target showed it does not take it (AS.01, AS.02) */
 int	xc_mode_usable(struct xc *x, enum rtse_mode mode);
 
+/* xc_x410_form - open an association in X.410-1984 mode with
+ *	applicationProtocol ap and the MTA-bind bare or in [16], and
+ *	release it; the PICS row key records the form taken or not. Not
+ *	taken: a failure when required and target.mode is x410, else
+ *	inconclusive */
+void	xc_x410_form(struct xc *x, long ap, int bare, int required,
+		     const char *key);
 /* xc_rcpt_fields - recipient i of a message */
 PerRecipientMessageTransferFields_t *xc_rcpt_fields(MTS_APDU_t *a, int i);
 /* xc_ext_octets - add standard extension n holding an OCTET STRING */
@@ -55,11 +62,11 @@ void	xc_ext_private(void **list, const char *oid, unsigned crit);
 char	*xc_repeat(char c, size_t n);
 
 /* xc_relay - send a and check its relayed copy; the copy or NULL */
-struct xc_msg *xc_relay(struct xc *x, const MTS_APDU_t *a);
+struct xc_msg *xc_relay(struct xc *x, MTS_APDU_t *a);
 /* xc_ndr - send a and check the non-delivery report on rcpt (reason,
  *	diagnostic; strict as xc_check_report's strict_diag); the report
  *	or NULL */
-struct xc_msg *xc_ndr(struct xc *x, const MTS_APDU_t *a, const char *rcpt,
+struct xc_msg *xc_ndr(struct xc *x, MTS_APDU_t *a, const char *rcpt,
 		      long reason, long diag, int strict);
 /* xc_report_on - a delivery report on a message of ours to rcpt, as an
  *	MTA of our domain that delivered it would send it */

@@ -193,7 +193,7 @@ static void as_negotiate(struct xc *x)
 		memset(&mo, 0, sizeof(mo));
 		mo.pad = 10000;
 		a = xc_msg_to(x, 1, &mo);
-		der = xc_encode(a, &len);
+		der = xc_encode_for(x, a, &len);
 		rc = xc_peer_transfer(p, der, len, x->cfg.relay_ms);
 		if (rc != 1)
 			xc_fail(x, "a transfer of %zu octets in %zu-octet "
@@ -265,7 +265,7 @@ static void as_recover(struct xc *x)
 		return;
 	}
 	a = xc_msg_to(x, 1, &mo);
-	der = xc_encode(a, &len);
+	der = xc_encode_for(x, a, &len);
 	if (rtse_transfer_req(r, der, len, NULL) != 0) {
 		xc_fail(x, "cannot start the transfer (our RTSE in state %d)",
 			(int)r->state);
@@ -357,7 +357,7 @@ static void as_twa(struct xc *x, int turn_responder)
 		int t;
 
 		xc_pics(x, "rtse.twa", "yes");
-		der = xc_encode(a, &len);
+		der = xc_encode_for(x, a, &len);
 		t = xc_peer_transfer(p, der, len, 0);
 		if (t != 1)
 			xc_fail(x, "a transfer in two-way alternate mode%s was "
@@ -423,6 +423,18 @@ static void as_abort(struct xc *x)
 	xc_peer_flush(p);
 	xc_note(x, "sent RT-U-ABORT");
 	xc_peer_free(p);
+}
+
+/* AS.11, AS.12: the applicationProtocol of the PConnect (docs/editions.md
+ *	row 2), the bind in target.x410_bind's form */
+static void as_ap1(struct xc *x)
+{
+	xc_x410_form(x, 1, x->cfg.t_x410_bare, 1, "x410.ap");
+}
+
+static void as_ap12(struct xc *x)
+{
+	xc_x410_form(x, 12, x->cfg.t_x410_bare, 0, "x410.ap");
 }
 
 const struct xc_case xc_cases_as[] = {
@@ -500,5 +512,24 @@ const struct xc_case xc_cases_as[] = {
 	  "AIA, the resumed activity confirmed, the message relayed with "
 	  "identical content",
 	  as_recover, XC_F_HEALTH },
+	{ "AS.11", "association", "X.410-1984 applicationProtocol 1",
+	  "X.410 (1984) 5.3 (PConnect applicationProtocol [4] IMPLICIT "
+	  "INTEGER DEFAULT 1, P1 is 1); X.419 Annex B; docs/editions.md row 2",
+	  "CN with a PConnect (mode x410-1984) whose applicationProtocol is "
+	  "1 (left out: the default), proposing 16 KB checkpoints, the "
+	  "MTA-bind as target.x410_bind says",
+	  "AC with a PAccept and the bind result. A target whose target.mode "
+	  "is normal may refuse (inconclusive)",
+	  as_ap1, 0 },
+	{ "AS.12", "association", "X.410-1984 applicationProtocol 12",
+	  "X.419 Annex B (1984 interworking of a 1988 MTA); docs/editions.md "
+	  "row 2 (12, as PP's 1988-X410 channel sends it and Wireshark reads "
+	  "it)",
+	  "CN with a PConnect (mode x410-1984) whose applicationProtocol is "
+	  "12, proposing 16 KB checkpoints, the MTA-bind as target.x410_bind "
+	  "says",
+	  "AC with a PAccept and the bind result (every form taken); a "
+	  "refusal is inconclusive (X.410 (1984) defines only 1)",
+	  as_ap12, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };

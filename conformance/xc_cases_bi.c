@@ -211,6 +211,18 @@ static void bi_unauthenticated(struct xc *x)
 	xc_peer_free(p);
 }
 
+/* BI.07, BI.08: the MTA-bind bare or in [16] in X.410-1984 mode
+ *	(docs/editions.md row 3), applicationProtocol as target.x410_* */
+static void bi_x410_bare(struct xc *x)
+{
+	xc_x410_form(x, x->cfg.t_x410_ap, 1, 1, "x410.bind");
+}
+
+static void bi_x410_wrapped(struct xc *x)
+{
+	xc_x410_form(x, x->cfg.t_x410_ap, 0, 0, "x410.bind");
+}
+
 const struct xc_case xc_cases_bi[] = {
 	{ "BI.01", "bind", "good credentials",
 	  "X.411 12.1.1.1, 12.1.1.2 (MTA-bind argument and result); X.419 "
@@ -249,5 +261,21 @@ const struct xc_case xc_cases_bi[] = {
 	  "PConnect with a wrong password",
 	  "PRefuse with validation-failure",
 	  bi_x410_wrong_password, XC_F_HEALTH },
+	{ "BI.07", "bind", "bare MTA-bind in X.410-1984 mode",
+	  "X.410 (1984) (the MTABind argument and result in PConnect and "
+	  "PAccept, no [16] or [17]); X.419 Annex B; docs/editions.md row 3",
+	  "PConnect (applicationProtocol as target.x410_application_protocol) "
+	  "proposing 16 KB checkpoints, holding our MTABindArgument bare",
+	  "PAccept with the target's MTABindResult (bare or in [17]). A "
+	  "target whose target.mode is normal may refuse (inconclusive)",
+	  bi_x410_bare, 0 },
+	{ "BI.08", "bind", "MTA-bind in [16] in X.410-1984 mode",
+	  "X.419 A.1 (the RO-notation BIND: argument [16], result [17]); "
+	  "docs/editions.md row 3 (both forms taken in either mode)",
+	  "PConnect proposing 16 KB checkpoints, holding our MTABindArgument "
+	  "wrapped in [16], as normal mode carries it",
+	  "PAccept with the target's MTABindResult (every form taken); a "
+	  "refusal is inconclusive (X.410 (1984) has no [16])",
+	  bi_x410_wrapped, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };

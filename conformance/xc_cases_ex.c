@@ -16,6 +16,9 @@
 #include "xc_cases.h"
 #include "xc_check.h"
 #include "xc_inbox.h"
+#include "xalloc.h"
+
+#include "RecipientReassignmentProhibited.h"
 
 
 /* ---- EX: extensions ------------------------------------------------- */
@@ -139,6 +142,96 @@ static void ex_per_recipient(struct xc *x)
 	xc_apdu_free(a);
 }
 
+/* ---- EX: the editions' forms of an extension type (docs/editions.md
+ *	row 1) ----------------------------------------------------------- */
+
+/* form_name - how an edition writes internal-trace-information's type */
+static const char *form_name(enum p1_ext_form f)
+{
+	return f == P1_EXTF_IMPLICIT ? "X.411 1992 form ([0] IMPLICIT "
+	    "INTEGER, 80 01 26)" : "X.411 1988 form ([0] EXPLICIT INTEGER, "
+	    "A0 03 02 01 26)";
+}
+
+/* pics_forms - add "1988: taken" (or refused) to the PICS row */
+static void pics_forms(struct xc *x, enum p1_ext_form f, const char *what)
+{
+	const char *old = xc_pics_get(x, "ext.forms");
+	char prev[200];
+
+	snprintf(prev, sizeof(prev), "%s", old ? old : "");
+	xc_pics(x, "ext.forms", "%s%s%s: %s", prev, prev[0] ? "; " : "",
+		f == P1_EXTF_IMPLICIT ? "1992" : "1988", what);
+}
+
+/* ex_form - a message whose extension types (internal trace 38 and
+ *	recipient-reassignment-prohibited 1, both of X.411 1988) are all
+ *	in form f: taken and relayed with the same extensions (in
+ *	whatever form the target writes) */
+static void ex_form(struct xc *x, int other)
+{
+	enum p1_ext_form ours = P1_EDITION_FORM((enum p1_edition)
+						x->cfg.t_edition);
+	enum p1_ext_form f = other ? (ours == P1_EXTF_IMPLICIT ?
+				      P1_EXTF_EXPLICIT : P1_EXTF_IMPLICIT) :
+	    ours;
+	MTS_APDU_t *a = xc_msg_to(x, 1, NULL);
+	MessageTransferEnvelope_t *e = &a->choice.message.envelope;
+	struct xc_msg *m;
+	unsigned char *der;
+	size_t len;
+	long yes = 1;
+	int rc;
+
+	if (!p1_ext_add((void **)&e->extensions, 1, 0,
+			&asn_DEF_RecipientReassignmentProhibited, &yes, f))
+		panic("x400conf: extension 1 does not encode");
+	p1_ext_set_form(a, f);
+	xc_note(x, "every extension type in the %s%s", form_name(f),
+		other ? ", not target.edition's" : ", target.edition's");
+	der = xc_encode(a, &len);
+	rc = xc_transfer(x, der, len, NULL, 1);
+	free(der);
+	if (rc != XC_T_CONFIRMED) {
+		pics_forms(x, f, "refused");
+		xc_fail(x, "the target did not take a message whose extension "
+			"types are in the %s: %s%s%s (X.411 accepts both "
+			"editions' forms, docs/editions.md row 1)",
+			form_name(f), rc == XC_T_REFUSED ? "refused the "
+			"transfer" : rc == XC_T_TIMEOUT ? "no confirmation in "
+			"time" : rc == XC_T_NOBIND ? "no association" :
+			"the association ended during the transfer",
+			x->why[0] ? ": " : "", x->why);
+		xc_apdu_free(a);
+		return;
+	}
+	if ((m = xc_expect_relay(x, a)) != NULL && m->apdu == NULL)
+		xc_fail(x, "the relayed copy does not decode: %s", m->why);
+	else if (m) {
+		xc_note(x, "relayed with its extension types in the %s",
+			form_name(p1_ext_form_of(m->apdu->choice.message.
+						 envelope.extensions)));
+		/* the form the target writes is its link's edition: compare
+		 * the rest */
+		p1_ext_set_form(m->apdu, f);
+		xc_check_same(x, a, m->apdu);
+		xc_check_trace(x, a, m->apdu);
+	}
+	if (xc_ok(x))
+		pics_forms(x, f, "taken and relayed");
+	xc_apdu_free(a);
+}
+
+static void ex_form_own(struct xc *x)
+{
+	ex_form(x, 0);
+}
+
+static void ex_form_other(struct xc *x)
+{
+	ex_form(x, 1);
+}
+
 const struct xc_case xc_cases_ex[] = {
 	{ "EX.01", "extensions", "unknown non-critical extensions",
 	  "X.411 9.1 (extensions: criticality), 12.2.1.1.1 (extensions "
@@ -177,6 +270,25 @@ const struct xc_case xc_cases_ex[] = {
 	  "The first relayed; a non-delivery report (unsupported-critical-"
 	  "function) for the second only",
 	  ex_per_recipient, XC_F_SLOW },
+	{ "EX.06", "extensions", "extension types in the target's edition",
+	  "X.411 (1988) 12.2.1.1.1 and Figure 2 (EXTENSION macro: type [0] "
+	  "ExtensionType, a CHOICE of INTEGER and OBJECT IDENTIFIER); X.411 "
+	  "(1992) 12.2.1.1.1 (standard-extension [0] IMPLICIT INTEGER); "
+	  "docs/editions.md row 1",
+	  "A message with internal-trace-information (38) and recipient-"
+	  "reassignment-prohibited (1), every extension type in the form of "
+	  "target.edition (1988: A0 03 02 01 26; 1992: 80 01 26)",
+	  "Confirmed and relayed with the extensions unchanged but for the "
+	  "form of their type (the target writes its link's edition)",
+	  ex_form_own, XC_F_SLOW },
+	{ "EX.07", "extensions", "extension types in the other edition's form",
+	  "X.411 (1988) and (1992) 12.2.1.1.1 (the two encodings of an "
+	  "extension's type); docs/editions.md row 1 (every form is taken)",
+	  "The message of EX.06 with every extension type in the form of the "
+	  "edition target.edition does not name",
+	  "Confirmed and relayed like EX.06: an MTA takes both editions' "
+	  "forms whatever it writes",
+	  ex_form_other, XC_F_SLOW },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };
 

@@ -502,7 +502,7 @@ static void rb_cut_transfer(struct xc *x)
 	if ((p = xc_peer_bound(x, &o)) == NULL)
 		return;
 	a = xc_msg_to(x, 1, &mo);
-	der = xc_encode(a, &len);
+	der = xc_encode_for(x, a, &len);
 	id = xc_apdu_id(a);
 	if (rtse_transfer_req(&p->osi.rtse, der, len, NULL) != 0) {
 		xc_fail(x, "cannot start the transfer");
@@ -537,7 +537,7 @@ static void rb_trickle(struct xc *x)
 	if ((p = xc_peer_bound(x, &o)) == NULL)
 		return;
 	a = xc_msg_to(x, 1, NULL);
-	der = xc_encode(a, &len);
+	der = xc_encode_for(x, a, &len);
 	rc = xc_peer_transfer(p, der, len, x->cfg.relay_ms);
 	if (rc != 1)
 		xc_fail(x, "a transfer sent one octet per TCP segment was not "

@@ -12,10 +12,12 @@
 #include <string.h>
 
 #include "p1_addr.h"
+#include "p1_ext.h"
 #include "p1_id.h"
 #include "xc_cfg.h"
 
-enum kind { K_STR, K_SEL, K_MODE, K_ADDR, K_UINT, K_SIZE };
+enum kind { K_STR, K_SEL, K_MODE, K_ADDR, K_UINT, K_SIZE, K_EDITION,
+	K_BINDFORM };
 
 struct key {
 	const char	*name;
@@ -33,6 +35,16 @@ static const struct key keys[] = {
 	{ "target.mode", K_MODE, "\"normal\" (1988 normal mode) or \"x410\" "
 	  "(X.410-1984 mode): the mode of the target's link with x400conf, "
 	  "both ways" },
+	{ "target.edition", K_EDITION, "\"1988\" or \"1992\" (also \"1993\", "
+	  "\"1999\", \"2003\"): the X.411 edition the target reads; every "
+	  "extension type x400conf sends is in its form (default 1988, like "
+	  "x400d's links)" },
+	{ "target.x410_application_protocol", K_UINT, "X.410-1984 mode: the "
+	  "PConnect applicationProtocol x400conf sends (1, the default, or 12 "
+	  "as PP's 1988-X410 channel)" },
+	{ "target.x410_bind", K_BINDFORM, "X.410-1984 mode: the MTA-bind "
+	  "argument \"bare\" (the default, as X.410 (1984)) or \"wrapped\" "
+	  "in [16] (X.419 A.1's RO-notation)" },
 	{ "target.mta", K_STR, "the MTA name the target binds with towards "
 	  "x400conf" },
 	{ "target.password", K_STR, "the password the target sends in its "
@@ -86,6 +98,9 @@ void xc_cfg_defaults(struct xc_cfg *c)
 	memset(c, 0, sizeof(*c));
 	c->t_port = 102;
 	c->t_mode = RTSE_NORMAL;
+	c->t_edition = P1_EDITION_1988;
+	c->t_x410_ap = 1;
+	c->t_x410_bare = 1;
 	snprintf(c->u_mta, sizeof(c->u_mta), "x400conf");
 	snprintf(c->u_listen_host, sizeof(c->u_listen_host), "127.0.0.1");
 	c->u_listen_port = 10102;
@@ -260,6 +275,21 @@ int xc_cfg_set(struct xc_cfg *c, const char *key, const char *v, char *err,
 		else
 			return err_set(err, errlen, "%s: \"%s\": \"normal\" or "
 				       "\"x410\"", key, v);
+	} else if (k->kind == K_EDITION) {
+		enum p1_edition e;
+
+		if (p1_edition_parse(v, &e) != 0)
+			return err_set(err, errlen, "%s: \"%s\": \"1988\" or "
+				       "\"1992\"", key, v);
+		c->t_edition = (int)e;
+	} else if (k->kind == K_BINDFORM) {
+		if (strcmp(v, "bare") == 0)
+			c->t_x410_bare = 1;
+		else if (strcmp(v, "wrapped") == 0)
+			c->t_x410_bare = 0;
+		else
+			return err_set(err, errlen, "%s: \"%s\": \"bare\" or "
+				       "\"wrapped\"", key, v);
 	} else if (strcmp(key, "target.mta") == 0) {
 		return put_str(c->t_mta, sizeof(c->t_mta), key, v, err,
 			       errlen);
@@ -297,6 +327,11 @@ int xc_cfg_set(struct xc_cfg *c, const char *key, const char *v, char *err,
 	} else if (strcmp(key, "suite.out_dir") == 0) {
 		return put_str(c->out_dir, sizeof(c->out_dir), key, v, err,
 			       errlen);
+	} else if (strcmp(key, "target.x410_application_protocol") == 0) {
+		if (u < 1 || u > 32767)
+			return err_set(err, errlen, "%s: 1..32767 (P1 is 1; "
+				       "PP's X.410 channel sends 12)", key);
+		c->t_x410_ap = (long)u;
 	} else if (strcmp(key, "suite.answer_timeout") == 0) {
 		if (u < 1 || u > 3600)
 			return err_set(err, errlen, "%s: 1..3600 seconds", key);

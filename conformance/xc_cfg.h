@@ -25,6 +25,13 @@
  *	target.mode	  "normal" (1988 normal mode) or "x410" (X.410-1984):
  *			  the mode of the target's link with x400conf, both
  *			  ways
+ *	target.edition	  "1988" or "1992": the X.411 edition the target
+ *			  reads; the form of every extension type x400conf
+ *			  writes (docs/editions.md row 1; default 1988)
+ *	target.x410_application_protocol  X.410-1984 mode: the PConnect's
+ *			  applicationProtocol (1, or 12; row 2)
+ *	target.x410_bind  X.410-1984 mode: the bind "bare" or "wrapped" in
+ *			  [16] (row 3)
  *	target.mta	  the MTA name the target binds with towards us
  *	target.password	  the password it sends (absent: not checked)
  *	target.domain	  its global domain identifier, "C=..;A=..;P=.."
@@ -77,6 +84,9 @@ struct xc_cfg {
 	unsigned	t_port;
 	struct xc_sel	t_tsel, t_ssel, t_psel;
 	enum rtse_mode	t_mode;
+	int		t_edition;	/* enum p1_edition */
+	long		t_x410_ap;	/* X.410-1984 applicationProtocol */
+	int		t_x410_bare;	/* X.410-1984 bind bare, not [16] */
 	char		t_mta[33];
 	char		t_password[63];
 	int		t_password_set;

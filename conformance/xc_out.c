@@ -18,6 +18,8 @@
 static const struct {
 	const char *key, *label;
 } pics_rows[] = {
+	{ "target.edition", "Edition x400conf writes (target.edition)" },
+	{ "target.mode", "Mode x400conf uses (target.mode, x410_*)" },
 	{ "transport.tpdu", "X.224 class 0 TPDU sizes (asked -> answered)" },
 	{ "transport.tsel", "Unknown called TSAP selector" },
 	{ "session.ssel", "Unknown called session selector" },
@@ -38,10 +40,14 @@ static const struct {
 	{ "p1.report", "Reports relayed" },
 	{ "p1.ndr", "Non-delivery reports" },
 	{ "p1.dr", "Delivery reports (local delivery)" },
+	{ "p1.eits", "Original encoded information types relayed" },
 	{ "p1.loop", "Loop detection" },
 	{ "ext.noncritical", "Unknown non-critical extensions" },
 	{ "ext.critical", "Unknown critical extensions" },
 	{ "ext.delivery", "Critical for delivery only" },
+	{ "ext.forms", "Extension type forms accepted (1988, 1992)" },
+	{ "x410.ap", "X.410-1984 applicationProtocol accepted" },
+	{ "x410.bind", "X.410-1984 bind forms accepted" },
 	{ "ub", "X.411 upper bounds" },
 	{ NULL, NULL }
 };
@@ -71,10 +77,11 @@ void xc_out_summary(const struct xc *x, FILE *fp)
 		else
 			ninc++;
 	}
-	fprintf(fp, "\nx400conf against %s:%u (MTA \"%s\", %s mode): %zu "
-		"cases, %zu passed, %zu failed, %zu inconclusive (%.1f s)\n",
-		x->cfg.t_host, x->cfg.t_port, x->cfg.t_mta,
+	fprintf(fp, "\nx400conf against %s:%u (MTA \"%s\", %s mode, X.411 "
+		"%s): %zu cases, %zu passed, %zu failed, %zu inconclusive "
+		"(%.1f s)\n", x->cfg.t_host, x->cfg.t_port, x->cfg.t_mta,
 		x->cfg.t_mode == RTSE_X410 ? "X.410-1984" : "normal",
+		x->cfg.t_edition ? "1992" : "1988",
 		x->nresults, npass, nfail, ninc, secs);
 	for (i = 0; i < x->nresults; i++) {
 		const struct xc_result *r = &x->results[i];

@@ -35,6 +35,8 @@ void xc_peer_opts_init(struct xc *x, struct xc_peer_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->mode = c->t_mode;
+	o->app_protocol = c->t_x410_ap;
+	o->bind_bare = c->t_x410_bare;
 	o->checkpoint = 0;
 	memcpy(o->called_tsel.sel, c->t_tsel.v, c->t_tsel.len);
 	o->called_tsel.len = c->t_tsel.len;
@@ -372,6 +374,30 @@ static int open_done(void *arg)
 	    p->eof;
 }
 
+/* unwrap16 - the MTA-bind argument bare: X.410 (1984) has no [16]
+ *	around it (docs/editions.md row 3); left alone if it has none */
+static void unwrap16(const void **bind, size_t *n)
+{
+	const unsigned char *d = *bind;
+	size_t len = 0, h = 2, i;
+
+	if (*n < 2 || d[0] != 0xb0)
+		return;
+	if (d[1] < 0x80) {
+		len = d[1];
+	} else if (d[1] > 0x80 && d[1] <= 0x84 && *n >= 2u + (d[1] & 0x7f)) {
+		h = 2u + (d[1] & 0x7f);
+		for (i = 2; i < h; i++)
+			len = len << 8 | d[i];
+	} else {
+		return;
+	}
+	if (h + len != *n)
+		return;
+	*bind = d + h;
+	*n = len;
+}
+
 enum xc_open xc_peer_open(struct xc_peer *p, const void *bind, size_t n)
 {
 	struct xc *x = p->x;
@@ -387,6 +413,7 @@ enum xc_open xc_peer_open(struct xc_peer *p, const void *bind, size_t n)
 	oc.rtse.initial_turn_responder = p->o.turn_responder;
 	oc.rtse.checkpoint = p->o.checkpoint;
 	oc.rtse.window = p->o.window;
+	oc.rtse.application_protocol = p->o.app_protocol;
 	oc.rtse.recovery = 1;
 	oc.rtse.max_apdu = 80u << 20;
 	memcpy(oc.rtse.called_ssel, p->o.called_ssel.v, p->o.called_ssel.len);
@@ -413,6 +440,8 @@ enum xc_open xc_peer_open(struct xc_peer *p, const void *bind, size_t n)
 		osi_input(&p->osi, buf_ptr(&early), buf_avail(&early));
 		buf_free(&early);
 	}
+	if (p->o.mode == RTSE_X410 && p->o.bind_bare)
+		unwrap16(&bind, &n);
 	if (osi_connect(&p->osi, bind, n) != 0)
 		panic("x400conf: cannot start the RT-OPEN");
 	xc_peer_flush(p);

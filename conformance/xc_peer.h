@@ -46,6 +46,9 @@
 
 struct xc_peer_opts {
 	enum rtse_mode	mode;
+	long		app_protocol;	/* X.410-1984: applicationProtocol */
+	int		bind_bare;	/* X.410-1984: xc_peer_bind sends
+					   the bind bare, not in [16] */
 	enum rtse_dialogue dialogue;
 	int		turn_responder;	/* TWA: the target starts */
 	unsigned	checkpoint;	/* kilo-octets proposed; 0: none */

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "xalloc.h"
+#include "p1_ext.h"
 #include "xc.h"
 #include "xc_decode.h"
 #include "xc_inbox.h"
@@ -372,6 +373,16 @@ int xc_run_all(struct xc *x)
 	}
 	if (xc_inbox_start(x) != 0)
 		return -1;
+	/* what the target is taken to speak (the options): the first rows
+	 * of the PICS, before what the cases learn */
+	xc_pics(x, "target.edition", "X.411 %s (extension types %s)",
+		p1_edition_name((enum p1_edition)x->cfg.t_edition),
+		x->cfg.t_edition == P1_EDITION_1992 ? "[0]/[3] IMPLICIT" :
+		"[0] EXPLICIT");
+	xc_pics(x, "target.mode", "%s; X.410-1984 mode: applicationProtocol "
+		"%ld, bind %s", x->cfg.t_mode == RTSE_X410 ? "X.410-1984" :
+		"1988 normal", x->cfg.t_x410_ap, x->cfg.t_x410_bare ? "bare" :
+		"wrapped in [16]");
 	for (i = 0; (c = xc_case_at(i)) != NULL && !x->interrupted; i++)
 		if (xc_selected(&x->cfg, c))
 			run_one(x, c);

@@ -380,7 +380,9 @@ static int set_type_form(ExtensionField_t *f, enum p1_ext_form form)
 	ASN_STRUCT_FREE(*td, x);
 	if (rc != 0)
 		return -1;
-	free(f->type.buf);
+	/* the old type with its decoder's leftovers (a constructed ANY
+	 * keeps a stack in its context) */
+	ASN_STRUCT_FREE_CONTENTS_ONLY(asn_DEF_ANY, &f->type);
 	f->type = t;
 	return 1;
 }

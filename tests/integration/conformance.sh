@@ -79,7 +79,6 @@ listen = { addresses = [ "$T:$TP" ]; tsel = "x400"; };
 links = (
   { name = "conf"; peer_mta = "x400conf"; peer_password = "${PEER_PW:-conf-pw}";
     addresses = ( { host = "$U"; port = $UP; tsel = "x400"; } );
-    edition = "1992";   # x400conf writes the 1992 forms: relayed unchanged
     source_address = "$T"; open_interval = "1s"; ${2:-} }$nowhere
 );
 routing = {
