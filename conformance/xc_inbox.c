@@ -118,7 +118,7 @@ static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
 
 	xc_inbox_take(ia->ib->x, p, n, o->rtse.cfg.mode,
 		      "the target's association");
-	assoc_apdu_rsp(a, 1);
+	assoc_apdu_rsp(a, ASSOC_OK);
 }
 
 static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)

@@ -177,7 +177,7 @@ static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
 	(void)p;
 	(void)n;
 	(void)arg;
-	assoc_apdu_rsp(a, 1);	/* not expected from a submission peer */
+	assoc_apdu_rsp(a, ASSOC_OK);	/* not expected from a submission peer */
 }
 
 static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)

@@ -155,7 +155,7 @@ static void r_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
 	codec_free(&asn_DEF_MTS_APDU, v);
 	r->received++;
 	r->last_len = n;
-	assoc_apdu_rsp(a, 1);
+	assoc_apdu_rsp(a, ASSOC_OK);
 }
 
 static void r_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
@@ -214,7 +214,7 @@ static void i_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
 	(void)n;
 	r->received++;
 	r->i_received++;
-	assoc_apdu_rsp(a, 1);
+	assoc_apdu_rsp(a, ASSOC_OK);
 	next(r);
 }
 

@@ -677,7 +677,7 @@ static void lax_apdu(struct assoc *a, const unsigned char *p, size_t n,
 	(void)p;
 	(void)n;
 	(void)arg;
-	assoc_apdu_rsp(a, 1);		/* confirmed, and forgotten */
+	assoc_apdu_rsp(a, ASSOC_OK);		/* confirmed, and forgotten */
 }
 
 static void lax_conf(struct assoc *a, void *tag, int ok, void *arg)

@@ -129,7 +129,7 @@ static void r_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
 	assert_int_equal(((MTS_APDU_t *)v)->present, MTS_APDU_PR_message);
 	codec_free(&asn_DEF_MTS_APDU, v);
 	r->apdus++;
-	assoc_apdu_rsp(a, 1);
+	assoc_apdu_rsp(a, ASSOC_OK);
 }
 
 static void r_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
