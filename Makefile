@@ -5,6 +5,7 @@
 #                   reads "N passed, N failed"
 #   make fuzz       build one libFuzzer target per top-level PDU (clang)
 #   make fuzz-run   run each fuzz target for FUZZ_SECONDS
+#   make soak       1,000 SIGKILLs under 20,000 messages, exactly once
 #   make interop    live tests against PP, a real foreign MTA, built from
 #                   the kit in $(PEERS) into $(PEERS_PREFIX) (tests/interop/)
 #   make bench      relay, Postfix, codec and store benchmarks (bench/README.md);
@@ -68,7 +69,7 @@ FUZZ_PDUS := $(shell sed -n 's/.*CODEC_PDU([A-Za-z_0-9]*, *"\([^"]*\)").*/\1/p' 
 FUZZ_LAYERS := $(patsubst tests/fuzz/target_%.c,%,$(wildcard tests/fuzz/target_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all bench check demo interop fuzz fuzz-run fuzz-seeds clean gen
+.PHONY: all bench check demo interop soak fuzz fuzz-run fuzz-seeds clean gen
 .SECONDARY:
 all: $(addprefix $(BUILD)/bin/,$(PROGS)) $(BENCH_PROGS) \
      $(addprefix $(BUILD)/norm/tests/,$(TESTS)) \
@@ -190,6 +191,13 @@ check: $(addprefix $(BUILD)/asan/tests/,$(TESTS)) $(BUILD)/asan/tests/fuzz_repla
 # into PEERS_PREFIX, reused while it exists). The ASan programs run.
 PEERS	?= ../shared/peers
 PEERS_PREFIX ?= $(BUILD)/peers
+# The full soak (issue 15): 1,000 SIGKILLs of the relay and the final MTA
+# under 20,000 messages; prints kills, messages, lost, duplicated
+# (tests/soak/soak.sh; a short one runs in make check)
+soak: $(addprefix $(BUILD)/bin/,$(PROGS))
+	@X400_BIN=$(abspath $(BUILD)/bin) X400_TESTBIN=$(abspath $(BUILD)/asan/tests) \
+	    sh tests/soak/soak.sh
+
 interop: $(addprefix $(BUILD)/asan/bin/,$(PROGS))
 	@X400_BIN=$(abspath $(BUILD)/asan/bin) PEERS=$(abspath $(PEERS)) \
 	    PEERS_PREFIX=$(abspath $(PEERS_PREFIX)) \

@@ -7,10 +7,9 @@
  * recipient's mailbox directory, routing.local_dir/<O/R address with
  * unsafe characters replaced>: NAME.p1 holds the MTS-APDU as it
  * arrived (BER), NAME.txt a readable form (envelope, trace, and for an
- * interpersonal message its heading and text: mtad_txt.c). Each file is written
- * under a temporary name, synced and renamed, and only then is the
- * recipient marked delivered: a crash in between delivers again, never
- * loses (at least once).
+ * interpersonal message its heading and text: mtad_txt.c). NAME comes
+ * from the message and the recipient, so delivery is exactly once
+ * across crashes (below, "Exactly once").
  *
  * Reports (X.411 12.2.1.3): every recipient left owing a report (the
  * queue's "@report") is reported on in one report per subject message,
@@ -63,7 +62,20 @@ static void safe_name(const char *addr, char *out, size_t len)
 	out[i] = 0;
 }
 
-/* write_file - dir/name, atomically and durably */
+/* sync_dir - make a rename or a new entry in dir durable */
+static int sync_dir(const char *dir)
+{
+	int fd, rc = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0)
+		return -errno;
+	if (fsync(fd) != 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* write_file - dir/name, atomically and durably (the caller syncs dir) */
 static int write_file(const char *dir, const char *name, const void *p,
 		      size_t n)
 {
@@ -87,11 +99,42 @@ static int write_file(const char *dir, const char *name, const void *p,
 	return 0;
 }
 
+/* make_box - the recipient's mailbox directory, created durably */
+static int make_box(struct mtad *m, const char *addr, char *dir, size_t len)
+{
+	const char *root = m->cfg->local_dir ? m->cfg->local_dir :
+	    "mailboxes";
+	char box[600];
+
+	safe_name(addr, box, sizeof(box));
+	snprintf(dir, len, "%s/%s", root, box);
+	if (mkdir(root, 0750) != 0 && errno != EEXIST)
+		return -errno;
+	if (mkdir(dir, 0750) == 0)
+		return sync_dir(root);
+	return errno == EEXIST ? 0 : -errno;
+}
+
 /* ---- local delivery ------------------------------------------------- */
 
+/*
+ * Exactly once. A recipient's files are named after the message's
+ * arrival time, its queue id (never reused) and the recipient's index,
+ * so a second attempt at the same recipient writes the same names.
+ * NAME.p1 is renamed into place, then NAME.txt, then the directory is
+ * synced, and only then is the DONE operation submitted; its event 4003
+ * is logged when the operation is durable. After a crash anywhere in
+ * between, the recipient is still PENDING: if NAME.txt is there, the
+ * delivery happened and the recipient is marked delivered without
+ * writing again; if not, both files are written again under the same
+ * names (a NAME.p1 alone is replaced).
+ */
+
+/* One recipient's result, told once the queue has it. */
 struct pass {
 	struct mtad	*m;
-	int		*busy;
+	int		*busy;		/* the pass's last result: clear */
+	char		*text;		/* event 4003, NULL: none */
 };
 
 static void pass_done(void *arg, int err, uint64_t id)
@@ -101,47 +144,83 @@ static void pass_done(void *arg, int err, uint64_t id)
 	(void)id;
 	if (err)
 		mtad_log(p->m, LOG_WARNING, EV_STORE_ERROR, NULL, NULL,
-			 "store", "local delivery result: %s",
-			 q_strerror(err));
-	*p->busy = 0;
-	mtad_kick(p->m);
+			 "store", "local delivery result not recorded: %s%s%s",
+			 q_strerror(err), p->text ? ": " : "",
+			 p->text ? p->text : "");
+	else if (p->text)
+		mtad_log(p->m, LOG_INFO, EV_DELIVERED, NULL, ROUTE_LOCAL,
+			 "local", "%s", p->text);
+	if (p->busy) {
+		*p->busy = 0;
+		mtad_kick(p->m);
+	}
+	free(p->text);
 	free(p);
 }
 
-/* deliver - one recipient's copy into its mailbox */
+/* want_report - does r's request ask for a delivery report? */
+static int want_report(MTS_APDU_t *a, const struct q_rcpt *r)
+{
+	int nr = p1_env_recipient_count(a), i, want = 0;
+
+	for (i = 0; i < nr; i++) {
+		struct p1_recip pr;
+		char *s;
+
+		p1_env_recipient(a, i, &pr);
+		s = p1_orname_format(pr.name);
+		if (s && strcmp(s, r->address) == 0)
+			want = p1_report_wanted(&pr, 1);
+		free(s);
+	}
+	return want;
+}
+
+/* put_files - NAME.p1 and NAME.txt into dir, unless NAME.txt is there;
+ * 1: written now, 0: written before a restart, < 0: -errno */
+static int put_files(const char *dir, const char *name, const void *apdu,
+		     size_t n, const struct buf *txt)
+{
+	char f[300], path[1400];
+	struct stat st;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s.txt", dir, name);
+	if (stat(path, &st) == 0)
+		return 0;
+	snprintf(f, sizeof(f), "%s.p1", name);
+	if ((rc = write_file(dir, f, apdu, n)) != 0)
+		return rc;
+	snprintf(f, sizeof(f), "%s.txt", name);
+	if ((rc = write_file(dir, f, buf_ptr(txt), buf_avail(txt))) != 0)
+		return rc;
+	return (rc = sync_dir(dir)) != 0 ? rc : 1;
+}
+
+/* deliver - one recipient's copy into its mailbox; *text: the event to
+ * log once the queue has the result (allocated, or NULL) */
 static int deliver(struct mtad *m, const struct q_msg *qm,
 		   const struct q_rcpt *r, const void *apdu, size_t n,
-		   int *report)
+		   int *report, char **text)
 {
 	MTS_APDU_t *a = NULL;
-	char box[600], dir[1100], name[256];
+	char dir[1100], name[80], t[1600];
 	struct buf txt = BUF_INIT;
 	struct p1_report_entry *rep = NULL;	/* a report's entries */
-	int rc, i, nrep = 0;
+	int rc, i, nrep = 0, kind;
 
 	*report = 0;
+	*text = NULL;
 	if (codec_decode(&asn_DEF_MTS_APDU, apdu, n, 0, (void **)&a, NULL))
 		return -EINVAL;
-	/* a delivery report, if this recipient's request wants one */
-	if (p1_env_kind(a) != P1_REPORT) {
-		int nr = p1_env_recipient_count(a);
-
-		for (i = 0; i < nr; i++) {
-			struct p1_recip pr;
-			char *s;
-
-			p1_env_recipient(a, i, &pr);
-			s = p1_orname_format(pr.name);
-			if (s && strcmp(s, r->address) == 0)
-				*report = p1_report_wanted(&pr, 1);
-			free(s);
-		}
-	}
-	if (p1_env_kind(a) == P1_PROBE) {
+	kind = p1_env_kind(a);
+	if (kind != P1_REPORT)
+		*report = want_report(a, r);
+	if (kind == P1_PROBE) {
 		codec_free(&asn_DEF_MTS_APDU, a);
 		return 0;		/* would be delivered: nothing to write */
 	}
-	if (p1_env_kind(a) == P1_REPORT) {
+	if (kind == P1_REPORT) {
 		/* X.411 12.2.1.3: the report came back to us, the originating
 		 * MTA, because our MTA asked; the originator gets it only
 		 * where its own request (originator-report bits, copied
@@ -155,39 +234,49 @@ static int deliver(struct mtad *m, const struct q_msg *qm,
 		if (!want) {
 			free(rep);
 			codec_free(&asn_DEF_MTS_APDU, a);
-			mtad_log(m, LOG_INFO, EV_DELIVERED, NULL, "local",
-				 "mtad", "report %s for %s not delivered: the "
-				 "originator asked for no report", qm->mtsid,
-				 r->address);
+			snprintf(t, sizeof(t), "report %s for %s not "
+				 "delivered: the originator asked for no "
+				 "report", qm->mtsid, r->address);
+			*text = xstrdup(t);
 			return 0;
 		}
 	}
-	safe_name(r->address, box, sizeof(box));
-	snprintf(dir, sizeof(dir), "%s/%s", m->cfg->local_dir ?
-		 m->cfg->local_dir : "mailboxes", box);
-	mkdir(m->cfg->local_dir ? m->cfg->local_dir : "mailboxes", 0750);
-	mkdir(dir, 0750);
-	snprintf(name, sizeof(name), "%lld-%lu-%u", (long long)time(NULL),
-		 (unsigned long)qm->id, r->idx);
+	snprintf(name, sizeof(name), "%lld-%llu-%u", (long long)qm->arrival,
+		 (unsigned long long)qm->id, r->idx);
 	mtad_txt_render(a, r->address, rep, nrep, &txt);
 	free(rep);
 	codec_free(&asn_DEF_MTS_APDU, a);
-	{
-		char f[300];
-
-		snprintf(f, sizeof(f), "%s.p1", name);
-		rc = write_file(dir, f, apdu, n);
-		if (rc == 0) {
-			snprintf(f, sizeof(f), "%s.txt", name);
-			rc = write_file(dir, f, buf_ptr(&txt), buf_avail(&txt));
-		}
-	}
-	buf_free(&txt);
+	rc = make_box(m, r->address, dir, sizeof(dir));
 	if (rc == 0)
-		mtad_log(m, LOG_INFO, EV_DELIVERED, NULL, ROUTE_LOCAL, "local",
-			 "%s delivered to %s (%s/%s.txt)", qm->mtsid,
-			 r->address, dir, name);
-	return rc;
+		rc = put_files(dir, name, apdu, n, &txt);
+	buf_free(&txt);
+	if (rc < 0)
+		return rc;
+	snprintf(t, sizeof(t), "%s delivered to %s (%s/%s.txt%s)", qm->mtsid,
+		 r->address, dir, name, rc == 0 ? ", written before a restart"
+		 : "");
+	*text = xstrdup(t);
+	return 0;
+}
+
+/* result_op - the queue operation for one recipient's delivery result */
+static void result_op(struct q_op *op, uint32_t *idx, const struct q_due *d,
+		      int rc, int report)
+{
+	memset(op, 0, sizeof(*op));
+	*idx = d->idx;
+	op->id = d->id;
+	op->idx = idx;
+	op->nidx = 1;
+	op->link = ROUTE_LOCAL;
+	if (rc == 0) {
+		op->type = Q_OP_DONE;
+		op->flags = report ? Q_OPF_REPORT : 0;
+	} else {
+		op->type = Q_OP_DEFER;
+		op->when = time(NULL) + 60;
+		op->text = "cannot write to the mailbox";
+	}
 }
 
 void mtad_local_run(struct mtad *m)
@@ -197,8 +286,8 @@ void mtad_local_run(struct mtad *m)
 	struct q_due d;
 	struct q_op ops[PASS_MAX];
 	uint32_t idx[PASS_MAX];
+	char *texts[PASS_MAX];
 	int n = 0, i;
-	struct pass *p;
 
 	if (m->local_busy || q_rd_begin(m->q, &rd) != 0)
 		return;
@@ -214,26 +303,15 @@ void mtad_local_run(struct mtad *m)
 			    q_rcpt_get(rd, d.id, d.idx, &r) != 0 ||
 			    q_apdu_get(rd, d.id, &ap, &an) != 0)
 				continue;
-			rc = deliver(m, &qm, &r, ap, an, &report);
-			memset(&ops[n], 0, sizeof(ops[n]));
-			idx[n] = d.idx;
-			ops[n].id = d.id;
-			ops[n].idx = &idx[n];
-			ops[n].nidx = 1;
-			ops[n].link = ROUTE_LOCAL;
-			if (rc == 0) {
-				ops[n].type = Q_OP_DONE;
-				ops[n].flags = report ? Q_OPF_REPORT : 0;
+			rc = deliver(m, &qm, &r, ap, an, &report, &texts[n]);
+			result_op(&ops[n], &idx[n], &d, rc, report);
+			if (rc == 0)
 				m->delivered++;
-			} else {
-				ops[n].type = Q_OP_DEFER;
-				ops[n].when = time(NULL) + 60;
-				ops[n].text = "cannot write to the mailbox";
+			else
 				mtad_log(m, LOG_ERR, EV_DELIVERED, NULL,
 					 ROUTE_LOCAL, "local", "%s: cannot "
 					 "deliver to %s: %s", qm.mtsid,
 					 r.address, strerror(-rc));
-			}
 			n++;
 		}
 	}
@@ -241,19 +319,17 @@ void mtad_local_run(struct mtad *m)
 	q_rd_end(rd);
 	if (n == 0)
 		return;
-	p = XNEW(struct pass);
-	p->m = m;
-	p->busy = &m->local_busy;
 	m->local_busy = 1;
 	/* each result on its own: one recipient changed meanwhile must not
-	 * undo the others */
+	 * undo the others; each event once its result is durable */
 	for (i = 0; i < n; i++) {
-		struct pass *pi = i == n - 1 ? p : NULL;
+		struct pass *p = XNEW(struct pass);
 
-		if (q_submit(m->q, &ops[i], 1, pi ? pass_done : NULL, pi)) {
-			if (pi)
-				pass_done(pi, -1, 0);
-		}
+		p->m = m;
+		p->busy = i == n - 1 ? &m->local_busy : NULL;
+		p->text = texts[i];
+		if (q_submit(m->q, &ops[i], 1, pass_done, p))
+			pass_done(p, Q_E_CLOSED, 0);
 	}
 }
 
