@@ -266,13 +266,15 @@ static void qm_store(struct q_rd *t, struct qm *qm, int64_t now)
 	q_count_diff(t, &before, &after);
 	q_contribs_free(&before);
 	q_contribs_free(&after);
+	/* totals: an arrival that is final at once (a report whose
+	 * destination has no route) was never counted and counts nothing */
 	if (!qm->exists && !qm->removed)
 		q_count_total(t, 1, qm->n, (int64_t)qm->m.size,
 			      (int64_t)qm->apdu_len);
 	else if (qm->exists && qm->removed)
 		q_count_total(t, -1, -(int64_t)qm->n, -(int64_t)qm->m0.size,
 			      -(int64_t)qm->apdu_len0);
-	else if (qm->apdu_len != qm->apdu_len0)
+	else if (qm->exists && qm->apdu_len != qm->apdu_len0)
 		q_count_total(t, 0, 0, 0,
 			      (int64_t)qm->apdu_len - (int64_t)qm->apdu_len0);
 
