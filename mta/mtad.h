@@ -75,6 +75,7 @@ struct mtad {
 	struct route_table *routes;
 	struct mtad_link *links;
 	size_t		nlinks;
+	int		lock_fd;	/* queue_dir/x400d.pid, flock'ed */
 	struct conn_listener *listener;	/* the first of listeners */
 	struct conn_listener **listeners;
 	size_t		nlisteners;
