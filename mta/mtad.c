@@ -75,6 +75,7 @@ static void run(struct mtad *m)
 {
 	if (m->stopping)
 		return;
+	mtad_ops_run(m);
 	mtad_expire_run(m);
 	mtad_local_run(m);
 	mtad_report_run(m);
@@ -125,32 +126,6 @@ void mtad_kick_at(struct mtad *m, int64_t when)
 		return;		/* an earlier run is due anyway */
 	m->hold_at = when;
 	uv_timer_start(&m->hold, on_hold, (uint64_t)(when - now), 0);
-}
-
-/* build_routes - the routing table of a configuration */
-static struct route_table *build_routes(const struct cfg *cfg, char *err,
-					size_t errlen)
-{
-	struct route_table *t = route_table_new();
-	struct p1_err pe;
-	size_t i;
-
-	for (i = 0; i < cfg->nlocal; i++)
-		if (route_add(t, cfg->local[i].pattern, ROUTE_LOCAL, 0, &pe)) {
-			snprintf(err, errlen, "routing.local \"%s\": %s",
-				 cfg->local[i].pattern, pe.msg);
-			route_table_free(t);
-			return NULL;
-		}
-	for (i = 0; i < cfg->nroutes; i++)
-		if (route_add(t, cfg->routes[i].pattern, cfg->routes[i].link,
-			      cfg->routes[i].cost, &pe)) {
-			snprintf(err, errlen, "routing.routes \"%s\": %s",
-				 cfg->routes[i].pattern, pe.msg);
-			route_table_free(t);
-			return NULL;
-		}
-	return t;
 }
 
 /* build_links - run-time state for each configured link; the state of
@@ -297,7 +272,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 	m->here.gdi = cfg->gdi;
 	m->here.mta = cfg->mta_name;
 	m->seq = (uint64_t)mtad_now_ms();
-	if ((m->routes = build_routes(cfg, err, errlen)) == NULL)
+	if ((m->routes = route_table_cfg(cfg, err, errlen)) == NULL)
 		return -1;
 	m->links = build_links(m, cfg);
 	m->nlinks = cfg->nlinks;
@@ -343,6 +318,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 		snprintf(err, errlen, "queue writer: %s", q_strerror(rc));
 		return -1;
 	}
+	mtad_ops_start(m);
 
 	uv_timer_init(loop, &m->tick);
 	uv_timer_init(loop, &m->kick);
@@ -360,7 +336,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 
 int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 {
-	struct route_table *t = build_routes(cfg, err, errlen);
+	struct route_table *t = route_table_cfg(cfg, err, errlen);
 	struct mtad_link *ls;
 	struct cfg_diff d;
 	size_t i;

@@ -34,8 +34,7 @@
  * DIAGNOSTICS
  *	Exit status 0 after a clean stop, 1 when the configuration or the
  *	start failed (the reason on stderr and in the log; another x400d
- *	holding the queue is one), 2 on a usage
- *	error.
+ *	holding the queue is one), 2 on a usage error.
  */
 #include <signal.h>
 #include <stdio.h>

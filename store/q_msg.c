@@ -808,8 +808,8 @@ static int op_recover(struct q_rd *t, int64_t now, uint64_t *count)
 	return t->ret;
 }
 
-/* q_apply_op - apply one operation in the write transaction t */
-int q_apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id)
+/* apply_op - q_apply_op, once the operator is known */
+static int apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id)
 {
 	int64_t now = op->now > 0 ? op->now : (int64_t)time(NULL);
 	uint64_t n1, n2;
@@ -864,4 +864,18 @@ int q_apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id)
 		return op_recover(t, now, id);
 	}
 	return Q_E_INVAL;
+}
+
+/* q_apply_op - apply one operation in the write transaction t; its
+ *	journal entries name the operator it was done for, if any */
+int q_apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id)
+{
+	int rc;
+
+	if (op->user && !q_str_ok(op->user, Q_MAX_LINK))
+		return Q_E_INVAL;
+	t->user = op->user;
+	rc = apply_op(t, op, id);
+	t->user = NULL;
+	return rc;
 }

@@ -22,9 +22,9 @@ start_sites a
 ALOG=$WORK/a/x400d.log
 QD=$WORK/a/queue
 
-# q ARGS... - x400q on A's queue
+# q ARGS... - x400q with A's configuration (and so on A's queue)
 q() {
-	"$Q" -d "$QD" "$@"
+	"$Q" -c "$WORK/a/x400d.conf" "$@"
 }
 
 # ---- 1. one daemon per queue -------------------------------------------
@@ -60,5 +60,54 @@ q -j stats >"$WORK/stats.json"
 jq -e '.messages == 0 and .recipients == 0 and .apdu_octets == 0' \
     "$WORK/stats.json" >/dev/null
 ok $? "stats: no messages and no APDU octets (the totals are the records')"
+
+# ---- 3. reroute only where x400d would send ------------------------------
+send a -r "C=XX;A=DEAD;S=Ghost" -s "waits" -b x -R all >/dev/null
+ok $? "a message for D's domain (whose peer is down) accepted"
+id_waiting() {
+	id=$(q -j list -l to-D | jq -r '.[0].id // empty')
+	[ -n "$id" ]
+}
+wait_until 10 id_waiting
+ok $? "... it waits on to-D (message ${id:-?})"
+for target in nosuch ua local; do
+	q reroute "$id" $target >/dev/null 2>"$WORK/rr.err"
+	st=$?
+	[ $st -eq 1 ] && grep -q 'refused: ' "$WORK/rr.err"
+	ok $? "reroute to $target is refused with its reason, exit 1 (got $st)"
+	sed 's/^/#   /' "$WORK/rr.err"
+done
+q -j show "$id" >"$WORK/show.json"
+jq -e '.recipients[0].link == "to-D" and .recipients[0].state == "pending" and ([.history[] | select(.type == "reroute" or .type == "report")] | length) == 0' \
+    "$WORK/show.json" >/dev/null
+ok $? "... the message is unchanged: pending on to-D, no reroute, no report"
+check "reroute to to-E (a link that can send)" q reroute "$id" to-E
+sleep 2
+is "$(count_files "$WORK/a/mailboxes")" 0 \
+    "no report reached the originator after the reroutes"
+is "$(q -j list -k report | jq length)" 0 "... nor waits in the queue"
+
+# ---- 4. the operator's actions are the daemon's events --------------------
+me=$(id -un)
+check "x400q hold" q hold "$id"
+check "x400q release" q release "$id"
+# has_action ACTION - a 5008 event: the user, the action, the message,
+#	its MTS identifier
+has_action() {
+	grep -F '"event":5008,' "$ALOG" | grep -F "$me: $1 of message $id" |
+	    grep -qF "MTS identifier $A;L="
+}
+wait_until 10 has_action hold
+ok $? "x400d logs the hold as event 5008 with the user and the message"
+wait_until 10 has_action release
+ok $? "... and the release"
+has_action reroute
+ok $? "... and the reroute"
+event_texts a 5008 | sed 's/^/#   /'
+q -j journal "$id" >"$WORK/j.json"
+jq -e --arg me "$me" '[.[] | select(.type == "hold" or .type == "release" or .type == "reroute") | .user] == [$me, $me, $me]' \
+    "$WORK/j.json" >/dev/null
+ok $? "the queue's journal names the operator of each action"
+check "x400q check: consistent" q check
 
 done_testing

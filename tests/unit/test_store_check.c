@@ -50,7 +50,7 @@ static void test_codec_roundtrip(void **state)
 	struct q_rcpt r;
 	struct q_jent e, je = { .type = Q_J_REROUTE, .time = T0, .id = 9,
 				.rcpt = 3, .link = "l", .peer = "p",
-				.text = "t" };
+				.text = "t", .user = "u" };
 
 	(void)state;
 	q_rec_msg_enc(&b, &full_msg);
@@ -86,6 +86,7 @@ static void test_codec_roundtrip(void **state)
 	assert_int_equal(e.type, Q_J_REROUTE);
 	assert_int_equal(e.rcpt, 3);
 	assert_string_equal(e.text, "t");
+	assert_string_equal(e.user, "u");
 	buf_free(&b);
 }
 
