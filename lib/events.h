@@ -180,7 +180,9 @@
 	EVENT(5006, EV_STORE_CHECK_PROBLEM, "store-check-problem", "the consistency check found a problem") \
 	/* x400q check: names the problem found */ \
 	EVENT(5007, EV_STORE_REPAIRED, "store-repaired", "the consistency check repaired the store") \
-	/* x400q check --repair: names what was repaired */
+	/* x400q check --repair: names what was repaired */ \
+	EVENT(5008, EV_OPERATOR_ACTION, "operator-action", "an operator changed the queue with x400q (hold, release, delete, retry, reroute)") \
+	/* names the Unix user, the action, the message id and MTS identifier (or the link); x400d reads it from the queue's journal */
 
 enum x400_event {
 #define EVENT(num, cname, name, meaning) cname = num,

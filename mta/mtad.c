@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "xalloc.h"
 
 #define TICK_MS		1000	/* the scheduler's pace when idle */
+#define LOCK_FILE	"x400d.pid"	/* in queue_dir: one x400d per queue */
 
 int64_t mtad_now_ms(void)
 {
@@ -73,6 +75,7 @@ static void run(struct mtad *m)
 {
 	if (m->stopping)
 		return;
+	mtad_ops_run(m);
 	mtad_expire_run(m);
 	mtad_local_run(m);
 	mtad_report_run(m);
@@ -125,32 +128,6 @@ void mtad_kick_at(struct mtad *m, int64_t when)
 	uv_timer_start(&m->hold, on_hold, (uint64_t)(when - now), 0);
 }
 
-/* build_routes - the routing table of a configuration */
-static struct route_table *build_routes(const struct cfg *cfg, char *err,
-					size_t errlen)
-{
-	struct route_table *t = route_table_new();
-	struct p1_err pe;
-	size_t i;
-
-	for (i = 0; i < cfg->nlocal; i++)
-		if (route_add(t, cfg->local[i].pattern, ROUTE_LOCAL, 0, &pe)) {
-			snprintf(err, errlen, "routing.local \"%s\": %s",
-				 cfg->local[i].pattern, pe.msg);
-			route_table_free(t);
-			return NULL;
-		}
-	for (i = 0; i < cfg->nroutes; i++)
-		if (route_add(t, cfg->routes[i].pattern, cfg->routes[i].link,
-			      cfg->routes[i].cost, &pe)) {
-			snprintf(err, errlen, "routing.routes \"%s\": %s",
-				 cfg->routes[i].pattern, pe.msg);
-			route_table_free(t);
-			return NULL;
-		}
-	return t;
-}
-
 /* build_links - run-time state for each configured link; the state of
  *	a link that existed before (same name) carries over */
 static struct mtad_link *build_links(struct mtad *m, const struct cfg *cfg)
@@ -173,6 +150,62 @@ static struct mtad_link *build_links(struct mtad *m, const struct cfg *cfg)
 	return ls;
 }
 
+/* lock_busy - the lock is held: name its holder (the pid it wrote) */
+static void lock_busy(int fd, const char *dir, const char *path, char *err,
+		      size_t errlen)
+{
+	char pid[32];
+	ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+
+	pid[n > 0 ? n : 0] = 0;
+	pid[strcspn(pid, "\r\n")] = 0;
+	snprintf(err, errlen, "queue %s is in use by x400d pid %s (it holds "
+		 "the lock %s): one x400d per queue", dir, pid[0] ? pid :
+		 "(unknown)", path);
+}
+
+/* lock_queue - one x400d per queue: an exclusive flock(2) on
+ *	queue_dir/x400d.pid, which holds our pid as text, kept until we
+ *	exit. Taken first, before listening or opening the store, so that
+ *	a second x400d on the same queue stops at once and names the
+ *	first. x400q never takes it. */
+static int lock_queue(struct mtad *m, char *err, size_t errlen)
+{
+	const char *dir = m->cfg->queue_dir;
+	char path[4200], pid[32];
+	int fd, n;
+
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot make the queue %s: %s", dir,
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_FILE);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		snprintf(err, errlen, "cannot open the lock %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			lock_busy(fd, dir, path, err, errlen);
+		else
+			snprintf(err, errlen, "cannot lock %s: %s", path,
+				 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	m->lock_fd = fd;
+	return 0;
+}
+
 /* drop_privileges - once the ports are bound: run as global.user */
 static int drop_privileges(struct mtad *m, char *err, size_t errlen)
 {
@@ -187,7 +220,8 @@ static int drop_privileges(struct mtad *m, char *err, size_t errlen)
 	}
 	if (m->cfg->queue_dir) {
 		mkdir(m->cfg->queue_dir, 0750);
-		if (chown(m->cfg->queue_dir, pw->pw_uid, pw->pw_gid) != 0) {
+		if (chown(m->cfg->queue_dir, pw->pw_uid, pw->pw_gid) != 0 ||
+		    fchown(m->lock_fd, pw->pw_uid, pw->pw_gid) != 0) {
 			snprintf(err, errlen, "cannot give %s to %s: %s",
 				 m->cfg->queue_dir, m->cfg->user,
 				 strerror(errno));
@@ -230,12 +264,15 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 	int rc;
 
 	memset(m, 0, sizeof(*m));
+	m->lock_fd = -1;
 	m->loop = loop;
 	m->cfg = cfg;
+	if (lock_queue(m, err, errlen) != 0)
+		return -1;
 	m->here.gdi = cfg->gdi;
 	m->here.mta = cfg->mta_name;
 	m->seq = (uint64_t)mtad_now_ms();
-	if ((m->routes = build_routes(cfg, err, errlen)) == NULL)
+	if ((m->routes = route_table_cfg(cfg, err, errlen)) == NULL)
 		return -1;
 	m->links = build_links(m, cfg);
 	m->nlinks = cfg->nlinks;
@@ -281,6 +318,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 		snprintf(err, errlen, "queue writer: %s", q_strerror(rc));
 		return -1;
 	}
+	mtad_ops_start(m);
 
 	uv_timer_init(loop, &m->tick);
 	uv_timer_init(loop, &m->kick);
@@ -298,7 +336,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 
 int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 {
-	struct route_table *t = build_routes(cfg, err, errlen);
+	struct route_table *t = route_table_cfg(cfg, err, errlen);
 	struct mtad_link *ls;
 	struct cfg_diff d;
 	size_t i;
@@ -410,4 +448,7 @@ void mtad_free(struct mtad *m)
 		cfg_free(m->cfg);
 		free(m->cfg);
 	}
+	if (m->lock_fd >= 0)
+		close(m->lock_fd);	/* the file stays: the lock is what
+					 * counts, not its existence */
 }

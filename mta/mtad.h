@@ -28,6 +28,8 @@
  *	mtad_local.c	local delivery to mailbox directories, reports
  *			(delivery and non-delivery, and probe answers),
  *			expiry
+ *	mtad_ops.c	the operators' x400q actions, read from the
+ *			queue's journal, logged as events
  *
  *	The queue (store/q.h) is the only state that survives: a message
  *	is confirmed to the peer that sent it only after its arrival is
@@ -75,6 +77,9 @@ struct mtad {
 	struct route_table *routes;
 	struct mtad_link *links;
 	size_t		nlinks;
+	int		lock_fd;	/* queue_dir/x400d.pid, flock'ed */
+	uint64_t	jseq;		/* the next journal entry to read for
+					 * operators' actions (mtad_ops.c) */
 	struct conn_listener *listener;	/* the first of listeners */
 	struct conn_listener **listeners;
 	size_t		nlisteners;
@@ -146,6 +151,10 @@ int	mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 void	mtad_out_schedule(struct mtad *m);
 void	mtad_out_stop(struct mtad *m);
 void	mtad_out_abort_all(struct mtad *m);
+
+/* mtad_ops.c: x400q's actions, from the journal, as events 5008 */
+void	mtad_ops_start(struct mtad *m);
+void	mtad_ops_run(struct mtad *m);
 
 /* mtad_local.c */
 void	mtad_local_run(struct mtad *m);

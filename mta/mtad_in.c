@@ -715,11 +715,14 @@ static void arrive_log_refusals(struct arriving *v)
 			 "extension %s (%ld): non-delivery for %s", v->mtsid,
 			 v->xi.name, v->xi.number,
 			 v->xv == P1_EXT_ALL ? "every recipient" : "some");
+	/* a report is never reported on (X.411 14): one whose
+	 * destination has no route is journalled and dropped */
 	for (int i = 0; i < sp->nunroutable; i++)
 		mtad_log(m, LOG_NOTICE, EV_ROUTE_NONE, v->src_peer,
-			 v->src_link, "p1", "%s: no route for %s", v->mtsid,
+			 v->src_link, "p1", "%s: no route for %s%s", v->mtsid,
 			 v->names[sp->unroutable[i]] ?
-			 v->names[sp->unroutable[i]] : "?");
+			 v->names[sp->unroutable[i]] : "?",
+			 v->kind == P1_REPORT ? ": the report is dropped" : "");
 }
 
 /* arrive_compact - keep the responsible recipients, in order, indexed

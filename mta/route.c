@@ -4,9 +4,11 @@
  * See route.h for the rule. X.402 19 (routing principles), X.411 14.3
  * (routing and forwarding, splitting recipients over routes).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "p1_asn.h"
 #include "p1_env.h"
 #include "route.h"
@@ -365,4 +367,32 @@ void route_split_free(struct route_split *s)
 	free(s->unroutable);
 	free(s->waiting);
 	memset(s, 0, sizeof(*s));
+}
+
+/* route_table_cfg - the routing table of a configuration: its local
+ *	domains, then its address spaces (x400d's, and x400q's to check a
+ *	reroute); NULL with a sentence in err if one does not parse */
+struct route_table *route_table_cfg(const struct cfg *cfg, char *err,
+				    size_t errlen)
+{
+	struct route_table *t = route_table_new();
+	struct p1_err pe;
+	size_t i;
+
+	for (i = 0; i < cfg->nlocal; i++)
+		if (route_add(t, cfg->local[i].pattern, ROUTE_LOCAL, 0, &pe)) {
+			snprintf(err, errlen, "routing.local \"%s\": %s",
+				 cfg->local[i].pattern, pe.msg);
+			route_table_free(t);
+			return NULL;
+		}
+	for (i = 0; i < cfg->nroutes; i++)
+		if (route_add(t, cfg->routes[i].pattern, cfg->routes[i].link,
+			      cfg->routes[i].cost, &pe)) {
+			snprintf(err, errlen, "routing.routes \"%s\": %s",
+				 cfg->routes[i].pattern, pe.msg);
+			route_table_free(t);
+			return NULL;
+		}
+	return t;
 }

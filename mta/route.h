@@ -98,6 +98,11 @@ struct route_result {
 };
 
 struct route_table *route_table_new(void);
+struct cfg;
+/* route_table_cfg - a configuration's table (routing.local, then
+ *	routing.routes); NULL with a sentence in err if one does not parse */
+struct route_table *route_table_cfg(const struct cfg *cfg, char *err,
+				    size_t errlen);
 void	route_table_free(struct route_table *t);
 /* route_add - one address space; link NULL or ROUTE_LOCAL: local */
 int	route_add(struct route_table *t, const char *pattern, const char *link,

@@ -22,6 +22,10 @@
  *	-p	print the listening ports to stdout once listening (for
  *		tests that let the system choose ports)
  *
+ *	One x400d per queue: before it listens or opens the queue it
+ *	locks queue_dir/x400d.pid (flock, the pid inside); a second x400d
+ *	on the same queue exits with status 1, naming the holder's pid.
+ *
  *	SIGHUP reloads the configuration; queued mail is kept and
  *	associations finish. SIGTERM and SIGINT stop: listeners close,
  *	associations are released after their transfer, the queue is
@@ -29,8 +33,8 @@
  *
  * DIAGNOSTICS
  *	Exit status 0 after a clean stop, 1 when the configuration or the
- *	start failed (the reason on stderr and in the log), 2 on a usage
- *	error.
+ *	start failed (the reason on stderr and in the log; another x400d
+ *	holding the queue is one), 2 on a usage error.
  */
 #include <signal.h>
 #include <stdio.h>

@@ -256,6 +256,9 @@ struct q_op {
 	const char	*link;		/* REROUTE target, LINK_*; else the
 					 * link named in the journal */
 	const char	*peer;		/* journal: peer address */
+	const char	*user;		/* journal: the operator (Unix user)
+					 * on whose behalf x400q acts; NULL
+					 * or "" for the daemon's own work */
 	const struct q_msg *msg;	/* ARRIVE */
 	const struct q_rcpt *rcpts;	/* ARRIVE: nrcpts of them */
 	size_t		nrcpts;
@@ -278,6 +281,7 @@ struct q_jent {
 	uint64_t	id;		/* 0: not about one message */
 	int32_t		rcpt;		/* -1: the whole message */
 	const char	*link, *peer, *text;	/* "" when absent */
+	const char	*user;		/* the operator, "" for the daemon */
 };
 
 /* Scheduler work: one recipient due on a link. */
@@ -401,6 +405,10 @@ int	q_iter_expired(struct q_rd *rd, struct q_iter *it, int64_t now);
 int	q_next_expired(struct q_iter *it, uint64_t *id, int64_t *when);
 /* journal in order; id 0: every entry, else that message's */
 int	q_iter_journal(struct q_rd *rd, struct q_iter *it, uint64_t id);
+/* the whole journal from sequence number seq on (a follower's cursor);
+ *	q_journal_next_seq - the number the next entry will get */
+int	q_iter_journal_from(struct q_rd *rd, struct q_iter *it, uint64_t seq);
+int	q_journal_next_seq(struct q_rd *rd, uint64_t *seq);
 int	q_next_journal(struct q_iter *it, struct q_jent *e);
 int	q_iter_counts(struct q_rd *rd, struct q_iter *it);
 int	q_next_count(struct q_iter *it, struct q_count *c);

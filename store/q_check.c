@@ -716,6 +716,25 @@ static int pass_journal(struct chk *c)
 	return rc == MDB_NOTFOUND ? 0 : q_err(rc);
 }
 
+/* totals_differ - the "G" totals are not the records': say both */
+static void totals_differ(struct chk *c, const unsigned char *stored,
+			  const unsigned char *want)
+{
+	uint64_t o[4] = { 0, 0, 0, 0 };
+
+	for (int i = 0; stored && i < 4; i++)
+		o[i] = q_get64(stored + 8 * i);
+	problem(c, "rewritten", "count: totals differ from the records "
+		"(stored %s%llu messages, %llu recipients, %llu octets, APDUs "
+		"%llu; the records: %llu, %llu, %llu, APDUs %llu)",
+		stored ? "" : "none: ", (unsigned long long)o[0],
+		(unsigned long long)o[1], (unsigned long long)o[2],
+		(unsigned long long)o[3], (unsigned long long)c->tot[0],
+		(unsigned long long)c->tot[1], (unsigned long long)c->tot[2],
+		(unsigned long long)c->tot[3]);
+	add_fix(c, FIX_PUT, QDB_COUNT, "G", 1, want, Q_TOTAL_LEN);
+}
+
 /* pass_counts - 9: stored counters equal the recomputed ones */
 static int pass_counts(struct chk *c)
 {
@@ -753,10 +772,20 @@ static int pass_counts(struct chk *c)
 		    q_get64((unsigned char *)v.mv_data + 8) != c->acc[i].msgs ||
 		    q_get64((unsigned char *)v.mv_data + 16) !=
 		    c->acc[i].bytes) {
+			const unsigned char *sv = v.mv_data;
+			int ok = v.mv_size == Q_COUNT_LEN;
+
 			problem(c, "rewritten", "count %s/%s: stored values "
-				"differ from the records (%llu recipients)",
-				c->acc[i].link, q_state_name(c->acc[i].state),
-				(unsigned long long)c->acc[i].rcpts);
+				"differ from the records (stored %llu "
+				"recipients, %llu messages, %llu octets; the "
+				"records: %llu, %llu, %llu)", c->acc[i].link,
+				q_state_name(c->acc[i].state),
+				(unsigned long long)(ok ? q_get64(sv) : 0),
+				(unsigned long long)(ok ? q_get64(sv + 8) : 0),
+				(unsigned long long)(ok ? q_get64(sv + 16) : 0),
+				(unsigned long long)c->acc[i].rcpts,
+				(unsigned long long)c->acc[i].msgs,
+				(unsigned long long)c->acc[i].bytes);
 			bad = 1;
 		}
 		c->acc[i].seen = 1;
@@ -791,12 +820,9 @@ static int pass_counts(struct chk *c)
 		return rc;
 	if ((rc == Q_E_NOTFOUND && (c->tot[0] || c->tot[3])) ||
 	    (rc == 0 && (v.mv_size != Q_TOTAL_LEN ||
-			 memcmp(v.mv_data, want, Q_TOTAL_LEN) != 0))) {
-		problem(c, "rewritten", "count: totals differ from the "
-			"records (%llu messages)",
-			(unsigned long long)c->tot[0]);
-		add_fix(c, FIX_PUT, QDB_COUNT, "G", 1, want, Q_TOTAL_LEN);
-	}
+			 memcmp(v.mv_data, want, Q_TOTAL_LEN) != 0)))
+		totals_differ(c, rc == 0 && v.mv_size == Q_TOTAL_LEN ?
+			      v.mv_data : NULL, want);
 	return 0;
 }
 

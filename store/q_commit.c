@@ -145,6 +145,7 @@ static struct q_op *cp_ops(struct cp *c, const struct q_op *ops, size_t n)
 		d.text = cp_str(c, s->text);
 		d.link = cp_str(c, s->link);
 		d.peer = cp_str(c, s->peer);
+		d.user = cp_str(c, s->user);
 		if (s->msg) {
 			struct q_msg *m = cp_take(c, sizeof(*m),
 						  alignof(struct q_msg));

@@ -70,6 +70,8 @@ struct q_rd {
 	MDB_txn		*txn;
 	int		ret;	/* sticky: first disk error */
 	int		write;
+	const char	*user;	/* the operator of the op being applied:
+				 * every journal entry it writes names him */
 };
 
 /* ---- q_db.c: the sticky wrapper -------------------------------------- */

@@ -447,6 +447,21 @@ int q_iter_journal(struct q_rd *rd, struct q_iter *it, uint64_t id)
 	return rc;
 }
 
+/* q_iter_journal_from - the whole journal from sequence seq on */
+int q_iter_journal_from(struct q_rd *rd, struct q_iter *it, uint64_t seq)
+{
+	int rc = start(rd, it, IT_JOURNAL, QDB_JRNL);
+
+	it->u64 = seq;
+	return rc;
+}
+
+/* q_journal_next_seq - the sequence number the next entry will get */
+int q_journal_next_seq(struct q_rd *rd, uint64_t *seq)
+{
+	return q_meta_u64(rd, "next_seq", seq);
+}
+
 /* q_next_journal - the next entry */
 int q_next_journal(struct q_iter *it, struct q_jent *e)
 {
@@ -455,7 +470,8 @@ int q_next_journal(struct q_iter *it, struct q_jent *e)
 	int rc;
 
 	if (it->kind == IT_JOURNAL) {
-		if ((rc = step(it, &k, &v, NULL, 0)) != 0)
+		q_be64(seek, it->u64);	/* 0: from the first */
+		if ((rc = step(it, &k, &v, seek, 8)) != 0)
 			return finish(it, rc);
 		if (k.mv_size != 8 ||
 		    q_rec_jrnl_dec(v.mv_data, v.mv_size, e) != 0)

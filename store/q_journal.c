@@ -33,7 +33,7 @@ void q_journal_add(struct q_rd *t, enum q_jtype type, int64_t time,
 {
 	struct q_jent e = {
 		.type = type, .time = time, .id = id, .rcpt = rcpt,
-		.link = link, .peer = peer, .text = text
+		.link = link, .peer = peer, .text = text, .user = t->user
 	};
 	struct buf b = BUF_INIT;
 	unsigned char k[Q_KEY_PAIR];

@@ -266,13 +266,15 @@ static void qm_store(struct q_rd *t, struct qm *qm, int64_t now)
 	q_count_diff(t, &before, &after);
 	q_contribs_free(&before);
 	q_contribs_free(&after);
+	/* totals: an arrival that is final at once (a report whose
+	 * destination has no route) was never counted and counts nothing */
 	if (!qm->exists && !qm->removed)
 		q_count_total(t, 1, qm->n, (int64_t)qm->m.size,
 			      (int64_t)qm->apdu_len);
 	else if (qm->exists && qm->removed)
 		q_count_total(t, -1, -(int64_t)qm->n, -(int64_t)qm->m0.size,
 			      -(int64_t)qm->apdu_len0);
-	else if (qm->apdu_len != qm->apdu_len0)
+	else if (qm->exists && qm->apdu_len != qm->apdu_len0)
 		q_count_total(t, 0, 0, 0,
 			      (int64_t)qm->apdu_len - (int64_t)qm->apdu_len0);
 
@@ -806,8 +808,8 @@ static int op_recover(struct q_rd *t, int64_t now, uint64_t *count)
 	return t->ret;
 }
 
-/* q_apply_op - apply one operation in the write transaction t */
-int q_apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id)
+/* apply_op - q_apply_op, once the operator is known */
+static int apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id)
 {
 	int64_t now = op->now > 0 ? op->now : (int64_t)time(NULL);
 	uint64_t n1, n2;
@@ -862,4 +864,18 @@ int q_apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id)
 		return op_recover(t, now, id);
 	}
 	return Q_E_INVAL;
+}
+
+/* q_apply_op - apply one operation in the write transaction t; its
+ *	journal entries name the operator it was done for, if any */
+int q_apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id)
+{
+	int rc;
+
+	if (op->user && !q_str_ok(op->user, Q_MAX_LINK))
+		return Q_E_INVAL;
+	t->user = op->user;
+	rc = apply_op(t, op, id);
+	t->user = NULL;
+	return rc;
 }

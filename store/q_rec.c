@@ -37,7 +37,7 @@
 
 enum { T_MTSID = 1, T_ORIG, T_CTYPE, T_SRCLINK, T_SRCPEER };
 enum { T_ADDR = 1, T_LINK, T_DIAG };
-enum { T_JLINK = 1, T_JPEER, T_JTEXT };
+enum { T_JLINK = 1, T_JPEER, T_JTEXT, T_JUSER };
 
 /* q_be32 - store v big-endian */
 void q_be32(unsigned char *p, uint32_t v)
@@ -346,13 +346,15 @@ void q_rec_jrnl_enc(struct buf *b, const struct q_jent *e)
 		put_str(b, T_JPEER, e->peer);
 	if (e->text && e->text[0])
 		put_str(b, T_JTEXT, e->text);
+	if (e->user && e->user[0])
+		put_str(b, T_JUSER, e->user);
 }
 
 /* q_rec_jrnl_dec - decode a journal entry (seq is the caller's) */
 int q_rec_jrnl_dec(const void *pv, size_t n, struct q_jent *e)
 {
 	const unsigned char *p = pv;
-	const char *s[3] = { NULL };
+	const char *s[4] = { NULL };
 	int rc;
 
 	memset(e, 0, sizeof(*e));
@@ -368,11 +370,12 @@ int q_rec_jrnl_dec(const void *pv, size_t n, struct q_jent *e)
 	e->id = q_get64(p + 16);
 	if (e->rcpt < -1 || get_time(p + 8, &e->time))
 		return Q_E_CORRUPT;
-	if ((rc = walk_tlv(p + JRNL_HDR, n - JRNL_HDR, s, 3)) != 0)
+	if ((rc = walk_tlv(p + JRNL_HDR, n - JRNL_HDR, s, 4)) != 0)
 		return rc;
 	e->link = s[0] ? s[0] : "";
 	e->peer = s[1] ? s[1] : "";
 	e->text = s[2] ? s[2] : "";
+	e->user = s[3] ? s[3] : "";
 	return 0;
 }
 

@@ -74,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    e2.type != e.type || e2.id != e.id || e2.rcpt != e.rcpt)
 			panic("journal entry does not survive re-encoding");
 		same_str(e.text, e2.text);
+		same_str(e.user, e2.user);
 		break;
 	}
 	}

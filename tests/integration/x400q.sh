@@ -4,7 +4,9 @@
 # test_store_writer fill writes seven known messages (ids 1 to 7: see
 # fills[] in tests/unit/test_store_writer.c); each x400q command runs
 # against them, in human and in --json form, the JSON read back by a
-# JSON parser (jq, Debian package jq). Then the store is damaged and check must see it and
+# JSON parser (jq, Debian package jq). x400q reads a configuration (-c)
+# with links alpha, beta, gamma (outbound) and in (inbound only), which
+# reroute is checked against. Then the store is damaged and check must see it and
 # --repair fix it; and finally x400q reads and changes the store while
 # another process (test_store_writer load) writes to it.
 set -u
@@ -30,9 +32,49 @@ t() {
 	fi
 }
 
-# q ARGS... - x400q on the test store
+# lk NAME N - an outbound link's text, to 127.0.0.N
+lk() {
+	printf '  { name = "%s"; peer_mta = "mta-%s"; peer_password = "pw";\n' "$1" "$1"
+	printf '    our_password = "pw"; addresses = ( { host = "127.0.0.%s"; port = 102; } ); },\n' "$2"
+}
+
+# config FILE LOCAL - an x400d configuration for the test store: its
+#	links, and LOCAL as the local domain
+config() {
+	cat >"$1" <<EOF
+global = { mta_name = "mta-q"; domain = "C=GB;A= ;P=ACME"; queue_dir = "$D";
+  allow_plaintext = true; };
+listen = { addresses = [ "127.0.0.1:10102" ]; tsel = "x400"; };
+links = (
+$(lk alpha 2)
+$(lk beta 3)
+$(lk gamma 4)
+  { name = "in"; direction = "inbound"; peer_mta = "mta-in"; peer_password = "pw"; }
+);
+routing = { local_dir = "$tmp/mb"; local = [ "$2" ];
+  routes = ( { pattern = "C=GB"; link = "alpha"; cost = 10; } ); };
+EOF
+}
+C=$tmp/x400d.conf
+C2=$tmp/ours.conf
+config "$C" "C=GB;A= ;P=OTHER"
+config "$C2" "C=GB;A= ;P=ACME;O=Acme"
+
+# q ARGS... - x400q on the test store, with the configuration C
 q() {
-	"$Q" -d "$D" "$@"
+	"$Q" -c "$C" -d "$D" "$@"
+}
+
+# refused WHY ARGS... - x400q ARGS exits 1 and says WHY (grep -F)
+refused() {
+	w=$1
+	shift
+	q "$@" >/dev/null 2>"$tmp/err.r"
+	st=$?
+	[ $st -eq 1 ] && grep -qF -- "$w" "$tmp/err.r" && return 0
+	echo "status $st:"
+	cat "$tmp/err.r"
+	return 1
 }
 
 # fails STATUS CMD... - CMD exits with exactly STATUS
@@ -77,7 +119,7 @@ has() {
 	grep -Eq -- "$p" "$tmp/has" || { cat "$tmp/has"; return 1; }
 }
 
-echo "1..61"
+echo "1..70"
 
 t "fill writes messages 1 to 7" sh -c \
     "'$W' fill '$D' | awk '{print \$1}' | tr '\n' ' ' | grep -qx '1 2 3 4 5 6 7 '"
@@ -92,6 +134,8 @@ t "a missing store fails (1) and says so" sh -c \
      '$Q' -d '$tmp/none' list >/dev/null 2>&1; [ \$? -eq 1 ]"
 t "X400_QUEUE names the store" sh -c \
     "X400_QUEUE='$D' '$Q' list | tail -n 1 | grep -qx '7 messages'"
+t "-c: the configuration's queue_dir is the store" sh -c \
+    "X400_QUEUE='$tmp/none' '$Q' -c '$C' list | tail -n 1 | grep -qx '7 messages'"
 
 # ---- list -----------------------------------------------------------------
 t "list: a table of seven" has "^7 messages$" q list
@@ -175,6 +219,25 @@ t "... recipient 0 is on gamma, its history says so" json \
     '.recipients[0].link == "gamma" and .recipients[1].link == "beta" and .history[-1].type == "reroute" and .history[-1].text == "alpha -> gamma"' \
     show 1
 t "reroute to a reserved name is refused" fails 1 q reroute 1 @report
+t "reroute to a link the configuration lacks: refused, exit 1" \
+    refused 'refused: no link "nosuch"' reroute 1 nosuch
+t "reroute to an inbound-only link: refused" \
+    refused "refused: link in is inbound only: it cannot send" reroute 1 in
+t "reroute local of a recipient our routing relays: refused" \
+    refused "recipient 0 (C=GB;A= ;P=ACME;O=Acme;S=Bob) is not ours to deliver: our routing sends it to link alpha" \
+    reroute 1 local
+t "reroute without a readable configuration: refused" sh -c \
+    "'$Q' -c '$tmp/none.conf' -d '$D' reroute 1 beta 2>'$tmp/e'; \
+     [ \$? -eq 1 ] && grep -q 'none.conf' '$tmp/e'"
+t "... message 1 unchanged by the refusals" json \
+    '.recipients[0].link == "gamma" and .recipients[1].link == "beta" and .history[-1].text == "alpha -> gamma" and ([.recipients[].state] | unique) == ["pending"]' \
+    show 1
+t "reroute local of our own recipient (local domain P=ACME;O=Acme)" \
+    "$Q" -c "$C2" -d "$D" reroute 1 local -r 1
+t "... no reroute made a report, and the journal names the operator" json \
+    "([.recipients[].state] | unique) == [\"pending\"] and .recipients[1].link == \"local\" and ([.history[] | select(.type == \"report\")] | length) == 0 and .history[-1].user == \"$(id -un)\"" \
+    show 1
+t "no report message was made" same "$(ids -k report)" "7"
 t "delete 2 --ndr" q delete 2 --ndr
 t "... its recipient owes a non-delivery report" json \
     '.recipients[0].state == "report" and .recipients[0].reason == 1 and .history[-1].text == "with non-delivery report"' \

@@ -50,7 +50,7 @@ static void test_codec_roundtrip(void **state)
 	struct q_rcpt r;
 	struct q_jent e, je = { .type = Q_J_REROUTE, .time = T0, .id = 9,
 				.rcpt = 3, .link = "l", .peer = "p",
-				.text = "t" };
+				.text = "t", .user = "u" };
 
 	(void)state;
 	q_rec_msg_enc(&b, &full_msg);
@@ -86,6 +86,7 @@ static void test_codec_roundtrip(void **state)
 	assert_int_equal(e.type, Q_J_REROUTE);
 	assert_int_equal(e.rcpt, 3);
 	assert_string_equal(e.text, "t");
+	assert_string_equal(e.user, "u");
 	buf_free(&b);
 }
 
@@ -436,6 +437,84 @@ static void test_check_repair(void **state)
 	assert_int_equal(q_check(f->q, 0, NULL, NULL), 0);
 }
 
+/* An arrival final at once (a report whose destination has no route:
+ * x400d queues it with its one recipient refused, and a report is never
+ * reported on) is removed in the same operation: it must leave the
+ * totals as they were, not count its APDU octets (issue 15: "messages
+ * 0 ... (APDUs 417)" and check: "totals differ from the records"). */
+static void test_arrive_final_counts_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct q_msg m = { .kind = Q_KIND_REPORT, .prio = Q_PRIO_URGENT,
+			   .arrival = T0, .mtsid = "unroutable-report",
+			   .src_link = "" };
+	struct q_rcpt r = { .state = Q_ST_REPORT, .reason = 1, .diag = 0,
+			    .address = "C=ZZ;A= ;P=NOWHERE;S=X", .link = "-",
+			    .diag_text = "no route to this O/R address" };
+	struct q_op op = { .type = Q_OP_ARRIVE, .now = T0, .msg = &m,
+			   .rcpts = &r, .nrcpts = 1, .apdu = "0123456789",
+			   .apdu_len = 10 };
+	struct q_totals t0, t1;
+	struct q_rd *rd;
+	uint64_t id, gid;
+	int gone;
+
+	assert_int_equal(q_rd_begin(f->q, &rd), 0);
+	assert_int_equal(q_totals(rd, &t0), 0);
+	q_rd_end(rd);
+	assert_int_equal(q_apply(f->q, &op, 1, &id), 0);
+	assert_int_equal(q_rd_begin(f->q, &rd), 0);
+	assert_int_equal(q_totals(rd, &t1), 0);
+	assert_int_equal(q_msg_get(rd, id, &m), Q_E_NOTFOUND);
+	assert_int_equal(q_dup_find(rd, "", "unroutable-report", &gid,
+				    &gone), 0);
+	assert_int_equal(gone, 1);
+	q_rd_end(rd);
+	assert_int_equal(t1.msgs, t0.msgs);
+	assert_int_equal(t1.rcpts, t0.rcpts);
+	assert_int_equal(t1.bytes, t0.bytes);
+	assert_int_equal(t1.apdu_bytes, t0.apdu_bytes);
+	assert_int_equal(q_check(f->q, 0, NULL, NULL), 0);
+}
+
+/* Totals drifted behind the API's back are found, named with both the
+ * stored and the recomputed values, and rewritten by repair. */
+static void test_check_repair_totals(void **state)
+{
+	struct fx *f = *state;
+	struct seen s = { "", 0, 0 };
+	unsigned char v[Q_TOTAL_LEN];
+	struct q_totals t0, t1;
+	struct q_rd *rd;
+
+	assert_int_equal(q_rd_begin(f->q, &rd), 0);
+	assert_int_equal(q_totals(rd, &t0), 0);
+	q_rd_end(rd);
+	memset(v, 0, sizeof(v));
+	q_be64(v + 24, 417);		/* messages 0, APDU octets 417 */
+	raw_put(f->q, QDB_COUNT, "G", 1, v, sizeof(v));
+	assert_int_equal(q_check(f->q, 0, collect, &s), 1);
+	assert_non_null(strstr(s.text, "totals differ from the records "
+			       "(stored 0 messages, 0 recipients, 0 octets, "
+			       "APDUs 417; the records: 6,"));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(q_check(f->q, 1, collect, &s), 1);
+	assert_int_equal(s.unrepaired, 0);
+	assert_int_equal(q_check(f->q, 0, NULL, NULL), 0);
+	assert_int_equal(q_rd_begin(f->q, &rd), 0);
+	assert_int_equal(q_totals(rd, &t1), 0);
+	q_rd_end(rd);
+	assert_int_equal(t1.msgs, 6);
+	assert_int_equal(t1.msgs, t0.msgs);
+	assert_int_equal(t1.rcpts, t0.rcpts);
+	assert_int_equal(t1.bytes, t0.bytes);
+	assert_int_equal(t1.apdu_bytes, t0.apdu_bytes);
+	/* a missing totals record is found and written too */
+	raw_del(f->q, QDB_COUNT, "G", 1);
+	assert_int_equal(q_check(f->q, 1, NULL, NULL), 1);
+	assert_int_equal(q_check(f->q, 0, NULL, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +524,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_check_repair, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_arrive_final_counts_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_repair_totals,
+						setup, teardown),
 	};
 
 	log_quiet(1);

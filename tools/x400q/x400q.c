@@ -2,7 +2,7 @@
  * x400q - look into the message queue and steer it
  *
  * SYNOPSIS
- *	x400q [-d DIR] [-j] COMMAND [ARGUMENTS]
+ *	x400q [-c FILE] [-d DIR] [-j] COMMAND [ARGUMENTS]
  *
  * DESCRIPTION
  *	The operator's view of x400d's queue (store/q.h), like Exchange's
@@ -15,6 +15,10 @@
  *	Human tables by default; -j (--json) prints one JSON document for
  *	scripts. The manual is usage_text below and docs/store.md. The
  *	commands live one group to a file beside this one (x400q.h).
+ *	x400q reads x400d's configuration (-c) to check a reroute and, when
+ *	-c is given, to find the queue; it never takes x400d's lock.
+ *	Every change's journal entry names the Unix user who made it, and
+ *	x400d logs it from there (event 5008 operator-action).
  *
  * DIAGNOSTICS
  *	Exit status 0 on success, 1 when the command failed (no such
@@ -27,19 +31,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "log.h"
 #include "x400q.h"
 
 #define X400Q_DEFAULT_DIR	"/var/spool/x400/queue"
+#define X400Q_DEFAULT_CONFIG	"/etc/x400/x400d.conf"	/* x400d's */
 
 static const char usage_text[] =
-"usage: x400q [-d DIR] [-j] COMMAND [ARGUMENTS]\n"
+"usage: x400q [-c FILE] [-d DIR] [-j] COMMAND [ARGUMENTS]\n"
 "\n"
 "Look into x400d's message queue, and steer it, while the daemon runs.\n"
 "\n"
 "Global options:\n"
-"  -d, --dir DIR     the queue (default: $X400_QUEUE, else "
-X400Q_DEFAULT_DIR ")\n"
+"  -c, --config FILE x400d's configuration (default: $X400_CONFIG, else\n"
+"                    " X400Q_DEFAULT_CONFIG "): its links and routes\n"
+"                    check a reroute; given, its queue_dir is the queue\n"
+"  -d, --dir DIR     the queue (default: -c's queue_dir, else $X400_QUEUE,\n"
+"                    else " X400Q_DEFAULT_DIR ")\n"
 "  -j, --json        one JSON document on standard output, for scripts\n"
 "  -h, --help        this text\n"
 "\n"
@@ -83,7 +92,12 @@ X400Q_DEFAULT_DIR ")\n"
 "  retry ID [-r IDX]... | retry -l LINK\n"
 "                          make pending recipients due now\n"
 "  reroute ID LINK [-r IDX]...\n"
-"                          move pending recipients to another link, due now\n"
+"                          move pending recipients to another link, due now:\n"
+"                          a link of the configuration that can send, or\n"
+"                          \"local\" for recipients our routing delivers\n"
+"                          here; anything else is refused. No report is made.\n"
+"  Each change's journal entry names the Unix user who made it; x400d\n"
+"  logs it (event 5008 operator-action).\n"
 "  check --repair          fix what can be fixed, saying what was done\n"
 "\n"
 "Exit status: 0 success, 1 failure or inconsistency, 2 usage error.\n";
@@ -102,20 +116,46 @@ static const struct {
 	{ "reroute", cmd_reroute }
 };
 
-int main(int argc, char **argv)
+/* find_queue - -d, else the queue_dir of a configuration given with -c,
+ *	else $X400_QUEUE, else the default */
+static int find_queue(const char *dir, int config_given)
 {
-	static const struct option lo[] = {
-		{ "dir", 1, NULL, 'd' }, { "json", 0, NULL, 'j' },
-		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 }
-	};
-	int c;
+	char why[CFG_ERRLEN + 256];
+	const struct cfg *c;
 
+	if (dir) {
+		store_dir = dir;
+		return 0;
+	}
+	if (config_given) {
+		if ((c = load_config(why, sizeof(why))) == NULL)
+			return refuse("cannot read", why);
+		store_dir = c->queue_dir;
+		return 0;
+	}
 	store_dir = getenv("X400_QUEUE");
 	if (store_dir == NULL || *store_dir == '\0')
 		store_dir = X400Q_DEFAULT_DIR;
-	while ((c = getopt_long(argc, argv, "+d:jh", lo, NULL)) != -1) {
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "config", 1, NULL, 'c' }, { "dir", 1, NULL, 'd' },
+		{ "json", 0, NULL, 'j' }, { "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dir = NULL;
+	int c, given = 0;
+
+	config_path = getenv("X400_CONFIG");
+	if (config_path == NULL || *config_path == '\0')
+		config_path = X400Q_DEFAULT_CONFIG;
+	while ((c = getopt_long(argc, argv, "+c:d:jh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'd': store_dir = optarg; break;
+		case 'c': config_path = optarg; given = 1; break;
+		case 'd': dir = optarg; break;
 		case 'j': json_mode = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return die_usage("bad option");
@@ -125,6 +165,8 @@ int main(int argc, char **argv)
 		return die_usage("a command expected");
 	/* the library's events would repeat what we print */
 	log_quiet(1);
+	if (find_queue(dir, given) != 0)
+		return 1;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[optind], commands[i].name) == 0) {
 			char **sub = argv + optind;

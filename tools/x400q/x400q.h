@@ -14,6 +14,8 @@
  *	  x400q_show.c		show, journal
  *	  x400q_stats.c		stats, check
  *	  x400q_act.c		hold, release, delete, retry, reroute
+ *	  x400q_cfg.c		x400d's configuration: the queue, the
+ *				operator, the checks of a reroute
  *
  *	Every command is int cmd_NAME(argc, argv) with argv[0] the command;
  *	it returns the exit status (0 success, 1 failure, 2 usage error).
@@ -32,13 +34,34 @@
 
 /* set by main from the global options */
 extern int json_mode;			/* -j: one JSON document */
-extern const char *store_dir;		/* -d, $X400_QUEUE or the default */
+extern const char *store_dir;		/* -d, -c's queue_dir, $X400_QUEUE
+					 * or the default */
+extern const char *config_path;		/* -c, $X400_CONFIG or x400d's
+					 * default */
+
+struct cfg;
+/* load_config - x400d's configuration, read once (no secrets, no name
+ *	resolution); NULL with the reason in why */
+const struct cfg *load_config(char *why, size_t n);
+/* operator_name - the Unix user running x400q (getpwuid(getuid())),
+ *	named in the journal entry of every change */
+const char *operator_name(void);
+/* reroute_check - may message id's recipients (idx, or every pending
+ *	one) go to link: a configured link that can send, or "local" for
+ *	recipients our routing delivers here? 0 (*out, when set, the
+ *	indexes to move), 1 refused with why, or a store error */
+int	reroute_check(struct q *q, uint64_t id, const char *link,
+		      const uint32_t *idx, size_t nidx, uint32_t **out,
+		      size_t *nout, char *why, size_t n);
 
 /* die_usage - a usage error on stderr; returns 2 */
 int	die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* fail - report a failure (stderr, and a JSON error object with -j);
  *	returns 1 */
 int	fail(const char *what, int err);
+/* refuse - a command refused for a reason of ours (not the store's):
+ *	stderr, and a JSON error object with -j; returns 1 */
+int	refuse(const char *what, const char *why);
 /* open_store - the store, read-only unless writing; NULL (reported) if
  *	it does not open */
 struct q *open_store(int write);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cfg.h"
 #include "x400q.h"
 #include "xalloc.h"
 
@@ -21,10 +22,7 @@
 /* who - the journal text naming the operator */
 static const char *who(const char *what, char *buf, size_t n)
 {
-	const char *user = getenv("USER");
-
-	snprintf(buf, n, "%s by %s (x400q)", what, user && *user ? user :
-		 "operator");
+	snprintf(buf, n, "%s by %s (x400q)", what, operator_name());
 	return buf;
 }
 
@@ -34,7 +32,11 @@ static int apply_one(struct q *q, struct q_op *op, const char *cmd,
 {
 	char what[160];
 	uint64_t id = 0;
-	int rc = q_apply(q, op, 1, &id);
+	int rc;
+
+	op->user = operator_name();	/* the journal names him; x400d
+					 * logs it (event 5008) */
+	rc = q_apply(q, op, 1, &id);
 
 	if (op->link && op->id == 0)
 		snprintf(what, sizeof(what), "%s link %s", cmd, op->link);
@@ -230,7 +232,8 @@ static int retry_link(struct q *q, const char *link)
 	for (size_t i = 0; i < n; i++) {
 		struct q_op op = { .type = Q_OP_RETRY, .id = ids[i],
 				   .now = (int64_t)time(NULL),
-				   .text = "retry of the link (x400q)" };
+				   .text = "retry of the link (x400q)",
+				   .user = operator_name() };
 
 		/* each message may have moved on since: skip those */
 		if (q_apply(q, &op, 1, NULL) == 0)
@@ -284,13 +287,16 @@ int cmd_retry(int argc, char **argv)
 	return rc;
 }
 
-/* cmd_reroute - move pending recipients to another link */
+/* cmd_reroute - move pending recipients to another link: one that can
+ *	send, or local delivery for recipients that are ours; never a
+ *	report by itself (the store's REROUTE makes none) */
 int cmd_reroute(int argc, char **argv)
 {
 	struct q_op op = { .type = Q_OP_REROUTE, .now = (int64_t)time(NULL) };
+	char why[CFG_ERRLEN + 256], more[Q_MAX_LINK + 8];
 	const char *link;
-	uint32_t *idx;
-	size_t nidx;
+	uint32_t *idx, *checked = NULL;
+	size_t nidx, nchecked = 0;
 	struct q *q;
 	int rc;
 
@@ -308,13 +314,24 @@ int cmd_reroute(int argc, char **argv)
 		free(idx);
 		return 1;
 	}
-	{
-		char more[Q_MAX_LINK + 8];
-
-		snprintf(more, sizeof(more), " %.*s", Q_MAX_LINK, op.link);
+	snprintf(more, sizeof(more), " %.*s", Q_MAX_LINK, op.link);
+	rc = reroute_check(q, op.id, op.link, idx, nidx, &checked, &nchecked,
+			   why, sizeof(why));
+	if (rc == 0) {
+		if (checked) {		/* exactly those checked */
+			op.idx = checked;
+			op.nidx = nchecked;
+		}
 		rc = apply_one(q, &op, "reroute", more);
+	} else {
+		char what[Q_MAX_LINK + 64];
+
+		snprintf(what, sizeof(what), "reroute %llu%s",
+			 (unsigned long long)op.id, more);
+		rc = rc == 1 ? refuse(what, why) : fail(what, rc);
 	}
 	q_close(q);
+	free(checked);
 	free(idx);
 	return rc;
 }

@@ -45,6 +45,16 @@ int fail(const char *what, int err)
 	return 1;
 }
 
+/* refuse - a command refused for a reason of ours */
+int refuse(const char *what, const char *why)
+{
+	fprintf(stderr, "x400q: %s: refused: %s\n", what, why);
+	if (json_mode)
+		json_out(json_pack("{s:b,s:s,s:s}", "ok", 0, "error", why,
+				   "what", what));
+	return 1;
+}
+
 /* open_store - the store, read-only unless writing */
 struct q *open_store(int write)
 {

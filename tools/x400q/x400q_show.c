@@ -42,6 +42,7 @@ static int copy_journal(struct q_rd *rd, uint64_t id, struct q_jent **out,
 		(*out)[*n].link = xstrdup(e.link);
 		(*out)[*n].peer = xstrdup(e.peer);
 		(*out)[*n].text = xstrdup(e.text);
+		(*out)[*n].user = xstrdup(e.user);
 		++*n;
 	}
 	q_iter_end(&it);
@@ -54,6 +55,7 @@ static void free_journal(struct q_jent *j, size_t n)
 		free((char *)j[i].link);
 		free((char *)j[i].peer);
 		free((char *)j[i].text);
+		free((char *)j[i].user);
 	}
 	free(j);
 }
@@ -93,6 +95,8 @@ static json_t *json_jent(const struct q_jent *e)
 	json_object_set_new(o, "link", json_string(e->link));
 	json_object_set_new(o, "peer", json_string(e->peer));
 	json_object_set_new(o, "text", json_string(e->text));
+	json_object_set_new(o, "user", e->user[0] ?
+			    json_string(e->user) : json_null());
 	return o;
 }
 
