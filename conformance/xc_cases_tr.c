@@ -359,6 +359,9 @@ static void tr_responsibility(struct xc *x)
 				xc_fail(x, "the target passed on recipient %s "
 					"with responsibility set, though it was "
 					"not responsible for it", r2);
+			else
+				xc_pics(x, "p1.nonresp", "passed on, not "
+					"responsible");
 		}
 		xc_expect_nothing(x, P1_REPORT, id, XC_QUIET_MS);
 	}

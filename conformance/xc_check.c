@@ -390,6 +390,19 @@ int xc_check_same(struct xc *x, const MTS_APDU_t *sent,
 		p1_env_recipient(sent, i, &r1);
 		name = p1_orname_format(r1.name);
 		k = xc_recipient_index(got, name);
+		if (k < 0 && !r1.responsible &&
+		    !p1_env_pmi(sent, PerMessageIndicators_disclosure_of_other_recipients)) {
+			/* X.411 12.2.1.1.1: a recipient the MTA is not
+			 * responsible for need not travel on when the
+			 * originator did not ask to disclose recipients */
+			xc_note(x, "the relayed %s left out recipient %s, for "
+				"which the target was not responsible "
+				"(disclosure-of-recipients not set): allowed",
+				id, name);
+			xc_pics(x, "p1.nonresp", "left out without disclosure");
+			free(name);
+			continue;
+		}
 		if (k < 0) {
 			xc_fail(x, "the relayed %s lost recipient %s", id, name);
 			ok = 0;

@@ -41,6 +41,7 @@ static const struct {
 	{ "p1.ndr", "Non-delivery reports" },
 	{ "p1.dr", "Delivery reports (local delivery)" },
 	{ "p1.eits", "Original encoded information types relayed" },
+	{ "p1.nonresp", "Recipients not its responsibility, relayed" },
 	{ "p1.loop", "Loop detection" },
 	{ "ext.noncritical", "Unknown non-critical extensions" },
 	{ "ext.critical", "Unknown critical extensions" },

@@ -44,15 +44,19 @@ wait_until 10 queue_empty
 grep '"delivered"' "$ALOG" | grep -q "$(basename "$f")"
 ok $? "event 4003 names the file"
 
+# held SUBJECT BODY - send a message with the local link held; sets
+# mtsid and name (ARRIVAL-ID-0, the file name delivery will use)
+held() {
+	Q hold -l local >/dev/null
+	ok $? "x400q holds the local link"
+	send a -r "$A;S=Jones" -s "$1" -b "$2"
+	ok $? "a message \"$1\" accepted, and waits"
+	mtsid=$(Q -j list | jq -r '.[0].mtsid')
+	name=$(Q -j list | jq -r '.[0] | "\(.arrival)-\(.id)-0"')
+}
+
 # 2. NAME.txt already there: marked delivered, not written again
-Q hold -l local >/dev/null
-ok $? "x400q holds the local link"
-send a -r "$A;S=Jones" -s "second" -b "two"
-ok $? "a second message accepted, and waits"
-id=$(Q -j list | jq -r '.[0].id')
-arr=$(Q -j list | jq -r '.[0].arrival')
-mtsid=$(Q -j list | jq -r '.[0].mtsid')
-name=$arr-$id-0
+held second two
 echo "as if x400d had died after the rename" >"$box/$name.txt"
 Q release -l local >/dev/null
 wait_until 10 queue_empty
@@ -67,13 +71,7 @@ grep '"delivered"' "$ALOG" | grep "$mtsid" | grep -q "written before a restart"
 ok $? "the event says the file was written before a restart"
 
 # 3. NAME.p1 alone: both written, once
-Q hold -l local >/dev/null
-send a -r "$A;S=Jones" -s "third" -b "three"
-ok $? "a third message accepted, and waits"
-id=$(Q -j list | jq -r '.[0].id')
-arr=$(Q -j list | jq -r '.[0].arrival')
-mtsid=$(Q -j list | jq -r '.[0].mtsid')
-name=$arr-$id-0
+held third three
 echo "half" >"$box/$name.p1"
 Q release -l local >/dev/null
 wait_until 10 queue_empty
