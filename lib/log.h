@@ -1,5 +1,5 @@
 /*
- * log.h - numbered events, one JSON object per line
+ * log.h - numbered events, one JSON object (or text line) per line
  *
  * SYNOPSIS
  *	#include "log.h"
@@ -59,9 +59,21 @@ struct log_rec {
 
 typedef void log_sink_fn(const struct log_rec *rec, void *arg);
 
+enum log_format { LOG_FMT_JSON, LOG_FMT_TEXT };
+
 /* log_open - write to path (append), or to stderr when path is NULL;
  *	returns 0 or -errno. */
 int	log_open(const char *path, enum log_level min);
+/* log_open_syslog - write to syslog(3) (journald reads it too) with
+ *	ident and a facility from log_syslog.h's logsys_facility() */
+int	log_open_syslog(const char *ident, int facility, enum log_level min);
+/* log_reopen - open log_open()'s path again (after logrotate moved the
+ *	file); 0, or -errno with the old file kept. Nothing to do for
+ *	stderr or syslog. */
+int	log_reopen(void);
+/* log_set_format - JSON objects (the default) or text lines:
+ *	"TS LEVEL EVENT NAME [layer peer link]: msg" */
+void	log_set_format(enum log_format f);
 void	log_close(void);
 /* log_set_sink - also pass every event to fn (NULL removes it) */
 void	log_set_sink(log_sink_fn *fn, void *arg);

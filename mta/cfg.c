@@ -34,6 +34,7 @@ static int load(struct cfg_ctx *c, config_t *lc)
 	struct rl_params bp = RL_PARAMS_DEFAULT;
 
 	cfg->log_level = LOG_INFO;
+	cfg->log_facility = -1;
 	cfg->sync = CFG_SYNC_FULL;
 	cfg->src.enforce = 1;
 	cfg->password = xstrdup("");

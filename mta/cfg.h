@@ -207,6 +207,8 @@ struct cfg {
 	char		*queue_dir;
 	char		*log_file;	/* NULL: stderr */
 	enum log_level	log_level;
+	enum log_format	log_format;
+	int		log_facility;	/* syslog's, or -1: log_file */
 	char		*user;		/* NULL: keep the starting user */
 	char		*pcap_dir;	/* NULL: no capture */
 	char		*secrets_file;	/* NULL: none */

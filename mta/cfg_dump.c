@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "cfg_int.h"
+#include "log_syslog.h"
 #include "xalloc.h"
 
 /* ---- dump and diff --------------------------------------------------- */
@@ -220,6 +221,9 @@ static void global_kv(const struct cfg *cfg, int show, struct kvl *l)
 	kv(l, 1, "queue_dir", "%s", q(&b, cfg->queue_dir));
 	kv(l, 0, "log_file", "%s", q(&b, cfg->log_file));
 	kv(l, 0, "log_level", "\"%s\"", cfg_level_names[cfg->log_level]);
+	kv(l, 0, "log_format", "\"%s\"", cfg_log_format_names[cfg->log_format]);
+	kv(l, 0, "log_syslog", "%s", q(&b, cfg->log_facility < 0 ? NULL :
+	   logsys_facility_name(cfg->log_facility)));
 	kv(l, 1, "user", "%s", q(&b, cfg->user));
 	kv(l, 0, "pcap_dir", "%s", q(&b, cfg->pcap_dir));
 	kv(l, 0, "secrets_file", "%s", q(&b, cfg->secrets_file));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cfg_int.h"
+#include "log_syslog.h"
 #include "p1_addr.h"
 #include "p1_asn.h"
 #include "p1_id.h"
@@ -18,7 +19,8 @@
 /* ---- global ---------------------------------------------------------- */
 
 const char *const cfg_global_keys[] = {
-	"mta_name", "domain", "queue_dir", "log_file", "log_level", "user",
+	"mta_name", "domain", "queue_dir", "log_file", "log_level",
+	"log_format", "log_syslog", "user",
 	"pcap_dir", "secrets_file", "sync", "source_address",
 	"source_enforce", "password", "password_ref", "allow_plaintext",
 	"limits", "bind_backoff", NULL
@@ -34,6 +36,7 @@ const char *const cfg_level_names[] = {
 	"debug", "info", "notice", "warning", "error", NULL
 };
 const char *const cfg_sync_names[] = { "full", "nosync", NULL };
+const char *const cfg_log_format_names[] = { "json", "text", NULL };
 
 /* The plain keys of global.limits and global.bind_backoff (but slots,
  * a size_t), in the order they are read and dumped. */
@@ -83,6 +86,24 @@ static void parse_backoff(struct cfg_ctx *c, const config_setting_t *g)
 		cfg_problem(c, g, "global.", "bind_backoff", "%s", why);
 }
 
+/* parse_syslog - global.log_syslog: a facility name, instead of
+ *	log_file */
+static void parse_syslog(struct cfg_ctx *c, const config_setting_t *g)
+{
+	const char *w = "global.", *v = NULL;
+
+	if (cfg_get_str(c, g, w, "log_syslog", &v) != 1 || *v == 0)
+		return;
+	if ((c->cfg->log_facility = logsys_facility(v)) < 0)
+		cfg_problem(c, cfg_member(g, "log_syslog"), w, "log_syslog",
+			    "\"%s\" is not a syslog facility (mail, daemon, "
+			    "user, local0 .. local7)", v);
+	else if (c->cfg->log_file)
+		cfg_problem(c, cfg_member(g, "log_syslog"), w, "log_syslog",
+			    "log_file is set too: events go to one place, "
+			    "remove one of the two");
+}
+
 /* cfg_parse_global - the global group */
 void cfg_parse_global(struct cfg_ctx *c, const config_setting_t *g)
 {
@@ -120,6 +141,10 @@ void cfg_parse_global(struct cfg_ctx *c, const config_setting_t *g)
 		cfg->log_file = cfg_path_of(c, v);
 	if (cfg_get_choice(c, g, w, "log_level", cfg_level_names, &i) == 1)
 		cfg->log_level = (enum log_level)i;
+	if (cfg_get_choice(c, g, w, "log_format", cfg_log_format_names,
+			   &i) == 1)
+		cfg->log_format = (enum log_format)i;
+	parse_syslog(c, g);
 	if (cfg_get_str(c, g, w, "user", &v) == 1) {
 		if (*v == 0)
 			cfg_problem(c, cfg_member(g, "user"), w, "user",

@@ -182,7 +182,8 @@ void	cfg_wipe(char *s);
 /* cfg_global.c */
 extern const char *const cfg_global_keys[], *const cfg_limits_keys[],
 	*const cfg_backoff_keys[], *const cfg_listen_keys[];
-extern const char *const cfg_level_names[], *const cfg_sync_names[];
+extern const char *const cfg_level_names[], *const cfg_sync_names[],
+	*const cfg_log_format_names[];
 extern const struct cfg_key cfg_limits_tab[], cfg_backoff_tab[];
 void	cfg_parse_global(struct cfg_ctx *c, const config_setting_t *g);
 void	cfg_parse_listen(struct cfg_ctx *c, const config_setting_t *g);

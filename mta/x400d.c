@@ -26,8 +26,8 @@
  *	locks queue_dir/x400d.pid (flock, the pid inside); a second x400d
  *	on the same queue exits with status 1, naming the holder's pid.
  *
- *	SIGHUP reloads the configuration; queued mail is kept and
- *	associations finish. SIGTERM and SIGINT stop: listeners close,
+ *	SIGHUP reopens the log file (for logrotate) and reloads the
+ *	configuration; queued mail is kept and associations finish. SIGTERM and SIGINT stop: listeners close,
  *	associations are released after their transfer, the queue is
  *	flushed.
  *
@@ -52,24 +52,59 @@ static struct mtad mtad;
 static const char *cfg_path = "/etc/x400/x400d.conf";
 static uv_signal_t sig_hup, sig_term, sig_int;
 
+/* apply_log - send events where c says: syslog, a file or stderr, in
+ *	its format; 0 or -errno */
+static int apply_log(const struct cfg *c)
+{
+	log_set_format(c->log_format);
+	if (c->log_facility >= 0)
+		return log_open_syslog("x400d", c->log_facility, c->log_level);
+	return log_open(c->log_file, c->log_level);
+}
+
+/* log_moved - whether the logging keys differ between a and b */
+static int log_moved(const struct cfg *a, const struct cfg *b)
+{
+	return a->log_level != b->log_level ||
+	       a->log_format != b->log_format ||
+	       a->log_facility != b->log_facility ||
+	       (a->log_file == NULL) != (b->log_file == NULL) ||
+	       (a->log_file && strcmp(a->log_file, b->log_file) != 0);
+}
+
+/* on_hup - reopen the log (logrotate moved it), then reload the
+ *	configuration; new logging keys take effect at once */
 static void on_hup(uv_signal_t *h, int signum)
 {
 	struct cfg *c = XNEW(struct cfg);
 	char err[CFG_ERRLEN];
+	int rc, moved;
 
 	(void)h;
 	(void)signum;
+	if ((rc = log_reopen()) != 0)
+		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "cannot reopen the log "
+		       "%s: %s; still writing to the file it was", mtad.cfg->
+		       log_file, strerror(-rc));
 	if (cfg_load(cfg_path, 0, c, err, sizeof(err)) != 0) {
 		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "reload of %s refused, "
 		       "the running configuration stays: %s", cfg_path, err);
 		free(c);
 		return;
 	}
+	moved = log_moved(mtad.cfg, c);
 	if (mtad_reload(&mtad, c, err, sizeof(err)) != 0) {
 		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "reload of %s refused: "
 		       "%s", cfg_path, err);
 		cfg_free(c);
 		free(c);
+		return;
+	}
+	if (moved && (rc = apply_log(mtad.cfg)) != 0) {
+		log_open(NULL, mtad.cfg->log_level);
+		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "cannot open the log "
+		       "%s: %s; writing to standard error", mtad.cfg->log_file,
+		       strerror(-rc));
 	}
 }
 
@@ -94,7 +129,7 @@ int main(int argc, char **argv)
 	struct cfg *c = XNEW(struct cfg);
 	char err[CFG_ERRLEN];
 	uv_loop_t *loop = uv_default_loop();
-	int ch, test = 0, ports = 0;
+	int ch, rc, test = 0, ports = 0;
 	size_t i;
 
 	while ((ch = getopt(argc, argv, "c:tpE")) != -1) {
@@ -121,9 +156,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (log_open(c->log_file, c->log_level) != 0) {
-		fprintf(stderr, "x400d: cannot open the log %s\n",
-			c->log_file);
+	if ((rc = apply_log(c)) != 0) {
+		fprintf(stderr, "x400d: cannot open the log %s: %s\n",
+			c->log_file, strerror(-rc));
 		return 1;
 	}
 	for (i = 0; i < c->nwarn; i++)
