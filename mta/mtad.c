@@ -236,8 +236,8 @@ static int drop_privileges(struct mtad *m, char *err, size_t errlen)
 		return -1;
 	}
 	mtad_log(m, LOG_NOTICE, EV_DAEMON_START, NULL, NULL, "mtad",
-		 "listening; now running as %s (uid %u)", m->cfg->user,
-		 (unsigned)pw->pw_uid);
+		 "x400d %s listening; now running as %s (uid %u)",
+		 X400_VERSION, m->cfg->user, (unsigned)pw->pw_uid);
 	return 0;
 }
 
