@@ -98,8 +98,8 @@ $(GEN)/gen.mk: $(ASN1_SRC) asn1/fixups.sh
 # ---- the version ------------------------------------------------------
 # The file VERSION (one line, "0.9.0") is the only place the version is
 # written. It reaches the code as X400_VERSION in the generated header
-# x400_version.h, rewritten only when VERSION changes, so that only the
-# files that include it are compiled again.
+# x400_version.h, rewritten only when the version changes, so that only
+# the files that include it are compiled again.
 VERSION_H := $(BUILD)/include/x400_version.h
 $(VERSION_H): VERSION
 	@mkdir -p $(@D)
@@ -107,7 +107,8 @@ $(VERSION_H): VERSION
 	    case $$v in ''|*[!A-Za-z0-9.+~-]*) \
 		echo "VERSION: \"$$v\" is not a version" >&2; exit 1;; esac; \
 	    printf '/* generated from VERSION by the Makefile */\n#define X400_VERSION "%s"\n' \
-		"$$v" >$@.tmp && mv $@.tmp $@
+		"$$v" >$@.tmp && \
+	    if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 # ---- one flavour of the whole build: $(1) name, $(2) compiler, $(3) flags
 define FLAVOUR
