@@ -26,7 +26,8 @@ CSTD	:= -std=gnu11
 OPT	?= -O2 -g
 WARN	:= -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wshadow
-INCS	:= -Ilib -Iasn1 -Iosi -Ip1 -Istore -Imta -Iconformance -I$(GEN) -Itests/support
+INCS	:= -Ilib -Iasn1 -Iosi -Ip1 -Istore -Imta -Iconformance -I$(GEN) -Itests/support \
+	   -I$(BUILD)/include
 SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	   -fno-omit-frame-pointer
 FUZZSAN	:= -fsanitize=fuzzer-no-link,address,undefined \
@@ -94,6 +95,21 @@ $(GEN)/gen.mk: $(ASN1_SRC) asn1/fixups.sh
 	    for f in *.c; do printf ' $(GEN)/%s' "$$f"; done >>gen.mk.tmp && \
 	    echo >>gen.mk.tmp && mv gen.mk.tmp gen.mk
 
+# ---- the version ------------------------------------------------------
+# The file VERSION (one line, "0.9.0") is the only place the version is
+# written. It reaches the code as X400_VERSION in the generated header
+# x400_version.h, rewritten only when the version changes, so that only
+# the files that include it are compiled again.
+VERSION_H := $(BUILD)/include/x400_version.h
+$(VERSION_H): VERSION
+	@mkdir -p $(@D)
+	@v=$$(sed -n '1p' VERSION); \
+	    case $$v in ''|*[!A-Za-z0-9.+~-]*) \
+		echo "VERSION: \"$$v\" is not a version" >&2; exit 1;; esac; \
+	    printf '/* generated from VERSION by the Makefile */\n#define X400_VERSION "%s"\n' \
+		"$$v" >$@.tmp && \
+	    if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 # ---- one flavour of the whole build: $(1) name, $(2) compiler, $(3) flags
 define FLAVOUR
 $(1)_DIR := $(BUILD)/$(1)
@@ -104,7 +120,7 @@ $(1)_SUPPORT := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(SUPPORT_SRCS))
 $(BUILD)/$(1)/asn1gen/%.o: $(GEN)/%.c Makefile | $(GEN)/gen.mk
 	@mkdir -p $$(@D)
 	@$(2) $(CSTD) $(OPT) $(3) $(GENRELAX) -I$(GEN) -c $$< -o $$@
-$(BUILD)/$(1)/%.o: %.c Makefile | $(GEN)/gen.mk
+$(BUILD)/$(1)/%.o: %.c Makefile | $(GEN)/gen.mk $(VERSION_H)
 	@mkdir -p $$(@D)
 	@echo "CC[$(1)] $$<"
 	@$(2) $(CSTD) $(OPT) $(3) $(WARN) $(INCS) -MMD -MP -c $$< -o $$@

@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	x400conf [-c FILE] [-o KEY=VALUE]... [-a HOST:PORT] [-m MODE]
  *		 [-e EDITION] [-O DIR] [-j FILE] [-t ID]... [-x ID]... [-v]
- *	x400conf -l | -L | -K
+ *	x400conf -l | -L | -K | -h | --version
  *
  * DESCRIPTION
  *	Tests a P1 MTA (ITU-T X.411 over RFC 1006; the target) given its
@@ -31,6 +31,11 @@
  *			stack event too)
  *	-l		list the cases; -L as a Markdown table (the
  *			documentation's); -K list the settings
+ *	-h		the usage (--help); --version the version
+ *
+ *	Long names: --config, --set, --address, --mode, --edition,
+ *	--out-dir, --junit, --only, --skip, --verbose, --list,
+ *	--list-markdown, --list-keys.
  *
  *	The output is one line per case (PASS, FAIL or INCON for
  *	inconclusive, with the reason), a summary, and the PICS table of
@@ -51,12 +56,45 @@
 #include "xc.h"
 #include "xc_cfg.h"
 #include "xc_out.h"
+#include "x400_version.h"
+
+static const char synopsis[] =
+"usage: x400conf [-c FILE] [-o KEY=VALUE]... [-a HOST:PORT] [-m normal|x410]\n"
+"                [-e 1988|1992] [-O DIR] [-j FILE] [-t ID]... [-x ID]... [-v]\n"
+"       x400conf -l | -L | -K | -h | --version\n";
+
+static const char usage_text[] =
+"\n"
+"Test a P1 MTA (the target) case by case: transport and session,\n"
+"association, bind, transfer, trace and loops, extensions, upper bounds\n"
+"and robustness. One line per case (PASS, FAIL or INCON), a summary and\n"
+"the PICS table. The target must route x400conf's domain (us.domain) back\n"
+"to us.listen.\n"
+"\n"
+"  -c, --config FILE       settings (libconfig: groups target, us, suite)\n"
+"  -o, --set KEY=VALUE     one setting (-K lists them); wins over the file\n"
+"  -a, --address HOST:PORT target.address\n"
+"  -m, --mode MODE         target.mode: normal or x410\n"
+"  -e, --edition EDITION   target.edition: 1988 or 1992\n"
+"  -O, --out-dir DIR       suite.out_dir: ID.pcap and ID.txt per case\n"
+"  -j, --junit FILE        JUnit XML results\n"
+"  -t, --only ID           run only the cases matching ID (a glob or a\n"
+"                          group name); repeatable\n"
+"  -x, --skip ID           skip the cases matching ID; repeatable\n"
+"  -v, --verbose           name each case as it starts (-vv: every note)\n"
+"  -l, --list              list the cases\n"
+"  -L, --list-markdown     list the cases as a Markdown table\n"
+"  -K, --list-keys         list the settings\n"
+"  -h, --help              this text\n"
+"      --version           the version\n"
+"\n"
+"Exit status: 0 no case failed (inconclusive ones do not count), 1 a case\n"
+"failed, 2 usage or settings error.\n";
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: x400conf [-c FILE] [-o KEY=VALUE]... "
-		"[-a HOST:PORT] [-m normal|x410] [-e 1988|1992] [-O DIR]\n"
-		"                [-j FILE] [-t ID]... [-x ID]... [-v]\n       x400conf -l | -L | -K\n");
+	fputs(synopsis, stderr);
+	fputs("(x400conf --help for more)\n", stderr);
 	exit(2);
 }
 
@@ -79,11 +117,29 @@ int main(int argc, char **argv)
 	char *kv[64];
 	size_t nkv = 0, i;
 	size_t failed = 0;
+	static const struct option lo[] = {
+		{ "config", 1, NULL, 'c' }, { "set", 1, NULL, 'o' },
+		{ "address", 1, NULL, 'a' }, { "mode", 1, NULL, 'm' },
+		{ "edition", 1, NULL, 'e' }, { "out-dir", 1, NULL, 'O' },
+		{ "junit", 1, NULL, 'j' }, { "only", 1, NULL, 't' },
+		{ "skip", 1, NULL, 'x' }, { "verbose", 0, NULL, 'v' },
+		{ "list", 0, NULL, 'l' }, { "list-markdown", 0, NULL, 'L' },
+		{ "list-keys", 0, NULL, 'K' }, { "help", 0, NULL, 'h' },
+		{ "version", 0, NULL, 'V' }, { NULL, 0, NULL, 0 }
+	};
 	int c, list = 0;
 
 	xc_cfg_defaults(&cfg);
-	while ((c = getopt(argc, argv, "c:o:a:m:e:O:j:t:x:vlLK")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:o:a:m:e:O:j:t:x:vlLKh", lo,
+				NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			fputs(synopsis, stdout);
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("x400conf %s\n", X400_VERSION);
+			return 0;
 		case 'c': file = optarg; break;
 		case 'o':
 		case 'a':

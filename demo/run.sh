@@ -89,7 +89,7 @@ sleep 1
 
 say "A user at A sends three messages to C, via A's MTA"
 send() {
-	"$bin/x400send" -q -a 127.0.0.2:$((base + 2)) -n ua -w pw-ua \
+	X400_PASSWORD=pw-ua "$bin/x400send" -q -a 127.0.0.2:$((base + 2)) -n ua \
 	    -g "$A_DOM" -f "$A_DOM;S=Smith;G=Alice" \
 	    -r "$C_DOM;O=Ops;S=Jones;G=Carol" "$@"
 }

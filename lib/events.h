@@ -28,7 +28,7 @@
 
 #define EVENT_LIST \
 	EVENT(1000, EV_DAEMON_START, "daemon-start", "x400d started") \
-	/* logged once at start: our MTA name, domain, how many links and listen addresses */ \
+	/* logged once at start: "x400d VERSION started", our MTA name, domain, how many links and listen addresses */ \
 	EVENT(1001, EV_DAEMON_STOP, "daemon-stop", "x400d stopped") \
 	/* logged once at the end: what arrived, was relayed, delivered and reported */ \
 	EVENT(1002, EV_CONFIG_LOADED, "config-loaded", "configuration loaded") \

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mtad.h"
 #include "xalloc.h"
+#include "x400_version.h"
 
 #define TICK_MS		1000	/* the scheduler's pace when idle */
 #define LOCK_FILE	"x400d.pid"	/* in queue_dir: one x400d per queue */
@@ -235,8 +236,8 @@ static int drop_privileges(struct mtad *m, char *err, size_t errlen)
 		return -1;
 	}
 	mtad_log(m, LOG_NOTICE, EV_DAEMON_START, NULL, NULL, "mtad",
-		 "listening; now running as %s (uid %u)", m->cfg->user,
-		 (unsigned)pw->pw_uid);
+		 "x400d %s listening; now running as %s (uid %u)",
+		 X400_VERSION, m->cfg->user, (unsigned)pw->pw_uid);
 	return 0;
 }
 
@@ -328,9 +329,9 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 	m->hold.data = m;
 	uv_timer_start(&m->tick, on_tick, 10, TICK_MS);
 	mtad_log(m, LOG_NOTICE, EV_DAEMON_START, NULL, NULL, "mtad",
-		 "x400d started: MTA \"%s\" of %s, %zu links, %zu listen "
-		 "addresses, queue %s", cfg->mta_name, cfg->domain,
-		 cfg->nlinks, cfg->nlisten, cfg->queue_dir);
+		 "x400d %s started: MTA \"%s\" of %s, %zu links, %zu listen "
+		 "addresses, queue %s", X400_VERSION, cfg->mta_name,
+		 cfg->domain, cfg->nlinks, cfg->nlisten, cfg->queue_dir);
 	return 0;
 }
 

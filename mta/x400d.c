@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	x400d [-c FILE] [-t] [-p]
- *	x400d -E
+ *	x400d -E | -h | --version
  *
  * DESCRIPTION
  *	Relays X.400 mail (ITU-T X.411 P1) between MTAs over RFC 1006:
@@ -21,6 +21,10 @@
  *		(docs/events.md)
  *	-p	print the listening ports to stdout once listening (for
  *		tests that let the system choose ports)
+ *	-h	the usage (--help); --version prints the version, which
+ *		the start event (1000 daemon-start) carries too
+ *
+ *	Long names: --config, --test, --events, --print-ports.
  *
  *	One x400d per queue: before it listens or opens the queue it
  *	locks queue_dir/x400d.pid (flock, the pid inside); a second x400d
@@ -36,6 +40,7 @@
  *	start failed (the reason on stderr and in the log; another x400d
  *	holding the queue is one), 2 on a usage error.
  */
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +52,7 @@
 #include "log.h"
 #include "mtad.h"
 #include "xalloc.h"
+#include "x400_version.h"
 
 static struct mtad mtad;
 static const char *cfg_path = "/etc/x400/x400d.conf";
@@ -118,9 +124,32 @@ static void on_term(uv_signal_t *h, int signum)
 	uv_close((uv_handle_t *)&sig_int, NULL);
 }
 
+static const char synopsis[] =
+"usage: x400d [-c FILE] [-t] [-p]\n"
+"       x400d -E | -h | --version\n";
+
+static const char usage_text[] =
+"\n"
+"The X.400 message transfer agent: relays P1 over RFC 1006 in the\n"
+"foreground, one JSON event per line in its log. SIGHUP reloads the\n"
+"configuration; SIGTERM or SIGINT stops it.\n"
+"\n"
+"  -c, --config FILE   the configuration (default /etc/x400/x400d.conf)\n"
+"  -t, --test          check the configuration, print what is in effect,\n"
+"                      and exit\n"
+"  -p, --print-ports   print the listening ports on standard output once\n"
+"                      listening\n"
+"  -E, --events        print every event x400d can log, and exit\n"
+"  -h, --help          this text\n"
+"      --version       the version\n"
+"\n"
+"Exit status: 0 clean stop, 1 the configuration or the start failed,\n"
+"2 usage error.\n";
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: x400d [-c FILE] [-t] [-p] | x400d -E\n");
+	fputs(synopsis, stderr);
+	fputs("(x400d --help for more)\n", stderr);
 	exit(2);
 }
 
@@ -129,16 +158,31 @@ int main(int argc, char **argv)
 	struct cfg *c = XNEW(struct cfg);
 	char err[CFG_ERRLEN];
 	uv_loop_t *loop = uv_default_loop();
+	static const struct option lo[] = {
+		{ "config", 1, NULL, 'c' }, { "test", 0, NULL, 't' },
+		{ "print-ports", 0, NULL, 'p' }, { "events", 0, NULL, 'E' },
+		{ "help", 0, NULL, 'h' }, { "version", 0, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	int ch, rc, test = 0, ports = 0;
 	size_t i;
 
-	while ((ch = getopt(argc, argv, "c:tpE")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:tpEh", lo, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			fputs(synopsis, stdout);
+			fputs(usage_text, stdout);
+			free(c);
+			return 0;
+		case 'V':
+			printf("x400d %s\n", X400_VERSION);
+			free(c);
+			return 0;
 		case 'E': log_events_print(stdout); free(c); return 0;
 		case 'c': cfg_path = optarg; break;
 		case 't': test = 1; break;
 		case 'p': ports = 1; break;
-		default: usage();
+		default: free(c); usage();
 		}
 	}
 	if (optind != argc)

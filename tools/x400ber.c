@@ -11,18 +11,50 @@
  *	and the first that decodes the whole input is used. -x reads the
  *	input as hexadecimal text (spaces, newlines and "0x" ignored), as
  *	operators paste it from logs and traces. -l lists the PDU types.
+ *	Long names: --type, --hex, --list; -h (--help) prints the usage,
+ *	--version the version.
  *
  * DIAGNOSTICS
  *	Exit status 0 if every file decoded, 1 if one did not (the reason
  *	names the type, the error and the offset), 2 on a usage error.
  */
 #include <ctype.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "codec.h"
+#include "x400_version.h"
+
+static const char synopsis[] =
+"usage: x400ber [-x] [-t TYPE] FILE...\n"
+"       x400ber -l\n";
+
+static const char usage_text[] =
+"\n"
+"Decode each FILE (\"-\": standard input) as one BER-encoded PDU and print\n"
+"it. Without -t, every PDU type is tried and the first that decodes the\n"
+"whole input is printed.\n"
+"\n"
+"  -t, --type TYPE   decode as TYPE only (-l lists them)\n"
+"  -x, --hex         the input is hexadecimal text (blanks, \":\", \",\" and\n"
+"                    \"0x\" are ignored), as pasted from a log or a trace\n"
+"  -l, --list        list the PDU types\n"
+"  -h, --help        this text\n"
+"      --version     the version\n"
+"\n"
+"Exit status: 0 every file decoded, 1 one did not (the type, the error and\n"
+"the offset are printed), 2 usage error.\n";
+
+/* usage - the synopsis on stderr; the status for a usage error */
+static int usage(void)
+{
+	fputs(synopsis, stderr);
+	fputs("(x400ber --help for more)\n", stderr);
+	return 2;
+}
 
 /* slurp - read a whole file ("-" for stdin); caller frees */
 static unsigned char *slurp(const char *path, size_t *len)
@@ -116,11 +148,23 @@ static int show(const char *path, const char *type, const unsigned char *buf,
 
 int main(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "type", 1, NULL, 't' }, { "hex", 0, NULL, 'x' },
+		{ "list", 0, NULL, 'l' }, { "help", 0, NULL, 'h' },
+		{ "version", 0, NULL, 'V' }, { NULL, 0, NULL, 0 }
+	};
 	const char *type = NULL;
 	int hex = 0, rc = 0, c;
 
-	while ((c = getopt(argc, argv, "lt:x")) != -1) {
+	while ((c = getopt_long(argc, argv, "lt:xh", lo, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			fputs(synopsis, stdout);
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("x400ber %s\n", X400_VERSION);
+			return 0;
 		case 'l':
 			for (size_t i = 0; codec_pdu_name(i); i++)
 				puts(codec_pdu_name(i));
@@ -132,15 +176,11 @@ int main(int argc, char **argv)
 			hex = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: x400ber [-t TYPE] [-x] FILE..."
-				"\n       x400ber -l\n");
-			return 2;
+			return usage();
 		}
 	}
-	if (optind == argc) {
-		fprintf(stderr, "usage: x400ber [-t TYPE] [-x] FILE...\n");
-		return 2;
-	}
+	if (optind == argc)
+		return usage();
 	for (; optind < argc; optind++) {
 		const char *path = argv[optind];
 		size_t len = 0;

@@ -19,6 +19,10 @@
  *	-c HASH reads a password and says whether HASH verifies it (a
  *	password in clear "$plain$..." is accepted here too).
  *
+ *	Every option has a long name (--scheme, --iterations, --cost,
+ *	--block-size, --parallelism, --check); -h (--help) prints the
+ *	usage and --version the version.
+ *
  *	The password is read from the terminal without echo, twice, when
  *	standard input is a terminal; otherwise it is the first line of
  *	standard input (without its line end), so that scripts can pipe
@@ -29,26 +33,47 @@
  *	Exit status 0 on success (-c: the password matches), 1 if it does
  *	not match or cannot be read, 2 on a usage error.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "auth.h"
+#include "pwread.h"
+#include "x400_version.h"
 
 #define PW_MAX	1024
 
-/* usage - the synopsis, and exit 2 */
+static const char synopsis[] =
+"usage: x400passwd [-s pbkdf2|scrypt] [-i ITERATIONS] [-N COST] [-r BLOCK]\n"
+"                  [-p PARALLELISM]\n"
+"       x400passwd -c HASH\n";
+
+static const char usage_text[] =
+"\n"
+"Print the hash of a password, for a link's peer_password in x400d.conf;\n"
+"with -c, say whether HASH verifies a password. The password is read from\n"
+"the terminal (no echo; twice when hashing) or, when standard input is not\n"
+"a terminal, from its first line. It is never taken from the command line.\n"
+"\n"
+"  -s, --scheme SCHEME       pbkdf2 (default) or scrypt\n"
+"  -i, --iterations N        PBKDF2's iteration count (default 600000)\n"
+"  -N, --cost N              scrypt's cost N, a power of 2 (default 32768)\n"
+"  -r, --block-size R        scrypt's block size (default 8)\n"
+"  -p, --parallelism P       scrypt's parallelism (default 1)\n"
+"  -c, --check HASH          verify a password against HASH instead\n"
+"  -h, --help                this text\n"
+"      --version             the version\n"
+"\n"
+"Exit status: 0 success (-c: the password matches), 1 failure (no match,\n"
+"no password), 2 usage error.\n";
+
+/* usage - the synopsis on stderr, and exit 2 */
 static void usage(void)
 {
-	fprintf(stderr, "usage: x400passwd [-s pbkdf2|scrypt] [-i iterations]"
-		" [-N cost] [-r block] [-p par]\n"
-		"       x400passwd -c hash\n"
-		"The password is read from the terminal (twice, no echo) or "
-		"from the first line of standard input.\n");
+	fputs(synopsis, stderr);
+	fputs("(x400passwd --help for more)\n", stderr);
 	exit(2);
 }
 
@@ -63,45 +88,25 @@ static unsigned long long number(const char *s)
 	return v;
 }
 
-/* read_line - one line from fp without its end; -1 at EOF or too long */
-static int read_line(FILE *fp, char *buf, size_t len)
+/* stdin_password - the first line of standard input */
+static int stdin_password(char *pw, size_t len)
 {
-	size_t n;
+	int rc = pwread_line(stdin, pw, len);
 
-	if (fgets(buf, (int)len, fp) == NULL)
-		return -1;
-	n = strlen(buf);
-	if (n && buf[n - 1] == '\n')
-		buf[--n] = 0;
-	else if (!feof(fp))
-		return -1;		/* longer than the buffer */
-	if (n && buf[n - 1] == '\r')
-		buf[--n] = 0;
-	return 0;
+	if (rc < 0)
+		fprintf(stderr, "x400passwd: no password on standard input: "
+			"%s\n", pwread_strerror(rc));
+	return rc;
 }
 
 /* prompt - read a line from the terminal without echo */
 static int prompt(const char *text, char *buf, size_t len)
 {
-	struct termios old, quiet;
-	FILE *tty = fopen("/dev/tty", "r+");
-	int rc;
+	int rc = pwread_tty(text, buf, len);
 
-	if (tty == NULL)
-		return -1;
-	fputs(text, tty);
-	fflush(tty);
-	if (tcgetattr(fileno(tty), &old) < 0) {
-		fclose(tty);
-		return -1;
-	}
-	quiet = old;
-	quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	rc = read_line(tty, buf, len);
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fputs("\n", tty);
-	fclose(tty);
+	if (rc < 0)
+		fprintf(stderr, "x400passwd: cannot read the password from "
+			"the terminal: %s\n", pwread_strerror(rc));
 	return rc;
 }
 
@@ -111,14 +116,8 @@ static int get_password(char *pw, size_t len, int twice)
 	char again[PW_MAX];
 	int rc;
 
-	if (!isatty(STDIN_FILENO)) {
-		if (read_line(stdin, pw, len) < 0) {
-			fprintf(stderr, "x400passwd: no password on standard "
-				"input (or over %d characters)\n", PW_MAX - 2);
-			return -1;
-		}
-		return 0;
-	}
+	if (!isatty(STDIN_FILENO))
+		return stdin_password(pw, len);
 	if (prompt("Password: ", pw, len) < 0)
 		return -1;
 	if (!twice)
@@ -128,7 +127,7 @@ static int get_password(char *pw, size_t len, int twice)
 		fprintf(stderr, "x400passwd: the two passwords differ\n");
 		rc = -1;
 	}
-	OPENSSL_cleanse(again, sizeof(again));
+	pwread_wipe(again, sizeof(again));
 	return rc;
 }
 
@@ -137,11 +136,26 @@ int main(int argc, char **argv)
 	const char *scheme = "pbkdf2", *check = NULL;
 	unsigned long long iter = AUTH_PBKDF2_ITER, n = AUTH_SCRYPT_N;
 	unsigned long long r = AUTH_SCRYPT_R, p = AUTH_SCRYPT_P;
+	static const struct option lo[] = {
+		{ "scheme", 1, NULL, 's' }, { "iterations", 1, NULL, 'i' },
+		{ "cost", 1, NULL, 'N' }, { "block-size", 1, NULL, 'r' },
+		{ "parallelism", 1, NULL, 'p' }, { "check", 1, NULL, 'c' },
+		{ "help", 0, NULL, 'h' }, { "version", 0, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	char pw[PW_MAX], *hash;
 	int opt, rc = 1;
 
-	while ((opt = getopt(argc, argv, "s:i:N:r:p:c:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:i:N:r:p:c:h", lo,
+				  NULL)) != -1) {
 		switch (opt) {
+		case 'h':
+			fputs(synopsis, stdout);
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("x400passwd %s\n", X400_VERSION);
+			return 0;
 		case 's':
 			scheme = optarg;
 			break;
@@ -180,7 +194,7 @@ int main(int argc, char **argv)
 			printf("%s\n", rc == 0 ? "match" : "no match");
 		}
 		auth_verifier_free(v);
-		OPENSSL_cleanse(pw, sizeof(pw));
+		pwread_wipe(pw, sizeof(pw));
 		return rc;
 	}
 	if (get_password(pw, sizeof(pw), 1) < 0)
@@ -198,7 +212,7 @@ int main(int argc, char **argv)
 	else
 		hash = iter > 0xffffffffu ? NULL :
 		       auth_hash_pbkdf2(pw, strlen(pw), (unsigned)iter);
-	OPENSSL_cleanse(pw, sizeof(pw));
+	pwread_wipe(pw, sizeof(pw));
 	if (hash == NULL) {
 		fprintf(stderr, "x400passwd: parameters out of range (PBKDF2: "
 			"1..10000000 iterations; scrypt: N a power of 2 up to "

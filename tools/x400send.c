@@ -2,8 +2,9 @@
  * x400send - submit X.400 messages to an MTA over P1
  *
  * SYNOPSIS
- *	x400send -a ADDR[:PORT] -n MTA -w PASSWORD -g GDI -f ORIGINATOR
- *		 -r RECIPIENT [-r RECIPIENT...] [options]
+ *	x400send -a ADDR[:PORT] -n MTA [--password-file FILE] -g GDI
+ *		 -f ORIGINATOR -r RECIPIENT [-r RECIPIENT...] [options]
+ *	x400send -h | --version
  *
  * DESCRIPTION
  *	Acts as an originating MTA: builds each message (an interpersonal
@@ -21,8 +22,17 @@
  *	-e EDITION	the X.411 edition of what we write: 1988 (default:
  *			extension types [0] EXPLICIT, what 1988 MTAs such
  *			as PP read) or 1992 ([0] / [3] IMPLICIT)
- *	-n MTA -w PW	our MTA name and password in the bind
- *	-W PW		the password we expect from the peer (checked)
+ *	-n MTA		our MTA name in the bind
+ *	--password-file FILE	our password in the bind: FILE's first
+ *			line. Else $X400_PASSWORD; else, when standard
+ *			input is a terminal, it is asked for there (no
+ *			echo; an empty answer sends none); else none is
+ *			sent.
+ *	-w PW		our password from the command line: deprecated,
+ *			since ps shows it to every user of the host
+ *	--peer-password-file FILE	the password we expect from the
+ *			peer (checked): FILE's first line
+ *	-W PW		the same from the command line (deprecated)
  *	-g GDI		our global domain, "C=..;A=..;P=.."
  *	-f ORIGINATOR	-r RECIPIENT	O/R names in string form
  *	-s SUBJECT	-b TEXT		-B FILE (the body from a file)
@@ -42,6 +52,9 @@
  *	-q		quiet: print only the summary
  *	-P FILE		capture the association (both directions) to a
  *			pcap file, for Wireshark (with -c 1)
+ *	-h		the usage (--help); --version the version
+ *
+ *	Every option has a long name (usage_text below).
  *
  * DIAGNOSTICS
  *	Exit status 0 when every message was confirmed, 1 when one was
@@ -66,7 +79,11 @@
 #include "p1_msg.h"
 
 #include "MTS-APDU.h"
+#include "pwread.h"
 #include "xalloc.h"
+#include "x400_version.h"
+
+#define PW_BUF	(ASSOC_PW_MAX + 2)	/* a password, its end, a spare */
 
 struct sender {
 	uv_loop_t	*loop;
@@ -261,15 +278,123 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static const char synopsis[] =
+"usage: x400send -a ADDR[:PORT] -n MTA [--password-file FILE] -g GDI\n"
+"                -f ORIGINATOR -r RECIPIENT... [OPTIONS]\n"
+"       x400send -h | --version\n";
+
+static const char usage_text[] =
+"\n"
+"Submit X.400 messages (or probes) to an MTA over P1, as an originating\n"
+"MTA: bind, transfer, wait for each confirmation, release. With -N and -c,\n"
+"a load generator.\n"
+"\n"
+"The association:\n"
+"  -a, --address ADDR[:PORT]  the MTA (port 102 by default; [v6]:port)\n"
+"  -l, --source SRC           our source address\n"
+"  -t, --tsel TSEL            the called transport selector (default x400)\n"
+"  -x, --x410                 X.410-1984 mode (default: 1988 normal mode)\n"
+"  -e, --edition 1988|1992    the X.411 edition of the extensions we write\n"
+"  -n, --mta MTA              our MTA name in the bind\n"
+"      --password-file FILE   our password: FILE's first line\n"
+"  -w, --password PW          our password on the command line: deprecated,\n"
+"                             ps shows it to every user of the host\n"
+"      --peer-password-file FILE  the password the MTA must give back\n"
+"  -W, --peer-password PW     the same on the command line (deprecated)\n"
+"  -k, --checkpoint KB        RTSE checkpoint size\n"
+"  -y, --window N             RTSE window\n"
+"  -P, --pcap FILE            capture the association to FILE (with -c 1)\n"
+"\n"
+"The message:\n"
+"  -g, --gdi GDI              our global domain, \"C=..;A=..;P=..\"\n"
+"  -f, --from ORIGINATOR      the originator's O/R name\n"
+"  -r, --to RECIPIENT         a recipient's O/R name; repeatable\n"
+"  -s, --subject TEXT         the subject\n"
+"  -b, --body TEXT            the body\n"
+"  -B, --body-file FILE       the body from FILE\n"
+"  -z, --pad BYTES            pad the body to BYTES octets\n"
+"  -u, --priority PRIO        normal, urgent or non-urgent\n"
+"  -R, --reports LEVEL        reports wanted: none, ndr (default) or all\n"
+"  -D, --deferred SECONDS     deferred delivery, SECONDS from now\n"
+"  -L, --latest SECONDS       latest delivery, SECONDS from now\n"
+"  -X, --extension N[:c]      add extension N (critical with :c)\n"
+"  -p, --probe                send probes instead of messages\n"
+"  -A, --apdu-file FILE       send FILE's octets as the MTS-APDU, unchanged\n"
+"\n"
+"The run:\n"
+"  -N, --count N              messages to send (default 1)\n"
+"  -c, --assocs N             concurrent associations (default 1)\n"
+"  -q, --quiet                print only the summary\n"
+"  -h, --help                 this text\n"
+"      --version              the version\n"
+"\n"
+"Our password, in order: --password-file (or -w), else the environment\n"
+"variable X400_PASSWORD, else, when standard input is a terminal, a prompt\n"
+"there (no echo; an empty answer sends none), else none.\n"
+"\n"
+"Exit status: 0 every message confirmed, 1 one was not (the reason is\n"
+"printed), 2 usage error.\n";
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: x400send -a ADDR[:PORT] -n MTA -w PASSWORD "
-		"-g GDI -f ORIGINATOR -r RECIPIENT... [-s SUBJECT] [-b TEXT | "
-		"-B FILE] [-z BYTES] [-u PRIORITY] [-R none|ndr|all] "
-		"[-D SECONDS] [-L SECONDS] [-X N[:c]] [-p] [-A APDUFILE] [-N COUNT] [-c ASSOCS] "
-		"[-k KB] [-y WINDOW] [-x] [-e 1988|1992] [-t TSEL] [-l SRC] [-W PEERPW] [-q] "
-		"[-P PCAP]\n");
+	fputs(synopsis, stderr);
+	fputs("(x400send --help for more)\n", stderr);
 	exit(2);
+}
+
+/* password_file - FILE's first line into pw; exits 2 when it cannot */
+static void password_file(const char *opt, const char *path, char *pw,
+			  size_t len)
+{
+	int rc = pwread_file(path, pw, len);
+
+	if (rc < 0) {
+		fprintf(stderr, "x400send: %s %s: %s\n", opt, path,
+			pwread_strerror(rc));
+		exit(2);
+	}
+}
+
+/* our_password - where the bind's password comes from, in order: the
+ *	command line (-w, --password-file), $X400_PASSWORD, a prompt when
+ *	standard input is a terminal; none otherwise. Too long a password
+ *	is a usage error, not a silent truncation. */
+static void our_password(struct assoc_bind *ours, const char *pw,
+			 const char *file)
+{
+	char buf[1024];
+	size_t n;
+	int rc;
+
+	if (file) {
+		password_file("--password-file", file, buf, sizeof(buf));
+		pw = buf;
+	}
+	if (pw == NULL)
+		pw = getenv("X400_PASSWORD");
+	if (pw == NULL && isatty(STDIN_FILENO)) {
+		char prompt[sizeof(ours->name) + 40];
+
+		snprintf(prompt, sizeof(prompt), "Password for MTA \"%s\": ",
+			 ours->name);
+		if ((rc = pwread_tty(prompt, buf, sizeof(buf))) < 0) {
+			fprintf(stderr, "x400send: cannot read the password "
+				"from the terminal: %s\n", pwread_strerror(rc));
+			exit(2);
+		}
+		pw = buf;
+	}
+	if (pw == NULL)
+		return;
+	if ((n = strlen(pw)) > ASSOC_PW_MAX) {
+		fprintf(stderr, "x400send: the password is longer than %d "
+			"octets (ub-password-length, X.411)\n", ASSOC_PW_MAX);
+		pwread_wipe(buf, sizeof(buf));
+		exit(2);
+	}
+	memcpy(ours->password, pw, n);
+	ours->password_len = n;
+	pwread_wipe(buf, sizeof(buf));
 }
 
 /* split_addr - "a.b.c.d:p", "[v6]:p" or a bare address */
@@ -325,6 +450,30 @@ int main(int argc, char **argv)
 	size_t nr = 0;
 	char *addrarg = NULL, *body_file = NULL, *raw_file = NULL;
 	const char *tsel = "x400";
+	const char *pw = NULL, *pw_file = NULL, *peer_pw_file = NULL;
+	static char peer_pw[PW_BUF];
+	enum { O_VERSION = 256, O_PW_FILE, O_PEER_PW_FILE };
+	static const struct option lo[] = {
+		{ "address", 1, NULL, 'a' }, { "source", 1, NULL, 'l' },
+		{ "tsel", 1, NULL, 't' }, { "x410", 0, NULL, 'x' },
+		{ "edition", 1, NULL, 'e' }, { "mta", 1, NULL, 'n' },
+		{ "password", 1, NULL, 'w' },
+		{ "password-file", 1, NULL, O_PW_FILE },
+		{ "peer-password", 1, NULL, 'W' },
+		{ "peer-password-file", 1, NULL, O_PEER_PW_FILE },
+		{ "gdi", 1, NULL, 'g' }, { "from", 1, NULL, 'f' },
+		{ "to", 1, NULL, 'r' }, { "subject", 1, NULL, 's' },
+		{ "body", 1, NULL, 'b' }, { "body-file", 1, NULL, 'B' },
+		{ "pad", 1, NULL, 'z' }, { "priority", 1, NULL, 'u' },
+		{ "reports", 1, NULL, 'R' }, { "deferred", 1, NULL, 'D' },
+		{ "latest", 1, NULL, 'L' }, { "extension", 1, NULL, 'X' },
+		{ "probe", 0, NULL, 'p' }, { "apdu-file", 1, NULL, 'A' },
+		{ "count", 1, NULL, 'N' }, { "assocs", 1, NULL, 'c' },
+		{ "checkpoint", 1, NULL, 'k' }, { "window", 1, NULL, 'y' },
+		{ "quiet", 0, NULL, 'q' }, { "pcap", 1, NULL, 'P' },
+		{ "help", 0, NULL, 'h' }, { "version", 0, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
 	uv_loop_t loop;
 	uint64_t t1;
 	double secs;
@@ -337,9 +486,16 @@ int main(int argc, char **argv)
 	s.cfg.osi.role = RTSE_INITIATOR;
 	s.cfg.osi.rtse.mode = RTSE_NORMAL;
 	s.cfg.osi.rtse.max_apdu = 64u << 20;
-	while ((c = getopt(argc, argv, "a:l:t:xe:n:w:W:g:f:r:s:b:B:z:u:R:D:L:X:"
-			   "pA:N:c:k:y:qP:")) != -1) {
+	while ((c = getopt_long(argc, argv, "a:l:t:xe:n:w:W:g:f:r:s:b:B:z:u:"
+				"R:D:L:X:pA:N:c:k:y:qP:h", lo, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			fputs(synopsis, stdout);
+			fputs(usage_text, stdout);
+			return 0;
+		case O_VERSION:
+			printf("x400send %s\n", X400_VERSION);
+			return 0;
 		case 'a': addrarg = optarg; break;
 		case 'l': s.cfg.src = optarg; s.cfg.enforce = 1; break;
 		case 't': tsel = optarg; break;
@@ -359,13 +515,10 @@ int main(int argc, char **argv)
 				 "%s", optarg);
 			s.spec.mta = optarg;
 			break;
-		case 'w':
-			s.cfg.ours.password_len = strlen(optarg) >
-			    ASSOC_PW_MAX ? ASSOC_PW_MAX : strlen(optarg);
-			memcpy(s.cfg.ours.password, optarg,
-			       s.cfg.ours.password_len);
-			break;
+		case 'w': pw = optarg; break;
+		case O_PW_FILE: pw_file = optarg; break;
 		case 'W': s.peer_pw = optarg; break;
+		case O_PEER_PW_FILE: peer_pw_file = optarg; break;
 		case 'g': s.spec.gdi = optarg; break;
 		case 'f': s.spec.originator = optarg; break;
 		case 'r':
@@ -405,10 +558,21 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (addrarg == NULL || !s.cfg.ours.name[0] || s.spec.gdi == NULL ||
-	    s.spec.originator == NULL || nr == 0 || s.total < 1 ||
-	    s.assocs < 1)
+	if (optind != argc || addrarg == NULL || !s.cfg.ours.name[0] ||
+	    s.spec.gdi == NULL || s.spec.originator == NULL || nr == 0 ||
+	    s.total < 1 || s.assocs < 1)
 		usage();
+	if ((pw && pw_file) || (s.peer_pw && peer_pw_file)) {
+		fprintf(stderr, "x400send: a password on the command line "
+			"and from a file: one or the other\n");
+		usage();
+	}
+	our_password(&s.cfg.ours, pw, pw_file);
+	if (peer_pw_file) {
+		password_file("--peer-password-file", peer_pw_file, peer_pw,
+			      sizeof(peer_pw));
+		s.peer_pw = peer_pw;
+	}
 	if (body_file)
 		s.spec.body = slurp(body_file, &s.spec.body_len);
 	if (raw_file)

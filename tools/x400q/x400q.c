@@ -13,7 +13,8 @@
  *	--repair) open it for writing and apply each change in a short
  *	transaction of their own, which LMDB serialises with the daemon's.
  *	Human tables by default; -j (--json) prints one JSON document for
- *	scripts. The manual is usage_text below and docs/store.md. The
+ *	scripts; -h (--help) prints the usage, --version the version.
+ *	The manual is usage_text below and docs/store.md. The
  *	commands live one group to a file beside this one (x400q.h).
  *	x400q reads x400d's configuration (-c) to check a reroute and, when
  *	-c is given, to find the queue; it never takes x400d's lock.
@@ -34,12 +35,15 @@
 #include "cfg.h"
 #include "log.h"
 #include "x400q.h"
+#include "x400_version.h"
 
 #define X400Q_DEFAULT_DIR	"/var/spool/x400/queue"
 #define X400Q_DEFAULT_CONFIG	"/etc/x400/x400d.conf"	/* x400d's */
 
+#define SYNOPSIS "usage: x400q [-c FILE] [-d DIR] [-j] COMMAND [ARGUMENTS]\n"
+
 static const char usage_text[] =
-"usage: x400q [-c FILE] [-d DIR] [-j] COMMAND [ARGUMENTS]\n"
+SYNOPSIS
 "\n"
 "Look into x400d's message queue, and steer it, while the daemon runs.\n"
 "\n"
@@ -51,6 +55,7 @@ static const char usage_text[] =
 "                    else " X400Q_DEFAULT_DIR ")\n"
 "  -j, --json        one JSON document on standard output, for scripts\n"
 "  -h, --help        this text\n"
+"      --version     the version\n"
 "\n"
 "Reading commands (the queue is opened read-only):\n"
 "  list [FILTERS]    one line per message, oldest id first\n"
@@ -144,7 +149,7 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "config", 1, NULL, 'c' }, { "dir", 1, NULL, 'd' },
 		{ "json", 0, NULL, 'j' }, { "help", 0, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		{ "version", 0, NULL, 'V' }, { NULL, 0, NULL, 0 }
 	};
 	const char *dir = NULL;
 	int c, given = 0;
@@ -158,7 +163,10 @@ int main(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': json_mode = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		default: return die_usage("bad option");
+		case 'V': printf("x400q %s\n", X400_VERSION); return 0;
+		default:
+			fputs(SYNOPSIS "(x400q --help for more)\n", stderr);
+			return 2;
 		}
 	}
 	if (optind >= argc)
