@@ -12,6 +12,7 @@
 #                   never part of make check
 #   make install    the programs, configuration, documents and manual pages
 #                   under PREFIX (/usr/local), staged into DESTDIR; uninstall
+#   make deb        the Debian package, into build/ (debian/make-deb.sh)
 #   make clean
 #
 # Generated code: asn1c turns asn1/*.asn1 into build/gen/ at build time
@@ -173,7 +174,7 @@ BIN_PROGS := $(filter-out $(SBIN_PROGS),$(PROGS))
 MAN_PAGES = $(wildcard docs/man/*.[1-8])
 DOCS	:= README.md $(wildcard docs/*.md) docs/x400d.conf.example
 
-.PHONY: programs install uninstall
+.PHONY: programs install uninstall deb
 programs: $(addprefix $(BUILD)/bin/,$(PROGS))
 
 install: programs
@@ -206,6 +207,12 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
 	done
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/x400/x400d.conf"
+
+# The Debian package, built by dpkg-buildpackage from a copy of the tree in
+# build/deb-src/ (so that nothing lands beside the clone); the .deb files
+# are moved to build/.
+deb:
+	@BUILD=$(BUILD) sh debian/make-deb.sh
 
 # The main job: three MTAs on loopback relaying to each other (demo/run.sh)
 demo: all
