@@ -13,6 +13,8 @@
 #   make install    the programs, configuration, documents and manual pages
 #                   under PREFIX (/usr/local), staged into DESTDIR; uninstall
 #   make deb        the Debian package, into build/ (debian/make-deb.sh)
+#   make package-test  build the package, install it, run it, purge it
+#                   (tests/package/deb.sh; needs root)
 #   make clean
 #
 # Generated code: asn1c turns asn1/*.asn1 into build/gen/ at build time
@@ -174,7 +176,7 @@ BIN_PROGS := $(filter-out $(SBIN_PROGS),$(PROGS))
 MAN_PAGES = $(wildcard docs/man/*.[1-8])
 DOCS	:= README.md $(wildcard docs/*.md) docs/x400d.conf.example
 
-.PHONY: programs install uninstall deb
+.PHONY: programs install uninstall deb package-test
 programs: $(addprefix $(BUILD)/bin/,$(PROGS))
 
 install: programs
@@ -213,6 +215,11 @@ uninstall:
 # are moved to build/.
 deb:
 	@BUILD=$(BUILD) sh debian/make-deb.sh
+
+# Needs root: it builds the package (make deb), installs it on this
+# machine, runs it and purges it again; the last line is "N passed, N failed".
+package-test:
+	@tests/run.sh -s tests/package
 
 # The main job: three MTAs on loopback relaying to each other (demo/run.sh)
 demo: all
