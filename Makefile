@@ -10,6 +10,11 @@
 #                   the kit in $(PEERS) into $(PEERS_PREFIX) (tests/interop/)
 #   make bench      relay, Postfix, codec and store benchmarks (bench/README.md);
 #                   never part of make check
+#   make install    the programs, configuration, documents and manual pages
+#                   under PREFIX (/usr/local), staged into DESTDIR; uninstall
+#   make deb        the Debian package, into build/ (debian/make-deb.sh)
+#   make package-test  build the package, install it, run it, purge it
+#                   (tests/package/deb.sh; needs root)
 #   make clean
 #
 # Generated code: asn1c turns asn1/*.asn1 into build/gen/ at build time
@@ -166,6 +171,72 @@ $(foreach m,$(BENCH_SRCS),$(eval $(call PROGRAM,norm,$(CC),,$(m),$(BUILD)/bench)
 bench: $(BENCH_PROGS) $(addprefix $(BUILD)/bin/,$(PROGS))
 	@BUILD=$(BUILD) bash bench/run.sh
 
+# ---- installing -------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the programs as build/bin/
+# has them (the normal flags, not ASan), the daemon and the operator's
+# tools of manual section 8 in sbin, the others in bin; the configuration
+# etc/x400d.conf as SYSCONFDIR/x400/x400d.conf (/etc, whatever PREFIX,
+# since x400d and x400q look there), never over an existing one; the
+# documents in share/doc/x400; the manual pages docs/man/*.N, when
+# there are any, in share/man/manN. The user, the queue, mailbox and log
+# directories are the package's business (debian/x400.postinst), or the
+# operator's after a plain make install (docs/operators-guide.md).
+PREFIX	?= /usr/local
+SYSCONFDIR ?= /etc
+BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+DOCDIR	?= $(PREFIX)/share/doc/x400
+MANDIR	?= $(PREFIX)/share/man
+SBIN_PROGS := $(filter x400d x400q x400passwd,$(PROGS))
+BIN_PROGS := $(filter-out $(SBIN_PROGS),$(PROGS))
+MAN_PAGES = $(wildcard docs/man/*.[1-8])
+DOCS	:= README.md $(wildcard docs/*.md) docs/x400d.conf.example
+
+.PHONY: programs install uninstall deb package-test
+programs: $(addprefix $(BUILD)/bin/,$(PROGS))
+
+install: programs
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/x400
+	install -m 755 $(addprefix $(BUILD)/bin/,$(SBIN_PROGS)) $(DESTDIR)$(SBINDIR)
+	install -m 755 $(addprefix $(BUILD)/bin/,$(BIN_PROGS)) $(DESTDIR)$(BINDIR)
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/x400/x400d.conf ]; then \
+	    echo "kept $(DESTDIR)$(SYSCONFDIR)/x400/x400d.conf (etc/x400d.conf is the one shipped)"; \
+	else \
+	    echo "install -m 644 etc/x400d.conf $(DESTDIR)$(SYSCONFDIR)/x400/x400d.conf"; \
+	    install -m 644 etc/x400d.conf $(DESTDIR)$(SYSCONFDIR)/x400/x400d.conf; \
+	fi
+	@for f in $(MAN_PAGES); do \
+	    s=$${f##*.}; \
+	    echo "install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s"; \
+	    install -d $(DESTDIR)$(MANDIR)/man$$s && \
+	    install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s || exit 1; \
+	done
+
+# Leaves SYSCONFDIR/x400/x400d.conf: it is the operator's.
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(SBIN_PROGS)) \
+	    $(addprefix $(DESTDIR)$(BINDIR)/,$(BIN_PROGS))
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@for f in $(MAN_PAGES); do \
+	    s=$${f##*.}; \
+	    echo "rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}"; \
+	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
+	done
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/x400/x400d.conf"
+
+# The Debian package, built by dpkg-buildpackage from a copy of the tree in
+# build/deb-src/ (so that nothing lands beside the clone); the .deb files
+# are moved to build/.
+deb:
+	@BUILD=$(BUILD) sh debian/make-deb.sh
+
+# Needs root: it builds the package (make deb), installs it on this
+# machine, runs it and purges it again; the last line is "N passed, N failed".
+package-test:
+	@tests/run.sh -s tests/package
+
 # The main job: three MTAs on loopback relaying to each other (demo/run.sh)
 demo: all
 	@sh demo/run.sh $(BUILD)/bin
@@ -251,4 +322,7 @@ fuzz-seeds: $(BUILD)/norm/tests/fuzz_seeds
 
 clean:
 	rm -rf $(BUILD)
--include $(shell find $(BUILD) -name "*.d" 2>/dev/null)
+# (not build/deb-src/: make deb's copy of the tree, with its own build/
+# and Debian's staging tree, where etc/logrotate.d is a directory)
+-include $(shell find $(BUILD) -path $(BUILD)/deb-src -prune -o \
+	-name "*.d" -type f -print 2>/dev/null)
