@@ -30,6 +30,8 @@
  *			expiry
  *	mtad_ops.c	the operators' x400q actions, read from the
  *			queue's journal, logged as events
+ *	mtad_check.c	x400d -t: what start-up and later would meet on
+ *			this machine (users, directories, addresses)
  *
  *	The queue (store/q.h) is the only state that survives: a message
  *	is confirmed to the peer that sent it only after its arrival is
@@ -44,6 +46,7 @@
 #define X400_MTAD_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <uv.h>
 
 #include "assoc.h"
@@ -114,6 +117,11 @@ int	mtad_reload(struct mtad *m, struct cfg *cfg, char *err,
 		    size_t errlen);
 /* mtad_stop - stop listening, end associations, flush the queue */
 void	mtad_stop(struct mtad *m);
+/* mtad_check - x400d -t's checks of this machine (mtad_check.c): the
+ *	users, directories, secrets and listen addresses; one line each to
+ *	out; returns how many problems (start-up would fail, or mail
+ *	wait) */
+int	mtad_check(const struct cfg *cfg, FILE *out);
 /* mtad_closed - every handle is closed (the loop may end) */
 void	mtad_free(struct mtad *m);
 

@@ -16,7 +16,8 @@
  *
  *	-c FILE	the configuration (default /etc/x400/x400d.conf;
  *		docs/config.md describes every key)
- *	-t	check the configuration, print what is in effect, exit
+ *	-t	check the configuration and this machine (mtad_check.c),
+ *		print what is in effect, exit 0, or 1 on a problem
  *	-E	print every event this version can log: number, name, meaning
  *		(docs/events.md)
  *	-p	print the listening ports to stdout once listening (for
@@ -135,8 +136,10 @@ static const char usage_text[] =
 "configuration; SIGTERM or SIGINT stops it.\n"
 "\n"
 "  -c, --config FILE   the configuration (default /etc/x400/x400d.conf)\n"
-"  -t, --test          check the configuration, print what is in effect,\n"
-"                      and exit\n"
+"  -t, --test          check the configuration and this machine (users,\n"
+"                      directories, secrets, listen addresses), print\n"
+"                      what is in effect, and exit: 1 if start-up would\n"
+"                      fail\n"
 "  -p, --print-ports   print the listening ports on standard output once\n"
 "                      listening\n"
 "  -E, --events        print every event x400d can log, and exit\n"
@@ -195,9 +198,11 @@ int main(int argc, char **argv)
 	}
 	if (test) {
 		cfg_dump(c, stdout);
+		fflush(stdout);
+		rc = mtad_check(c, stderr) > 0;
 		cfg_free(c);
 		free(c);
-		return 0;
+		return rc;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = apply_log(c)) != 0) {
