@@ -536,10 +536,16 @@ int ctl_retry(const char *link, uint64_t id, const uint32_t *idx,
 					    json_integer((json_int_t)id));
 		json_out(o);
 	} else {
+		json_int_t skipped = geti(r, "skipped", NULL);
+
 		printf("%s: %lld message%s (%lld recipient%s) due now; x400d "
 		       "connects at once\n", what, (long long)msgs,
 		       msgs == 1 ? "" : "s", (long long)rcpts,
 		       rcpts == 1 ? "" : "s");
+		if (skipped)
+			printf("%s: %lld message%s skipped: sent, changed or "
+			       "deleted meanwhile\n", what, (long long)skipped,
+			       skipped == 1 ? "" : "s");
 	}
 	json_decref(r);
 	return 0;
