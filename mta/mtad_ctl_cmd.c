@@ -550,7 +550,8 @@ void mtad_ctl_retry(struct ctl_client *c, json_t *req)
 			 "x400d, uid %ld)", user, c->uid);
 	/* one submission per message: each stands alone (a message that
 	 * moved on meanwhile is skipped, not the rest with it) */
-	qsort(p, n, sizeof(*p), pick_cmp);
+	if (n)
+		qsort(p, n, sizeof(*p), pick_cmp);
 	r->notes = xcalloc(n ? n : 1, sizeof(*r->notes));
 	r->truncated = truncated;
 	c->busy = 1;

@@ -92,6 +92,14 @@ event_texts a 5008 | sed 's/^/#   /'
 linkj to-B | jq -e '.last_bound != null and .waiting.messages == 0 and
     .failing == false' >/dev/null
 ok $? "x400q links: to-B has bound since, nothing waits"
+q retry -l to-B >"$WORK/retry0.txt" 2>&1
+st=$?
+[ $st -eq 0 ] && grep -q 'retry link to-B: 0 messages (0 recipients) due now' "$WORK/retry0.txt"
+ok $? "x400q retry -l to-B with nothing waiting: 0 messages, exit 0"
+q ctl '{"cmd":"retry","all":true}' | jq -e '.ok and .recipients == 0 and
+    (.links | index("to-B") != null) and (.links | index("ua") == null)' \
+    >/dev/null
+ok $? "a retry of all links with nothing waiting: ok, 0 recipients, outbound links only"
 check "x400q retry of a message id through x400d (none pending): exit 1" \
     sh -c "! '$Q' -c '$WORK/a/x400d.conf' retry 1"
 
