@@ -89,8 +89,11 @@ echo "# delivered at B $((t1 - t0)) s after the retry"
 wait_until 10 sh -c "grep -F '\"event\":5008,' '$ALOG' | grep -qF 'retry of message'"
 ok $? "x400d logs the retry as event 5008 operator-action"
 event_texts a 5008 | sed 's/^/#   /'
-linkj to-B | jq -e '.last_bound != null and .waiting.messages == 0 and
-    .failing == false' >/dev/null
+bound_since() {
+	linkj to-B | jq -e '.last_bound != null and .waiting.messages == 0 and
+	    .failing == false' >/dev/null
+}
+wait_until 5 bound_since
 ok $? "x400q links: to-B has bound since, nothing waits"
 q retry -l to-B >"$WORK/retry0.txt" 2>&1
 st=$?
