@@ -41,6 +41,12 @@
 	/* names how many links there are now; the queue is untouched (1006 for what needs a restart) */ \
 	EVENT(1006, EV_CONFIG_RESTART_NEEDED, "config-restart-needed", "a changed setting takes effect only after a restart; names the keys") \
 	/* e.g. listen addresses, queue_dir, user: restart x400d to apply them */ \
+	EVENT(1010, EV_CTL_LISTEN, "ctl-listen", "the control socket is open for x400q; names its path") \
+	/* queue_dir/x400d.ctl, mode 0660, owned by the user x400d runs as */ \
+	EVENT(1011, EV_CTL_ERROR, "ctl-error", "the control socket cannot be opened (x400d runs without it), or a client's request was refused") \
+	/* names the path and the system error, or the client's uid and what was wrong with its request (logged once per connection) */ \
+	EVENT(1012, EV_CTL_PING, "ctl-ping", "a test association asked for by x400q ping ended; names the outcome and the timings") \
+	/* accepted, or refused, unreachable, aborted, timeout with the reason; the link's state is not changed */ \
 	\
 	EVENT(2000, EV_CONN_ACCEPTED, "conn-accepted", "inbound TCP connection") \
 	/* an inbound TCP connection; also logged, with a reason, when it is refused at once (limits, stopping) */ \

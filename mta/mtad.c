@@ -47,6 +47,19 @@ void mtad_log(struct mtad *m, enum log_level lvl, unsigned ev,
 	log_ev(lvl, ev, &who, "%s", msg);
 }
 
+void mtad_link_fail(struct mtad_link *l, enum log_level lvl, unsigned ev,
+		    const char *peer, const char *layer, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->last_err, sizeof(l->last_err), fmt, ap);
+	va_end(ap);
+	l->last_err_ev = ev;
+	l->last_err_at = mtad_now_ms();
+	mtad_log(l->m, lvl, ev, peer, l->cfg->name, layer, "%s", l->last_err);
+}
+
 struct mtad_link *mtad_link(struct mtad *m, const char *name)
 {
 	size_t i;
@@ -268,6 +281,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 	m->lock_fd = -1;
 	m->loop = loop;
 	m->cfg = cfg;
+	m->started_at = mtad_now_ms();
 	if (lock_queue(m, err, errlen) != 0)
 		return -1;
 	m->here.gdi = cfg->gdi;
@@ -332,6 +346,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 		 "x400d %s started: MTA \"%s\" of %s, %zu links, %zu listen "
 		 "addresses, queue %s", X400_VERSION, cfg->mta_name,
 		 cfg->domain, cfg->nlinks, cfg->nlisten, cfg->queue_dir);
+	mtad_ctl_start(m);
 	return 0;
 }
 
@@ -420,6 +435,8 @@ void mtad_stop(struct mtad *m)
 	uv_close((uv_handle_t *)&m->hold, NULL);
 	for (i = 0; i < m->nlisteners; i++)
 		conn_listener_close(m->listeners[i]);
+	mtad_ctl_stop(m);
+	mtad_ping_stop(m);
 	mtad_out_stop(m);
 	q_commits(m->q, &commits, &ops);
 	/* inbound peers get a moment to finish a transfer, then abort */

@@ -32,6 +32,11 @@
  *			queue's journal, logged as events
  *	mtad_check.c	x400d -t: what start-up and later would meet on
  *			this machine (users, directories, addresses)
+ *	mtad_ctl.c	the control socket queue_dir/x400d.ctl: x400q
+ *			asks the running daemon (links, status, retry,
+ *			ping), one JSON line each way
+ *	mtad_ping.c	a test association on a link (bind, release),
+ *			opened as mtad_out.c opens its own
  *
  *	The queue (store/q.h) is the only state that survives: a message
  *	is confirmed to the peer that sent it only after its arrival is
@@ -59,7 +64,11 @@
 
 struct mtad;
 struct mtad_out;
+struct mtad_ctl;
+struct mtad_ping;
 struct in_assoc;
+
+#define MTAD_ERR_MAX	300	/* a link's last error text */
 
 /* One configured link at run time. */
 struct mtad_link {
@@ -71,6 +80,12 @@ struct mtad_link {
 	unsigned	addr_next;	/* which address to try next */
 	struct mtad_out	*outs;		/* outbound associations */
 	const char	*our_pw;	/* the password we send */
+	/* the last failure of an outbound association, as logged
+	 * (mtad_link_fail); x400q links shows it */
+	char		last_err[MTAD_ERR_MAX];
+	unsigned	last_err_ev;	/* its event number, 0: none yet */
+	int64_t		last_err_at;	/* when (ms) */
+	int64_t		last_bound_at;	/* our last bind accepted (ms), 0 */
 };
 
 struct mtad {
@@ -104,8 +119,12 @@ struct mtad {
 	int		report_busy;
 	struct out_settling *settling;	/* outbound results not yet
 					 * committed (mtad_out.c) */
-	/* counters for tests and logs */
+	/* counters for tests, logs and x400q status */
 	uint64_t	arrived, relayed, delivered, reported, refused;
+	uint64_t	assoc_in_total, assoc_out_total;	/* opened */
+	int64_t		started_at;	/* ms */
+	struct mtad_ctl	*ctl;		/* the control socket, NULL: none */
+	struct mtad_ping *pings;	/* test associations (x400q ping) */
 };
 
 /* mtad_start - open the queue, listen, start the scheduler; m takes
@@ -134,6 +153,12 @@ int	mtad_link_up(const char *link, void *arg);	/* route_avail_fn */
 void	mtad_log(struct mtad *m, enum log_level lvl, unsigned ev,
 		 const char *peer, const char *link, const char *layer,
 		 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* mtad_link_fail - mtad_log() about link l's outbound association, and
+ *	keep the text, the event and the time as l's last error */
+void	mtad_link_fail(struct mtad_link *l, enum log_level lvl, unsigned ev,
+		       const char *peer, const char *layer,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 /* mtad_in.c */
 void	mtad_in_accept(struct conn *c, void *arg);
@@ -159,6 +184,56 @@ int	mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 void	mtad_out_schedule(struct mtad *m);
 void	mtad_out_stop(struct mtad *m);
 void	mtad_out_abort_all(struct mtad *m);
+/* mtad_out_assoc_cfg - the association settings for a call on link l
+ *	to its address number which (modulo their number): what the
+ *	scheduler's associations and x400q ping both use. pcap (n octets)
+ *	holds the capture file's name when the link captures. NULL if the
+ *	link has no address. */
+const struct cfg_addr *mtad_out_assoc_cfg(struct mtad *m,
+					  struct mtad_link *l,
+					  unsigned which, struct assoc_cfg *ac,
+					  char *pcap, size_t n);
+/* mtad_out_check_peer - is the peer's bind result the one link l
+ *	expects (its MTA name, its password)? 0, or the event to log
+ *	and why */
+unsigned mtad_out_check_peer(struct mtad_link *l, struct assoc *a,
+			     const struct assoc_bind *peer, char *why,
+			     size_t n);
+/* mtad_out_bound - outbound associations of l that are bound now */
+unsigned mtad_out_bound(const struct mtad_link *l);
+
+/* mtad_ctl.c: the control socket; a failure to open it is logged, and
+ *	x400d runs without it */
+void	mtad_ctl_start(struct mtad *m);
+void	mtad_ctl_stop(struct mtad *m);
+
+/* mtad_ping.c: one test association on a link (x400q ping) */
+struct mtad_ping_result {
+	const char	*link;
+	const char	*outcome;	/* accepted, refused, unreachable,
+					 * aborted, timeout, failed */
+	const char	*reason;	/* "" when accepted */
+	const char	*peer;		/* address:port called */
+	const char	*local;		/* our address:port, "" */
+	const char	*peer_mta;	/* the name the peer bound as, "" */
+	int		accepted;
+	int64_t		connect_ms;	/* -1: no connection */
+	int64_t		bind_ms;	/* -1: no bind answer */
+	int64_t		release_ms;	/* -1: not released */
+	int64_t		total_ms;
+};
+typedef void mtad_ping_fn(void *arg, const struct mtad_ping_result *r);
+/* mtad_ping_start - connect, bind with the link's credentials and mode,
+ *	release; cb once with the outcome (never from inside this call).
+ *	timeout_ms bounds the connect and the bind (0: the link's
+ *	connect_timeout). NULL with why if it cannot start. */
+struct mtad_ping *mtad_ping_start(struct mtad *m, struct mtad_link *l,
+				  unsigned timeout_ms, mtad_ping_fn *cb,
+				  void *arg, char *why, size_t n);
+/* mtad_ping_cancel - cb will not be called; the association ends */
+void	mtad_ping_cancel(struct mtad_ping *p);
+/* mtad_ping_stop - stopping: abort every test association */
+void	mtad_ping_stop(struct mtad *m);
 
 /* mtad_ops.c: x400q's actions, from the journal, as events 5008 */
 void	mtad_ops_start(struct mtad *m);

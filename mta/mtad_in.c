@@ -504,6 +504,7 @@ void mtad_in_accept(struct conn *c, void *arg)
 	ac.open_ms = 60000;
 	ac.idle_ms = 600000;
 	m->nin++;
+	m->assoc_in_total++;
 	ia->next = m->ins;
 	m->ins = ia;
 	ia->a = assoc_accept(c, &ac, &in_cbs, ia);

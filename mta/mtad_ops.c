@@ -7,8 +7,10 @@
  * scheduler pass x400d reads the journal entries after the last one it
  * has seen and logs each operator's hold, release, delete, retry and
  * reroute as event 5008 operator-action: the user, the action, the
- * message id and MTS identifier (or the link). The queue is the only
- * channel between x400q and x400d; nothing else is needed.
+ * message id and MTS identifier (or the link). A change x400q makes in
+ * the queue reaches x400d this way; a retry x400q asks of a running
+ * x400d (mtad_ctl.c) is journalled by x400d with the operator's name and
+ * is logged from here all the same.
  *
  * x400d starts at the journal's end: actions taken while it was down
  * are in the journal (x400q journal), not in its log.

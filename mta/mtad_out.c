@@ -195,20 +195,28 @@ static void settle(struct mtad_out *o, int ok, const char *why)
 		op.reason = 0;		/* transfer-failure */
 		op.diag = NDD_UNABLE_TO_COMPLETE;
 		op.text = why;
-		mtad_log(m, LOG_WARNING, EV_REPORT_SENT, op.peer, o->link,
-			 "p1", "%s: %s refused it for good (RTSE abort "
-			 "permanentProblem): non-delivery to %zu recipient%s, "
-			 "not retried", o->mtsid, l ? l->cfg->peer_mta :
-			 o->link, o->nidx, o->nidx == 1 ? "" : "s");
+		if (l)
+			mtad_link_fail(l, LOG_WARNING, EV_REPORT_SENT, op.peer,
+				       "p1", "%s: %s refused it for good (RTSE "
+				       "abort permanentProblem): non-delivery "
+				       "to %zu recipient%s, not retried",
+				       o->mtsid, l->cfg->peer_mta, o->nidx,
+				       o->nidx == 1 ? "" : "s");
+		else
+			mtad_log(m, LOG_WARNING, EV_REPORT_SENT, op.peer,
+				 o->link, "p1", "%s: %s refused it for good "
+				 "(RTSE abort permanentProblem): non-delivery "
+				 "to %zu recipient%s, not retried", o->mtsid,
+				 o->link, o->nidx, o->nidx == 1 ? "" : "s");
 	} else if (l && o->attempts >= l->cfg->transfer_retries + 1) {
 		op.type = Q_OP_FAIL;
 		op.flags = Q_OPF_REPORT;
 		op.reason = 0;		/* transfer-failure */
 		op.diag = -1;
 		op.text = why;
-		mtad_log(m, LOG_WARNING, EV_REPORT_SENT, op.peer, o->link,
-			 "p1", "%s: %u transfer attempts failed (%s): "
-			 "non-delivery", o->mtsid, o->attempts, why);
+		mtad_link_fail(l, LOG_WARNING, EV_REPORT_SENT, op.peer, "p1",
+			       "%s: %u transfer attempts failed (%s): "
+			       "non-delivery", o->mtsid, o->attempts, why);
 	} else {
 		op.type = Q_OP_DEFER;
 		op.when = now + (int64_t)((l ? l->cfg->transfer_interval_ms :
@@ -506,29 +514,41 @@ static void on_bind_ind(struct assoc *a, const struct assoc_bind *p,
 	assoc_abort(a);
 }
 
+/* mtad_out_check_peer - the peer's bind result is the one the link
+ *	expects: its MTA name and, when the link verifies one, its password */
+unsigned mtad_out_check_peer(struct mtad_link *l, struct assoc *a,
+			     const struct assoc_bind *peer, char *why,
+			     size_t n)
+{
+	if (l->cfg->peer_mta && strcasecmp(peer->name,
+					    l->cfg->peer_mta) != 0) {
+		snprintf(why, n, "the peer at %s bound as MTA \"%s\", not "
+			 "\"%s\": aborted", assoc_peer(a), peer->name,
+			 l->cfg->peer_mta);
+		return EV_BIND_UNKNOWN_MTA;
+	}
+	if (l->cfg->peer_pw &&
+	    auth_verifier_kind(l->cfg->peer_pw) != AUTH_NONE &&
+	    !auth_check(l->cfg->peer_pw, peer->password,
+			peer->password_len)) {
+		snprintf(why, n, "MTA \"%s\" answered our bind with a wrong "
+			 "password: aborted", peer->name);
+		return EV_BIND_BAD_PASSWORD;
+	}
+	return 0;
+}
+
 static void on_bound(struct assoc *a, const struct assoc_bind *peer,
 		     void *arg)
 {
 	struct mtad_out *o = arg;
 	struct mtad_link *l = mtad_link(o->m, o->link);
+	char why[MTAD_ERR_MAX];
+	unsigned ev;
 
-	if (l && l->cfg->peer_mta && strcasecmp(peer->name,
-						 l->cfg->peer_mta) != 0) {
-		mtad_log(o->m, LOG_WARNING, EV_BIND_UNKNOWN_MTA,
-			 assoc_peer(a), o->link, "p1", "the peer at %s bound "
-			 "as MTA \"%s\", not \"%s\": aborted", assoc_peer(a),
-			 peer->name, l->cfg->peer_mta);
-		assoc_abort(a);
-		return;
-	}
-	if (l && l->cfg->peer_pw &&
-	    auth_verifier_kind(l->cfg->peer_pw) != AUTH_NONE &&
-	    !auth_check(l->cfg->peer_pw, peer->password,
-			peer->password_len)) {
-		mtad_log(o->m, LOG_WARNING, EV_BIND_BAD_PASSWORD,
-			 assoc_peer(a), o->link, "p1", "MTA \"%s\" answered "
-			 "our bind with a wrong password: aborted",
-			 peer->name);
+	if (l && (ev = mtad_out_check_peer(l, a, peer, why, sizeof(why)))) {
+		mtad_link_fail(l, LOG_WARNING, ev, assoc_peer(a), "p1", "%s",
+			       why);
 		assoc_abort(a);
 		return;
 	}
@@ -536,6 +556,7 @@ static void on_bound(struct assoc *a, const struct assoc_bind *peer,
 	if (l) {
 		l->failing = 0;
 		l->next_open = 0;
+		l->last_bound_at = mtad_now_ms();
 	}
 	out_next(o);
 }
@@ -675,7 +696,7 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 		 * as for any failure, but the event says whose fault it is;
 		 * conn.c logged EV_SRCADDR_UNAVAILABLE with the cause */
 		hold_link(m, l);
-		mtad_log(m, LOG_ERR, EV_SRCADDR_HELD, NULL, o->link, "conn",
+		mtad_link_fail(l, LOG_ERR, EV_SRCADDR_HELD, NULL, "conn",
 			 "link %s held: its source address %s is not usable "
 			 "on this host; a local configuration error, %s is "
 			 "not at fault; set source_address on link %s to an "
@@ -685,13 +706,17 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 			 (unsigned long)l->cfg->open_interval_ms);
 		reroute_away(m, l);
 	} else if (!o->bound && l && !m->stopping) {
-		/* could not reach the peer */
+		/* could not reach the peer, or it refused our bind */
 		hold_link(m, l);
-		mtad_log(m, LOG_WARNING, EV_CONN_FAILED, NULL, o->link, "p1",
+		mtad_link_fail(l, LOG_WARNING, EV_CONN_FAILED, NULL, "p1",
 			 "association to %s %s: %s; next attempt in %lu ms",
 			 l->cfg->peer_mta, assoc_end_name(how), why,
 			 (unsigned long)l->cfg->open_interval_ms);
 		reroute_away(m, l);
+	} else if (how != ASSOC_RELEASED && l) {
+		mtad_link_fail(l, LOG_NOTICE, EV_CONN_CLOSED, NULL, "p1",
+			 "outbound association %s: %s", assoc_end_name(how),
+			 why);
 	} else if (how != ASSOC_RELEASED) {
 		mtad_log(m, LOG_NOTICE, EV_CONN_CLOSED, NULL, o->link, "p1",
 			 "outbound association %s: %s", assoc_end_name(how),
@@ -714,74 +739,100 @@ static const struct assoc_cbs out_cbs = {
 	on_bind_ind, on_bound, on_apdu_ind, on_apdu_conf, on_ended
 };
 
-/* open_link - one more association to the link's peer */
-static void open_link(struct mtad *m, struct mtad_link *l)
+/* mtad_out_assoc_cfg - the settings of a call on link l to its address
+ *	number which: the link's mode, selectors, source address, our name
+ *	and password, timers, capture */
+const struct cfg_addr *mtad_out_assoc_cfg(struct mtad *m,
+					  struct mtad_link *l,
+					  unsigned which, struct assoc_cfg *ac,
+					  char *pcap, size_t n)
 {
 	const struct cfg_link *c = l->cfg;
 	const struct cfg_addr *ad;
+	const char *ip;
+
+	if (c->naddr == 0)
+		return NULL;
+	ad = &c->addr[which % c->naddr];
+	ip = ad->nip ? ad->ip[0] : ad->host;
+	memset(ac, 0, sizeof(*ac));
+	ac->osi.role = RTSE_INITIATOR;
+	ac->osi.rtse.mode = c->mode;
+	ac->osi.rtse.application_protocol = c->x410_app_protocol;
+	ac->osi.rtse.dialogue = c->dialogue;
+	ac->osi.rtse.checkpoint = c->checkpoint;
+	ac->osi.rtse.window = c->window;
+	ac->osi.rtse.recovery = c->recovery;
+	ac->osi.rtse.max_apdu = m->cfg->max_message_size + (1u << 20);
+	ac->osi.calling_tsel.len = c->our_sel.t.len;
+	memcpy(ac->osi.calling_tsel.sel, c->our_sel.t.v, c->our_sel.t.len);
+	ac->osi.called_tsel.len = ad->sel.t.len;
+	memcpy(ac->osi.called_tsel.sel, ad->sel.t.v, ad->sel.t.len);
+	ac->osi.rtse.calling_ssel_len = c->our_sel.s.len;
+	memcpy(ac->osi.rtse.calling_ssel, c->our_sel.s.v, c->our_sel.s.len);
+	ac->osi.rtse.called_ssel_len = ad->sel.s.len;
+	memcpy(ac->osi.rtse.called_ssel, ad->sel.s.v, ad->sel.s.len);
+	ac->osi.rtse.calling_psel_len = c->our_sel.p.len;
+	memcpy(ac->osi.rtse.calling_psel, c->our_sel.p.v, c->our_sel.p.len);
+	ac->osi.rtse.called_psel_len = ad->sel.p.len;
+	memcpy(ac->osi.rtse.called_psel, ad->sel.p.v, ad->sel.p.len);
+	ac->addr = ip;
+	ac->port = ad->port;
+	ac->src = cfg_link_source(c, strchr(ip, ':') ? AF_INET6 : AF_INET);
+	ac->enforce = c->src.enforce || (c->src.v4 == NULL &&
+	    c->src.v6 == NULL && m->cfg->src.enforce);
+	ac->link = c->name;
+	if (c->pcap && m->cfg->pcap_dir && n) {
+		snprintf(pcap, n, "%s/%s-%lld.pcap", m->cfg->pcap_dir,
+			 c->name, (long long)mtad_now_ms());
+		ac->pcap = pcap;
+	}
+	snprintf(ac->ours.name, sizeof(ac->ours.name), "%s", c->our_mta ?
+		 c->our_mta : m->cfg->mta_name);
+	ac->ours.password_len = strlen(l->our_pw) > ASSOC_PW_MAX ?
+	    ASSOC_PW_MAX : strlen(l->our_pw);
+	memcpy(ac->ours.password, l->our_pw, ac->ours.password_len);
+	ac->open_ms = (unsigned)(c->connect_timeout_ms ?
+				 c->connect_timeout_ms : 60000);
+	ac->idle_ms = (unsigned)c->idle_timeout_ms;
+	ac->bind_bare = c->mode == RTSE_X410 && !c->x410_bind_wrapped;
+	ac->edition = p1_edition_name(c->edition);
+	return ad;
+}
+
+/* mtad_out_bound - outbound associations of l that are bound now */
+unsigned mtad_out_bound(const struct mtad_link *l)
+{
+	const struct mtad_out *o;
+	unsigned n = 0;
+
+	for (o = l->outs; o; o = o->next)
+		n += o->a && o->bound;
+	return n;
+}
+
+/* open_link - one more association to the link's peer */
+static void open_link(struct mtad *m, struct mtad_link *l)
+{
+	const struct cfg_addr *ad;
 	struct assoc_cfg ac;
 	struct mtad_out *o;
-	const char *ip;
 	char pcap[600];
 	int rc;
 
-	if (c->naddr == 0)
+	if ((ad = mtad_out_assoc_cfg(m, l, l->addr_next, &ac, pcap,
+				     sizeof(pcap))) == NULL)
 		return;
-	ad = &c->addr[l->addr_next % c->naddr];
 	l->addr_next++;
-	ip = ad->nip ? ad->ip[0] : ad->host;
-	memset(&ac, 0, sizeof(ac));
-	ac.osi.role = RTSE_INITIATOR;
-	ac.osi.rtse.mode = c->mode;
-	ac.osi.rtse.application_protocol = c->x410_app_protocol;
-	ac.osi.rtse.dialogue = c->dialogue;
-	ac.osi.rtse.checkpoint = c->checkpoint;
-	ac.osi.rtse.window = c->window;
-	ac.osi.rtse.recovery = c->recovery;
-	ac.osi.rtse.max_apdu = m->cfg->max_message_size + (1u << 20);
-	ac.osi.calling_tsel.len = c->our_sel.t.len;
-	memcpy(ac.osi.calling_tsel.sel, c->our_sel.t.v, c->our_sel.t.len);
-	ac.osi.called_tsel.len = ad->sel.t.len;
-	memcpy(ac.osi.called_tsel.sel, ad->sel.t.v, ad->sel.t.len);
-	ac.osi.rtse.calling_ssel_len = c->our_sel.s.len;
-	memcpy(ac.osi.rtse.calling_ssel, c->our_sel.s.v, c->our_sel.s.len);
-	ac.osi.rtse.called_ssel_len = ad->sel.s.len;
-	memcpy(ac.osi.rtse.called_ssel, ad->sel.s.v, ad->sel.s.len);
-	ac.osi.rtse.calling_psel_len = c->our_sel.p.len;
-	memcpy(ac.osi.rtse.calling_psel, c->our_sel.p.v, c->our_sel.p.len);
-	ac.osi.rtse.called_psel_len = ad->sel.p.len;
-	memcpy(ac.osi.rtse.called_psel, ad->sel.p.v, ad->sel.p.len);
-	ac.addr = ip;
-	ac.port = ad->port;
-	ac.src = cfg_link_source(c, strchr(ip, ':') ? AF_INET6 : AF_INET);
-	ac.enforce = c->src.enforce || (c->src.v4 == NULL &&
-	    c->src.v6 == NULL && m->cfg->src.enforce);
-	ac.link = c->name;
-	if (c->pcap && m->cfg->pcap_dir) {
-		snprintf(pcap, sizeof(pcap), "%s/%s-%lld.pcap",
-			 m->cfg->pcap_dir, c->name,
-			 (long long)mtad_now_ms());
-		ac.pcap = pcap;
-	}
-	snprintf(ac.ours.name, sizeof(ac.ours.name), "%s", c->our_mta ?
-		 c->our_mta : m->cfg->mta_name);
-	ac.ours.password_len = strlen(l->our_pw) > ASSOC_PW_MAX ?
-	    ASSOC_PW_MAX : strlen(l->our_pw);
-	memcpy(ac.ours.password, l->our_pw, ac.ours.password_len);
-	ac.open_ms = (unsigned)(c->connect_timeout_ms ?
-				c->connect_timeout_ms : 60000);
-	ac.idle_ms = (unsigned)c->idle_timeout_ms;
-	ac.bind_bare = c->mode == RTSE_X410 && !c->x410_bind_wrapped;
-	ac.edition = p1_edition_name(c->edition);
 	o = XNEW(struct mtad_out);
 	o->m = m;
 	snprintf(o->src, sizeof(o->src), "%s", ac.src ? ac.src : "");
-	snprintf(o->link, sizeof(o->link), "%s", c->name);
+	snprintf(o->link, sizeof(o->link), "%s", l->cfg->name);
 	rc = assoc_open(m->loop, &ac, &out_cbs, o, &o->a);
 	if (rc != 0) {
-		mtad_log(m, LOG_WARNING, EV_CONN_FAILED, NULL, c->name, "conn",
-			 "cannot connect to %s port %u: %s", ip, ad->port,
-			 uv_strerror(rc));
+		mtad_link_fail(l, LOG_WARNING, EV_CONN_FAILED, NULL, "conn",
+			       "cannot connect to %s port %u: %s", ac.addr,
+			       ad->port, uv_strerror(rc));
 		hold_link(m, l);
 		free(o);
 		reroute_away(m, l);
@@ -791,6 +842,7 @@ static void open_link(struct mtad *m, struct mtad_link *l)
 	l->outs = o;
 	l->nout++;
 	m->nout++;
+	m->assoc_out_total++;
 }
 
 void mtad_out_schedule(struct mtad *m)

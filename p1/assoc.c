@@ -34,6 +34,8 @@ struct assoc {
 	int		ended;		/* ended() has been called */
 	int		want_release;
 	int		connect_error;	/* the connection failed: why */
+	uint64_t	t_open;		/* uv_hrtime() at assoc_open */
+	int64_t		connect_ms;	/* open to connected, -1 not yet */
 	int		in_cb;		/* inside an osi/rtse callback */
 	char		link[64];
 	char		pcap[512];
@@ -242,6 +244,7 @@ static struct assoc *assoc_new(const struct assoc_cfg *cfg,
 	a->cfg = *cfg;
 	a->cbs = *cbs;
 	a->arg = arg;
+	a->connect_ms = -1;
 	snprintf(a->link, sizeof(a->link), "%s", cfg->link ? cfg->link : "");
 	if (cfg->pcap)
 		snprintf(a->pcap, sizeof(a->pcap), "%s", cfg->pcap);
@@ -277,6 +280,8 @@ int assoc_open(uv_loop_t *loop, const struct assoc_cfg *cfg,
 	o.link = a->link[0] ? a->link : NULL;
 	o.pcap = a->cfg.pcap;
 	a->phase = PH_CONNECTING;
+	a->t_open = uv_hrtime();
+	a->connect_ms = -1;
 	rc = conn_connect(loop, cfg->addr, cfg->port, &o, &conn_cbs, a,
 			  &a->conn);
 	if (rc != 0) {
@@ -317,6 +322,7 @@ static void on_connected(struct conn *c, int status, void *arg)
 		return;		/* closed() follows */
 	}
 	(void)c;
+	a->connect_ms = (int64_t)((uv_hrtime() - a->t_open) / 1000000);
 	a->phase = PH_BINDING;
 	start_osi(a);
 	if (p1_bind_encode(&a->cfg.ours, 0, a->cfg.bind_bare, &bind) != 0 ||
@@ -570,6 +576,12 @@ struct conn *assoc_conn(const struct assoc *a)
 int assoc_connect_error(const struct assoc *a)
 {
 	return a->connect_error;
+}
+
+/* assoc_connect_ms - milliseconds from assoc_open() to the connection */
+int64_t assoc_connect_ms(const struct assoc *a)
+{
+	return a->connect_ms;
 }
 
 const struct osi *assoc_osi(const struct assoc *a)

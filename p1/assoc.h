@@ -49,6 +49,7 @@
 #define X400_ASSOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "conn.h"
@@ -127,6 +128,9 @@ struct conn *assoc_conn(const struct assoc *a);
 /* assoc_connect_error - the error (CONN_E_SRCADDR, a libuv error) that
  *	kept an outbound association from connecting, 0 if it connected */
 int	assoc_connect_error(const struct assoc *a);
+/* assoc_connect_ms - outbound: milliseconds from assoc_open() until the
+ *	connection was made, -1 if it was not (yet); inbound: -1 */
+int64_t	assoc_connect_ms(const struct assoc *a);
 /* assoc_osi - the stack, for what the caller called (selectors) */
 const struct osi *assoc_osi(const struct assoc *a);
 /* assoc_set_link - name the link once the bind told us who called */

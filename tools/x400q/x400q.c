@@ -95,7 +95,9 @@ SYNOPSIS
 "                          originator a non-delivery report and removes\n"
 "                          the message. A report is never reported on.\n"
 "  retry ID [-r IDX]... | retry -l LINK\n"
-"                          make pending recipients due now\n"
+"                          make pending recipients due now; a running x400d\n"
+"                          does it and connects at once (without one, the\n"
+"                          queue alone is changed, with a note on stderr)\n"
 "  reroute ID LINK [-r IDX]...\n"
 "                          move pending recipients to another link, due now:\n"
 "                          a link of the configuration that can send, or\n"
@@ -104,6 +106,20 @@ SYNOPSIS
 "  Each change's journal entry names the Unix user who made it; x400d\n"
 "  logs it (event 5008 operator-action).\n"
 "  check --repair          fix what can be fixed, saying what was done\n"
+"\n"
+"Asking the running x400d (its socket DIR/x400d.ctl; exit status 1 and\n"
+"\"x400d is not running\" without it):\n"
+"  links             every link: direction, state (up, down, idle, held),\n"
+"                    associations in and out, messages and octets\n"
+"                    waiting, the oldest, the next attempt, the last\n"
+"                    error with its event\n"
+"  ping [-t SECS] LINK\n"
+"                    open an association on LINK as x400d would, bind,\n"
+"                    release: the bind's outcome and the time of each\n"
+"                    step; exit status 1 unless the bind was accepted\n"
+"  status            x400d's pid, uptime, message and association counters\n"
+"  ctl [REQUEST]     send REQUEST (else standard input) as it is, print\n"
+"                    each JSON reply line (the protocol: docs/store.md)\n"
 "\n"
 "Exit status: 0 success, 1 failure or inconsistency, 2 usage error.\n";
 
@@ -118,7 +134,9 @@ static const struct {
 	{ "journal", cmd_journal }, { "check", cmd_check },
 	{ "hold", cmd_hold }, { "release", cmd_hold },
 	{ "delete", cmd_delete }, { "retry", cmd_retry },
-	{ "reroute", cmd_reroute }
+	{ "reroute", cmd_reroute },
+	{ "links", cmd_links }, { "ping", cmd_ping },
+	{ "status", cmd_status }, { "ctl", cmd_ctl }
 };
 
 /* find_queue - -d, else the queue_dir of a configuration given with -c,

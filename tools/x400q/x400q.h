@@ -16,6 +16,9 @@
  *	  x400q_act.c		hold, release, delete, retry, reroute
  *	  x400q_cfg.c		x400d's configuration: the queue, the
  *				operator, the checks of a reroute
+ *	  x400q_ctl.c		links, ping, status, ctl: asking the
+ *				running x400d on its control socket;
+ *				retry's request to it
  *
  *	Every command is int cmd_NAME(argc, argv) with argv[0] the command;
  *	it returns the exit status (0 success, 1 failure, 2 usage error).
@@ -106,5 +109,19 @@ int	cmd_hold(int argc, char **argv);	/* x400q_act.c: also release */
 int	cmd_delete(int argc, char **argv);
 int	cmd_retry(int argc, char **argv);
 int	cmd_reroute(int argc, char **argv);
+int	cmd_links(int argc, char **argv);	/* x400q_ctl.c */
+int	cmd_ping(int argc, char **argv);
+int	cmd_status(int argc, char **argv);
+int	cmd_ctl(int argc, char **argv);
+
+/* The control socket of the running x400d (x400q_ctl.c) */
+#define CTL_DOWN	(-2)	/* x400d is not running */
+/* ctl_call - one JSON request, its JSON reply, waiting at most ms; 0,
+ *	CTL_DOWN or -1, with why */
+int	ctl_call(json_t *req, json_t **reply, int ms, char *why, size_t n);
+/* ctl_retry - x400d makes them due and connects at once: the exit
+ *	status, or CTL_DOWN (noted on stderr) to change the queue alone */
+int	ctl_retry(const char *link, uint64_t id, const uint32_t *idx,
+		  size_t nidx);
 
 #endif

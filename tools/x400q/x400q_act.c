@@ -270,6 +270,11 @@ int cmd_retry(int argc, char **argv)
 		free(idx);
 		return die_usage("retry: a message id or -l LINK expected");
 	}
+	/* a running x400d retries and connects at once */
+	if ((rc = ctl_retry(link, op.id, idx, nidx)) != CTL_DOWN) {
+		free(idx);
+		return rc;
+	}
 	if ((q = open_store(1)) == NULL) {
 		free(idx);
 		return 1;
