@@ -119,7 +119,7 @@ has() {
 	grep -Eq -- "$p" "$tmp/has" || { cat "$tmp/has"; return 1; }
 }
 
-echo "1..70"
+echo "1..81"
 
 t "fill writes messages 1 to 7" sh -c \
     "'$W' fill '$D' | awk '{print \$1}' | tr '\n' ' ' | grep -qx '1 2 3 4 5 6 7 '"
@@ -208,6 +208,21 @@ t "release -l alpha --json" json '.ok and .link == "alpha"' \
 t "the journal has the holds and releases of 1" json \
     '[.[].type] == ["arrival", "hold", "release", "hold", "release"] and (.[1].text | startswith("held by"))' \
     journal 1
+t "hold 1 4: several ids at once" q hold 1 4
+t "... both held" same "$(ids -H)" "1 4 5"
+t "release - reads the ids from standard input" sh -c \
+    "printf '1\n\n# a comment\n4 the first word counts\n' | '$Q' -d '$D' release -"
+t "... neither held now" same "$(ids -H)" "5"
+t "hold 1 999999: the missing id fails, exit 1, the other is done" \
+    fails 1 q hold 1 999999
+t "... 1 is held all the same" same "$(ids -H)" "1 5"
+t "release 1 --json: -j after the command" json '.ok and .id == 1' \
+    release 1 --json
+t "list -j works like -j list" same "$(q list -j | jq -r '[.[].id | tostring] | join(" ")')" "$(ids)"
+t "hold 1 4 -r 1: -r with several ids is a usage error" fails 2 q hold 1 4 -r 1
+t "release x: a bad id is a usage error" fails 2 q release x
+t "hold - with a bad line names it" sh -c \
+    "printf '1\nxyz\n' | '$Q' -d '$D' hold - 2>&1 | grep -q 'line 2: \"xyz\" is not a message id'"
 
 # ---- retry, reroute, delete -------------------------------------------------
 t "retry 4" q retry 4

@@ -23,8 +23,9 @@
 #
 # Settings (environment): SOAK_KILLS (1000), SOAK_MESSAGES (20000),
 # SOAK_BATCH (200 per x400send run), SOAK_DELAY_MIN, SOAK_DELAY_MAX
-# (0.05, 1.5 seconds between kills), SOAK_DRAIN (seconds, 300),
-# SOAK_SEED. Prints TAP lines and a last summary line.
+# (0.05, 1.5 seconds between kills), SOAK_PACE (seconds between
+# batches; by default the load is spread over the time the kills take),
+# SOAK_DRAIN (seconds, 300), SOAK_SEED. Prints TAP lines and a last summary line.
 set -u
 . tests/support/sites.sh
 sites_init soak
@@ -36,11 +37,16 @@ DMIN=${SOAK_DELAY_MIN:-0.05}
 DMAX=${SOAK_DELAY_MAX:-1.5}
 DRAIN=${SOAK_DRAIN:-300}
 SEED=${SOAK_SEED:-$$}
+# PACE: seconds between batches, so that the load lasts as long as the
+# kills (their mean delay times their number, spread over the batches)
+PACE=${SOAK_PACE:-$(awk -v k="$KILLS" -v lo="$DMIN" -v hi="$DMAX" \
+    -v b=$(( (MESSAGES + BATCH - 1) / BATCH )) \
+    'BEGIN { printf "%.2f\n", k * (lo + hi) / 2 / b }')}
 A=C=XX\;A=ATLAS\;P=SOAKA
 B=C=XX\;A=BOREAS\;P=SOAKB
 C=C=XX\;A=BOREAS\;P=SOAKC
 PA=$((PORT + 1)) PB=$((PORT + 2)) PC=$((PORT + 3))
-echo "# seed $SEED, $KILLS kills, $MESSAGES messages"
+echo "# seed $SEED, $KILLS kills, $MESSAGES messages, a batch of $BATCH every $PACE s"
 
 SITE_MTA=mta-a SITE_ADDR=127.0.0.21
 site a mta-a "$A" 127.0.0.21 $PA \
@@ -85,6 +91,7 @@ feed() {
 		    sed -n 's/^\([0-9]*\) sent, \([0-9]*\) confirmed.*/\2/p' \
 		    >>"$WORK/confirmed"
 		_sent=$((_sent + _n))
+		[ "$_sent" -lt "$MESSAGES" ] && sleep "$PACE"
 	done
 	: >"$WORK/fed"
 }

@@ -54,6 +54,7 @@ SYNOPSIS
 "  -d, --dir DIR     the queue (default: -c's queue_dir, else $X400_QUEUE,\n"
 "                    else " X400Q_DEFAULT_DIR ")\n"
 "  -j, --json        one JSON document on standard output, for scripts\n"
+"                    (also taken after the command)\n"
 "  -h, --help        this text\n"
 "      --version     the version\n"
 "\n"
@@ -84,17 +85,21 @@ SYNOPSIS
 "                    mtacheck); exit status 1 if anything is wrong\n"
 "\n"
 "Commands that change the queue:\n"
-"  hold ID [-r IDX]...     hold a message (or some of its recipients):\n"
-"                          the daemon does not send it until released\n"
+"  ID... below: one id or several; - reads ids from standard input, one\n"
+"  per line (its first word), e.g. from x400q -j list | jq '.[].id';\n"
+"  -r IDX (recipients) goes with one id only. Each id is done on its own:\n"
+"  exit status 1 if any failed.\n"
+"  hold ID... [-r IDX]...  hold messages (or some recipients of one):\n"
+"                          the daemon does not send them until released\n"
 "  hold -l LINK            hold everything queued on a link\n"
-"  release ID [-r IDX]... | release -l LINK\n"
-"  delete ID [--ndr] [-m TEXT]\n"
+"  release ID... [-r IDX]... | release -l LINK\n"
+"  delete ID... [--ndr] [-m TEXT]\n"
 "                          remove a message; with --ndr, instead mark its\n"
 "                          pending recipients failed (unable-to-transfer)\n"
 "                          with a report owed: the daemon then sends the\n"
 "                          originator a non-delivery report and removes\n"
 "                          the message. A report is never reported on.\n"
-"  retry ID [-r IDX]... | retry -l LINK\n"
+"  retry ID... [-r IDX]... | retry -l LINK\n"
 "                          make pending recipients due now; a running x400d\n"
 "                          does it and connects at once (without one, the\n"
 "                          queue alone is changed, with a note on stderr)\n"
@@ -162,6 +167,30 @@ static int find_queue(const char *dir, int config_given)
 	return 0;
 }
 
+/* take_json - -j or --json after the command counts as before it; they
+ *	are taken out of argv (up to a "--"), so the commands never see
+ *	them; returns the new argc */
+static int take_json(int argc, char **argv, int from)
+{
+	int i, k = from;
+
+	for (i = from; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[k++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "-j") == 0 ||
+		    strcmp(argv[i], "--json") == 0)
+			json_mode = 1;
+		else
+			argv[k++] = argv[i];
+	}
+	for (i = k; i < argc; i++)
+		argv[i] = NULL;
+	return k;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -189,6 +218,7 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return die_usage("a command expected");
+	argc = take_json(argc, argv, optind + 1);
 	/* the library's events would repeat what we print */
 	log_quiet(1);
 	if (find_queue(dir, given) != 0)

@@ -76,6 +76,12 @@ const char *fmt_age(int64_t s, char *buf, size_t n);
 int64_t	parse_age(const char *s);
 /* parse_id - a message id; 0 if not one */
 uint64_t parse_id(const char *s);
+/* collect_ids - the ids in argv[first..argc-1], where "-" reads one id
+ *	per line (its first word; blank and # lines skipped) from standard
+ *	input; *ids is malloc'd (the caller frees it). 0, or 2 after a
+ *	usage error (none at all is one) */
+int	collect_ids(int argc, char **argv, int first, const char *cmd,
+		    uint64_t **ids, size_t *n);
 
 /* A message and its recipients, copied out of a snapshot */
 struct msg_copy {

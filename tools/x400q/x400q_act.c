@@ -133,7 +133,8 @@ int cmd_hold(int argc, char **argv)
 	struct q_op op = { .now = (int64_t)time(NULL) };
 	const char *link;
 	uint32_t *idx;
-	size_t nidx;
+	uint64_t *ids = NULL;
+	size_t nidx, nids = 0, i;
 	char text[128];
 	struct q *q;
 	int rc;
@@ -150,11 +151,13 @@ int cmd_hold(int argc, char **argv)
 		op.type = hold ? Q_OP_LINK_HOLD : Q_OP_LINK_RELEASE;
 		op.link = link;
 	} else {
-		if (optind + 1 != argc ||
-		    (op.id = parse_id(argv[optind])) == 0) {
+		if ((rc = collect_ids(argc, argv, optind, argv[0], &ids,
+				      &nids)) != 0 ||
+		    (idx && nids != 1)) {
 			free(idx);
-			return die_usage("%s: a message id (or -l LINK) "
-					 "expected", argv[0]);
+			free(ids);
+			return rc ? rc : die_usage("%s -r: one message id",
+						   argv[0]);
 		}
 		op.type = hold ? Q_OP_HOLD : Q_OP_RELEASE;
 		op.idx = idx;
@@ -163,11 +166,20 @@ int cmd_hold(int argc, char **argv)
 	op.text = who(hold ? "held" : "released", text, sizeof(text));
 	if ((q = open_store(1)) == NULL) {
 		free(idx);
+		free(ids);
 		return 1;
 	}
-	rc = apply_one(q, &op, argv[0], "");
+	if (link) {
+		rc = apply_one(q, &op, argv[0], "");
+	} else {
+		for (i = 0; i < nids; i++) {
+			op.id = ids[i];
+			rc |= apply_one(q, &op, argv[0], "");
+		}
+	}
 	q_close(q);
 	free(idx);
+	free(ids);
 	return rc;
 }
 
@@ -178,7 +190,8 @@ int cmd_delete(int argc, char **argv)
 			   .reason = -1, .diag = -1 };
 	const char *link, *text = NULL;
 	uint32_t *idx;
-	size_t nidx;
+	uint64_t *ids;
+	size_t nidx, nids, i;
 	int ndr = 0, rc;
 	char buf[128];
 	struct q *q;
@@ -190,17 +203,24 @@ int cmd_delete(int argc, char **argv)
 		free(idx);
 		return die_usage("delete: whole messages only");
 	}
-	if (optind + 1 != argc || (op.id = parse_id(argv[optind])) == 0)
-		return die_usage("delete: one message id expected");
+	if ((rc = collect_ids(argc, argv, optind, "delete", &ids,
+			      &nids)) != 0)
+		return rc;
 	if (ndr) {
 		op.flags = Q_OPF_REPORT;
 		op.reason = 1;		/* X.411 unable-to-transfer */
 	}
 	op.text = text ? text : who("deleted", buf, sizeof(buf));
-	if ((q = open_store(1)) == NULL)
+	if ((q = open_store(1)) == NULL) {
+		free(ids);
 		return 1;
-	rc = apply_one(q, &op, "delete", ndr ? " --ndr" : "");
+	}
+	for (i = 0; i < nids; i++) {
+		op.id = ids[i];
+		rc |= apply_one(q, &op, "delete", ndr ? " --ndr" : "");
+	}
 	q_close(q);
+	free(ids);
 	return rc;
 }
 
@@ -256,27 +276,45 @@ int cmd_retry(int argc, char **argv)
 	struct q_op op = { .type = Q_OP_RETRY, .now = (int64_t)time(NULL) };
 	const char *link;
 	uint32_t *idx;
-	size_t nidx;
+	uint64_t *ids = NULL;
+	size_t nidx, nids = 0, i = 0;
 	char text[128];
 	struct q *q;
-	int rc;
+	int rc = 0;
 
 	if ((rc = parse_target(argc, argv, "retry", 1, &idx, &nidx, &link,
 			       NULL, NULL)) != 0)
 		return rc;
-	if ((link && (optind != argc || idx)) ||
-	    (!link && (optind + 1 != argc ||
-		       (op.id = parse_id(argv[optind])) == 0))) {
+	if (link && (optind != argc || idx)) {
 		free(idx);
-		return die_usage("retry: a message id or -l LINK expected");
+		return die_usage("retry -l LINK takes nothing else");
+	}
+	if (!link && ((rc = collect_ids(argc, argv, optind, "retry", &ids,
+					&nids)) != 0 || (idx && nids != 1))) {
+		free(idx);
+		free(ids);
+		return rc ? rc : die_usage("retry -r: one message id");
 	}
 	/* a running x400d retries and connects at once */
-	if ((rc = ctl_retry(link, op.id, idx, nidx)) != CTL_DOWN) {
+	if (link && (rc = ctl_retry(link, 0, NULL, 0)) != CTL_DOWN) {
 		free(idx);
+		return rc;
+	}
+	for (i = 0; !link && i < nids; i++) {
+		int r = ctl_retry(NULL, ids[i], idx, nidx);
+
+		if (r == CTL_DOWN)
+			break;
+		rc |= r;
+	}
+	if (!link && i == nids) {	/* x400d did them all */
+		free(idx);
+		free(ids);
 		return rc;
 	}
 	if ((q = open_store(1)) == NULL) {
 		free(idx);
+		free(ids);
 		return 1;
 	}
 	if (link) {
@@ -285,10 +323,14 @@ int cmd_retry(int argc, char **argv)
 		op.idx = idx;
 		op.nidx = nidx;
 		op.text = who("retry", text, sizeof(text));
-		rc = apply_one(q, &op, "retry", "");
+		for (; i < nids; i++) {
+			op.id = ids[i];
+			rc |= apply_one(q, &op, "retry", "");
+		}
 	}
 	q_close(q);
 	free(idx);
+	free(ids);
 	return rc;
 }
 

@@ -301,3 +301,58 @@ void json_out(json_t *o)
 	json_decref(o);
 }
 
+
+/* ids_stdin - add the first word of each line of standard input */
+static int ids_stdin(const char *cmd, uint64_t **ids, size_t *n)
+{
+	char line[512], word[64];
+	unsigned lineno = 0;
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		uint64_t id;
+
+		lineno++;
+		if (sscanf(line, "%63s", word) != 1 || word[0] == '#')
+			continue;
+		if ((id = parse_id(word)) == 0)
+			return die_usage("%s: standard input line %u: \"%s\" is "
+					 "not a message id", cmd, lineno, word);
+		*ids = xrealloc(*ids, (*n + 1) * sizeof(**ids));
+		(*ids)[(*n)++] = id;
+	}
+	return 0;
+}
+
+int collect_ids(int argc, char **argv, int first, const char *cmd,
+		uint64_t **ids, size_t *n)
+{
+	int i, rc;
+
+	*ids = NULL;
+	*n = 0;
+	for (i = first; i < argc; i++) {
+		uint64_t id;
+
+		if (strcmp(argv[i], "-") == 0) {
+			if ((rc = ids_stdin(cmd, ids, n)) != 0)
+				goto bad;
+			continue;
+		}
+		if ((id = parse_id(argv[i])) == 0) {
+			rc = die_usage("%s: \"%s\" is not a message id", cmd,
+				       argv[i]);
+			goto bad;
+		}
+		*ids = xrealloc(*ids, (*n + 1) * sizeof(**ids));
+		(*ids)[(*n)++] = id;
+	}
+	if (*n > 0)
+		return 0;
+	rc = die_usage("%s: a message id expected (several, or - to read "
+		       "them from standard input)", cmd);
+bad:
+	free(*ids);
+	*ids = NULL;
+	*n = 0;
+	return rc;
+}
