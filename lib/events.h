@@ -47,6 +47,8 @@
 	/* names the path and the system error, or the client's uid and what was wrong with its request (logged once per connection) */ \
 	EVENT(1012, EV_CTL_PING, "ctl-ping", "a test association asked for by x400q ping ended; names the outcome and the timings") \
 	/* accepted, or refused, unreachable, aborted, timeout with the reason; the link's state is not changed */ \
+	EVENT(1013, EV_METRICS_LISTEN, "metrics-listen", "the HTTP metrics endpoint is open; names its address") \
+	EVENT(1014, EV_METRICS_ERROR, "metrics-error", "the HTTP metrics endpoint cannot listen (x400d runs without it)") \
 	\
 	EVENT(2000, EV_CONN_ACCEPTED, "conn-accepted", "inbound TCP connection") \
 	/* an inbound TCP connection; also logged, with a reason, when it is refused at once (limits, stopping) */ \

@@ -310,6 +310,7 @@ void cfg_free(struct cfg *cfg)
 	free(cfg->log_file);
 	free(cfg->user);
 	free(cfg->pcap_dir);
+	free(cfg->metrics_addr);
 	free(cfg->secrets_file);
 	free_src(&cfg->src);
 	cfg_wipe(cfg->password);

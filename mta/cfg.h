@@ -211,6 +211,8 @@ struct cfg {
 	int		log_facility;	/* syslog's, or -1: log_file */
 	char		*user;		/* NULL: keep the starting user */
 	char		*pcap_dir;	/* NULL: no capture */
+	char		*metrics_addr;	/* HTTP metrics; NULL: off */
+	unsigned	metrics_port;
 	char		*secrets_file;	/* NULL: none */
 	enum cfg_sync	sync;
 	struct cfg_src	src;		/* default for links */

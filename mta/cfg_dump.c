@@ -226,6 +226,14 @@ static void global_kv(const struct cfg *cfg, int show, struct kvl *l)
 	   logsys_facility_name(cfg->log_facility)));
 	kv(l, 1, "user", "%s", q(&b, cfg->user));
 	kv(l, 0, "pcap_dir", "%s", q(&b, cfg->pcap_dir));
+	if (cfg->metrics_addr) {
+		snprintf(t, sizeof(t), strchr(cfg->metrics_addr, ':') ?
+			 "[%s]:%u" : "%s:%u", cfg->metrics_addr,
+			 cfg->metrics_port);
+		kv(l, 1, "metrics_listen", "%s", q(&b, t));
+	} else {
+		kv(l, 1, "metrics_listen", "%s", q(&b, NULL));
+	}
 	kv(l, 0, "secrets_file", "%s", q(&b, cfg->secrets_file));
 	kv(l, 1, "sync", "\"%s\"", cfg_sync_names[cfg->sync]);
 	kv(l, 0, "source_address", "%s", src_val(&b, &cfg->src));

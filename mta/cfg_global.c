@@ -20,7 +20,7 @@
 
 const char *const cfg_global_keys[] = {
 	"mta_name", "domain", "queue_dir", "log_file", "log_level",
-	"log_format", "log_syslog", "user",
+	"log_format", "log_syslog", "metrics_listen", "user",
 	"pcap_dir", "secrets_file", "sync", "source_address",
 	"source_enforce", "password", "password_ref", "allow_plaintext",
 	"limits", "bind_backoff", NULL
@@ -104,6 +104,25 @@ static void parse_syslog(struct cfg_ctx *c, const config_setting_t *g)
 			    "remove one of the two");
 }
 
+/* parse_metrics - global.metrics_listen: "address:port" of the HTTP
+ *	metrics endpoint (numeric, no default port) */
+static void parse_metrics(struct cfg_ctx *c, const config_setting_t *g)
+{
+	const char *w = "global.", *v = NULL;
+	char err[200];
+
+	if (cfg_get_str(c, g, w, "metrics_listen", &v) != 1 || *v == 0)
+		return;
+	if (cfg_hostport_parse(v, 0, &c->cfg->metrics_addr,
+			       &c->cfg->metrics_port, err, sizeof(err)) < 0)
+		cfg_problem(c, cfg_member(g, "metrics_listen"), w,
+			    "metrics_listen", "%s", err);
+	else if (c->cfg->metrics_port == 0)
+		cfg_problem(c, cfg_member(g, "metrics_listen"), w,
+			    "metrics_listen", "\"%s\": a port is needed, "
+			    "e.g. \"127.0.0.1:9400\"", v);
+}
+
 /* cfg_parse_global - the global group */
 void cfg_parse_global(struct cfg_ctx *c, const config_setting_t *g)
 {
@@ -154,6 +173,7 @@ void cfg_parse_global(struct cfg_ctx *c, const config_setting_t *g)
 			cfg->user = xstrdup(v);
 	}
 	cfg_get_path(c, g, w, "pcap_dir", &cfg->pcap_dir);
+	parse_metrics(c, g);
 	c->secrets_at = cfg_member(g, "secrets_file");
 	cfg_get_path(c, g, w, "secrets_file", &cfg->secrets_file);
 	if (cfg_get_choice(c, g, w, "sync", cfg_sync_names, &i) == 1) {

@@ -35,6 +35,8 @@
  *	mtad_ctl.c	the control socket queue_dir/x400d.ctl: x400q
  *			asks the running daemon (links, status, retry,
  *			ping), one JSON line each way
+ *	mtad_metrics.c	global.metrics_listen: the counters over HTTP in
+ *			Prometheus' text format
  *	mtad_ping.c	a test association on a link (bind, release),
  *			opened as mtad_out.c opens its own
  *
@@ -124,6 +126,7 @@ struct mtad {
 	uint64_t	assoc_in_total, assoc_out_total;	/* opened */
 	int64_t		started_at;	/* ms */
 	struct mtad_ctl	*ctl;		/* the control socket, NULL: none */
+	struct mtad_metrics *metrics;	/* the HTTP endpoint, NULL: none */
 	struct mtad_ping *pings;	/* test associations (x400q ping) */
 };
 
@@ -204,6 +207,10 @@ unsigned mtad_out_bound(const struct mtad_link *l);
 
 /* mtad_ctl.c: the control socket; a failure to open it is logged, and
  *	x400d runs without it */
+/* mtad_metrics_start, _stop - the HTTP metrics endpoint
+ *	(global.metrics_listen; mtad_metrics.c), when configured */
+void	mtad_metrics_start(struct mtad *m);
+void	mtad_metrics_stop(struct mtad *m);
 void	mtad_ctl_start(struct mtad *m);
 void	mtad_ctl_stop(struct mtad *m);
 
