@@ -73,6 +73,14 @@ jq -c '{state, last_error: .last_error.text, waiting, next_attempt}' \
     "$WORK/toB.json" | sed 's/^/#   /'
 linkj to-none | jq -e '.state == "idle" and .last_error == null' >/dev/null
 ok $? "... a link never tried is idle, with no last error"
+mid=$(q -j list | jq -r '.[0].id')
+q show "$mid" >"$WORK/show.txt"
+grep -q 'waiting: link to-B is down, last error .* ago, event 2002 conn-failed: .*connection refused.*; x400d.s next attempt: in ' "$WORK/show.txt"
+ok $? "x400q show: the waiting recipient says why (its link down, event 2002) and when x400d tries next"
+grep 'waiting:' "$WORK/show.txt" | sed 's/^/#   /'
+q -j show "$mid" | jq -e '.recipients[0].link_now.state == "down" and
+    .recipients[0].link_now.last_error.event == 2002' >/dev/null
+ok $? "x400q -j show: the recipient carries link_now from x400d"
 
 # ---- 1. retry: A connects at once -----------------------------------------
 start_sites b

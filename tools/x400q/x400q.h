@@ -129,5 +129,13 @@ int	ctl_call(json_t *req, json_t **reply, int ms, char *why, size_t n);
  *	status, or CTL_DOWN (noted on stderr) to change the queue alone */
 int	ctl_retry(const char *link, uint64_t id, const uint32_t *idx,
 		  size_t nidx);
+/* ctl_links_quiet - x400d's links array (the caller decrefs), or NULL
+ *	when x400d does not answer (nothing printed) */
+json_t	*ctl_links_quiet(void);
+/* ctl_link_find - the link of that name in links, or NULL (borrowed) */
+json_t	*ctl_link_find(json_t *links, const char *name);
+/* ctl_link_why - print why a recipient waits on link l: its state, last
+ *	error and x400d's next attempt (one indented line) */
+void	ctl_link_why(json_t *l, int64_t now);
 
 #endif

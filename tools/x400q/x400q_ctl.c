@@ -550,3 +550,56 @@ int ctl_retry(const char *link, uint64_t id, const uint32_t *idx,
 	json_decref(r);
 	return 0;
 }
+
+/* ---- for show -------------------------------------------------------- */
+
+json_t *ctl_links_quiet(void)
+{
+	json_t *req = json_pack("{s:s}", "cmd", "links"), *r, *links;
+	char why[4400];
+	int rc = ctl_call(req, &r, 2000, why, sizeof(why));
+
+	json_decref(req);
+	if (rc != 0)
+		return NULL;
+	links = json_object_get(r, "links");
+	if (!json_is_true(json_object_get(r, "ok")) || !json_is_array(links)) {
+		json_decref(r);
+		return NULL;
+	}
+	json_incref(links);
+	json_decref(r);
+	return links;
+}
+
+json_t *ctl_link_find(json_t *links, const char *name)
+{
+	json_t *l;
+	size_t i;
+
+	json_array_foreach(links, i, l) {
+		const char *n = json_string_value(json_object_get(l, "name"));
+
+		if (n && strcmp(n, name) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+void ctl_link_why(json_t *l, int64_t now)
+{
+	json_t *err = json_object_get(l, "last_error");
+	const char *st = json_string_value(json_object_get(l, "state"));
+	char age[32], next[48];
+
+	printf("      waiting: link %s is %s", json_string_value(
+	       json_object_get(l, "name")), st ? st : "?");
+	if (json_is_object(err))
+		printf(", last error %s ago, event %lld %s: %s", fmt_age(now -
+		       geti(err, "time", NULL), age, sizeof(age)),
+		       (long long)geti(err, "event", NULL),
+		       json_string_value(json_object_get(err, "name")),
+		       json_string_value(json_object_get(err, "text")));
+	printf("; x400d's next attempt: %s\n", when(json_object_get(l,
+	       "next_attempt"), now, next, sizeof(next)));
+}

@@ -176,10 +176,38 @@ static char *envelope_text(const MTS_APDU_t *a)
 	}
 }
 
+/* waits_on_daemon - whether r waits on a link x400d reports down or
+ *	held (links: x400d's answer, or NULL when it does not run) */
+static int waits_on_daemon(const struct q_rcpt *r, json_t *links)
+{
+	json_t *l;
+	const char *st;
+
+	if (links == NULL || (r->state != Q_ST_PENDING &&
+			      r->state != Q_ST_TRANSFER) ||
+	    (l = ctl_link_find(links, r->link)) == NULL)
+		return 0;
+	st = json_string_value(json_object_get(l, "state"));
+	return st && (strcmp(st, "down") == 0 || strcmp(st, "held") == 0);
+}
+
+/* link_now - add x400d's view of its link to each waiting recipient
+ *	of o (show --json) */
+static void link_now(json_t *o, const struct msg_copy *c, json_t *links)
+{
+	json_t *a = json_object_get(o, "recipients");
+
+	for (uint32_t k = 0; links && k < c->n; k++)
+		if (waits_on_daemon(&c->r[k], links))
+			json_object_set(json_array_get(a, k), "link_now",
+					ctl_link_find(links, c->r[k].link));
+}
+
 /* show_human - print what cmd_show gathered */
 static void show_human(const struct msg_copy *c, const struct q_jent *j,
 		       size_t nj, json_t *trace, json_t *itrace,
-		       const char *env, const char *decode_err, int64_t now)
+		       const char *env, const char *decode_err, int64_t now,
+		       json_t *links)
 {
 	const struct q_msg *m = &c->m;
 	char t1[32], t2[32];
@@ -228,6 +256,8 @@ static void show_human(const struct msg_copy *c, const struct q_jent *j,
 			       ": " : " last error: ", r->diag_text);
 		if (r->reason >= 0 || r->diag_text[0])
 			putchar('\n');
+		if (waits_on_daemon(r, links))
+			ctl_link_why(ctl_link_find(links, r->link), now);
 	}
 	if (c->bad)
 		printf("  (recipient records damaged: run x400q check)\n");
@@ -365,9 +395,12 @@ int cmd_show(int argc, char **argv)
 
 		if (itrace == NULL)
 			itrace = json_array();
+		json_t *links = ctl_links_quiet();
+
 		if (json_mode) {
 			json_t *o = json_msg(&c, now), *h = json_array();
 
+			link_now(o, &c, links);
 			json_object_set_new(o, "in_queue", json_true());
 			json_object_set_new(o, "trace", trace);
 			json_object_set_new(o, "internal_trace", itrace);
@@ -383,10 +416,11 @@ int cmd_show(int argc, char **argv)
 			json_out(o);
 		} else {
 			show_human(&c, j, nj, trace, itrace, env ? env : "",
-				   derr, now);
+				   derr, now, links);
 			json_decref(trace);
 			json_decref(itrace);
 		}
+		json_decref(links);
 	}
 	if (a)
 		codec_free(codec_pdu("MTS-APDU"), a);
