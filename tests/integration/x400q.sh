@@ -119,7 +119,7 @@ has() {
 	grep -Eq -- "$p" "$tmp/has" || { cat "$tmp/has"; return 1; }
 }
 
-echo "1..81"
+echo "1..85"
 
 t "fill writes messages 1 to 7" sh -c \
     "'$W' fill '$D' | awk '{print \$1}' | tr '\n' ' ' | grep -qx '1 2 3 4 5 6 7 '"
@@ -190,6 +190,17 @@ t "stats: totals, per link and state, oldest" sh -c \
 t "stats --json: the counters add up" json \
     '.messages == 7 and .recipients == 9 and ([.per_link_state[].recipients] | add) == 9 and [.per_link_state[] | select(.link == "alpha" and .state == "pending") | .messages] == [4] and ([.age_histogram[].messages] | add) == 7 and .oldest.id == 3' \
     stats
+
+# ---- shape ------------------------------------------------------------------
+t "shape --json: waiting recipients per link, as stats counts them" json \
+    '(map({(.name): .total}) | add) == {"alpha": 4, "beta": 3, "local": 1} and all(.[]; (.ages | add) == .total)' \
+    shape
+t "... the three-day-old message is in the last column (1280m+)" json \
+    '[.[] | select(.name == "local") | .ages[9]] == [1]' shape
+t "shape -D: per recipient domain (C, A, P)" has \
+    '^C=GB;A= ;P=ACME +8 ' q shape -D
+t "shape: a TOTAL row first, then the links, most first" sh -c \
+    "'$Q' -d '$D' shape | sed -n '2p;3p' | awk '{print \$1}' | tr '\n' ' ' | grep -qx 'TOTAL alpha '"
 
 # ---- hold and release -------------------------------------------------------
 t "hold 1" q hold 1

@@ -80,6 +80,8 @@ SYNOPSIS
 "                    MTS-APDU (BER) to standard output instead\n"
 "  stats             messages, recipients and octets per link and state,\n"
 "                    held links, an age histogram, the oldest message\n"
+"  shape [-D]        recipients waiting, per link (-D: per domain) and\n"
+"                    by the message's age, 5m to 1280m+ (like qshape)\n"
 "  journal [ID] [-m N]  the journal (of message ID), the last N entries\n"
 "  check             verify every record, index and counter (like\n"
 "                    mtacheck); exit status 1 if anything is wrong\n"
@@ -136,6 +138,7 @@ static const struct {
 	int		(*fn)(int, char **);
 } commands[] = {
 	{ "list", cmd_list }, { "show", cmd_show }, { "stats", cmd_stats },
+	{ "shape", cmd_shape },
 	{ "journal", cmd_journal }, { "check", cmd_check },
 	{ "hold", cmd_hold }, { "release", cmd_hold },
 	{ "delete", cmd_delete }, { "retry", cmd_retry },

@@ -110,6 +110,7 @@ int	cmd_list(int argc, char **argv);	/* x400q_list.c */
 int	cmd_show(int argc, char **argv);	/* x400q_show.c */
 int	cmd_journal(int argc, char **argv);
 int	cmd_stats(int argc, char **argv);	/* x400q_stats.c */
+int	cmd_shape(int argc, char **argv);	/* x400q_shape.c */
 int	cmd_check(int argc, char **argv);
 int	cmd_hold(int argc, char **argv);	/* x400q_act.c: also release */
 int	cmd_delete(int argc, char **argv);
