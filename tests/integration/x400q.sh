@@ -184,7 +184,7 @@ t "show of a bad id is a usage error" fails 2 q show x1
 # ---- stats ----------------------------------------------------------------
 t "stats: totals, per link and state, oldest" sh -c \
     "'$Q' -d '$D' stats >'$tmp/st' && \
-     grep -q '^messages 7, recipients 9, octets 2800' '$tmp/st' && \
+     grep -q '^messages 7, recipients 9, size 2.7K (APDUs 4.0K)' '$tmp/st' && \
      grep -Eq '^beta +report +1 +1 +400$' '$tmp/st' && \
      grep -q '^oldest: message 3' '$tmp/st' && grep -q '^held links: none' '$tmp/st'"
 t "stats --json: the counters add up" json \

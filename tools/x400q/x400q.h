@@ -72,6 +72,9 @@ struct q *open_store(int write);
 /* fmt_time - ISO 8601 UTC, "-" for 0; fmt_age - "3d04h", "42s" */
 const char *fmt_time(int64_t t, char *buf, size_t n);
 const char *fmt_age(int64_t s, char *buf, size_t n);
+/* fmt_size - octets for people: "812", "4.0K", "1.2M", "3.5G" (1024s;
+ *	--json keeps the exact figure) */
+const char *fmt_size(uint64_t v, char *buf, size_t n);
 /* parse_age - "90", "90s", "15m", "2h", "3d", "1w" in seconds; -1 bad */
 int64_t	parse_age(const char *s);
 /* parse_id - a message id; 0 if not one */

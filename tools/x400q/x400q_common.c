@@ -87,6 +87,25 @@ const char *fmt_time(int64_t t, char *buf, size_t n)
 	return buf;
 }
 
+/* fmt_size - octets for people, 1024s, one decimal */
+const char *fmt_size(uint64_t v, char *buf, size_t n)
+{
+	static const char unit[] = "KMGTP";
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, n, "%llu", (unsigned long long)v);
+		return buf;
+	}
+	while (d >= 1024 && u < 4) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, n, "%.1f%c", d, unit[u]);
+	return buf;
+}
+
 /* fmt_age - seconds as "3d04h", "2h05m", "5m03s", "42s" */
 const char *fmt_age(int64_t s, char *buf, size_t n)
 {

@@ -261,16 +261,17 @@ static void print_link(json_t *l, int64_t now)
 	const char *dir = json_string_value(json_object_get(l, "direction"));
 	json_t *old = json_object_get(l, "oldest");
 	json_t *err = json_object_get(l, "last_error");
-	char age[32], next[48];
+	char age[32], next[48], sz[16];
 
-	printf("%-16s %-8s %-12s %3lld %3lld %8lld %10lld %8s  %s\n",
+	printf("%-16s %-8s %-12s %3lld %3lld %8lld %8s %8s  %s\n",
 	       json_string_value(json_object_get(l, "name")),
 	       dir ? dir : "-",
 	       json_string_value(json_object_get(l, "state")),
 	       (long long)geti(l, "associations", "in"),
 	       (long long)geti(l, "associations", "out"),
 	       (long long)geti(l, "waiting", "messages"),
-	       (long long)geti(l, "waiting", "octets"),
+	       fmt_size((uint64_t)geti(l, "waiting", "octets"), sz,
+			sizeof(sz)),
 	       json_is_object(old) ? fmt_age(geti(old, "age_s", NULL), age,
 					     sizeof(age)) : "-",
 	       when(json_object_get(l, "next_attempt"), now, next,
@@ -305,8 +306,8 @@ int cmd_links(int argc, char **argv)
 		json_out(links);
 		return 0;
 	}
-	printf("%-16s %-8s %-12s %3s %3s %8s %10s %8s  %s\n", "LINK", "DIR",
-	       "STATE", "IN", "OUT", "MESSAGES", "OCTETS", "OLDEST",
+	printf("%-16s %-8s %-12s %3s %3s %8s %8s %8s  %s\n", "LINK", "DIR",
+	       "STATE", "IN", "OUT", "MESSAGES", "SIZE", "OLDEST",
 	       "NEXT ATTEMPT");
 	json_array_foreach(links, i, l)
 		print_link(l, now);
@@ -378,7 +379,7 @@ int cmd_ping(int argc, char **argv)
 /* cmd_status - the daemon: pid, uptime, counters */
 int cmd_status(int argc, char **argv)
 {
-	char age[32];
+	char age[32], sz[16];
 	json_t *r, *v;
 	int st;
 
@@ -412,10 +413,11 @@ int cmd_status(int argc, char **argv)
 	       (long long)geti(r, "associations", "out"),
 	       (long long)geti(r, "associations", "in_total"),
 	       (long long)geti(r, "associations", "out_total"));
-	printf("queue: %lld messages, %lld recipients, %lld octets\n",
+	printf("queue: %lld messages, %lld recipients, %s\n",
 	       (long long)geti(r, "queue", "messages"),
 	       (long long)geti(r, "queue", "recipients"),
-	       (long long)geti(r, "queue", "octets"));
+	       fmt_size((uint64_t)geti(r, "queue", "octets"), sz,
+			sizeof(sz)));
 	json_decref(r);
 	return 0;
 }

@@ -159,12 +159,12 @@ int cmd_list(int argc, char **argv)
 	arr = json_array();
 	if (!json_mode)
 		printf("%8s  %-7s %-10s %-7s %8s %-4s %-28s %s\n", "ID", "AGE",
-		       "PRIORITY", "KIND", "OCTETS", "HOLD", "RECIPIENTS",
+		       "PRIORITY", "KIND", "SIZE", "HOLD", "RECIPIENTS",
 		       "ORIGINATOR");
 	while ((n = read_chunk(q, &from, chunk)) > 0) {
 		for (int i = 0; i < n; i++) {
 			struct msg_copy *m = &chunk[i];
-			char age[32], rs[512];
+			char age[32], rs[512], sz[16];
 
 			if ((max < 0 || shown < max) && match(&f, m, now)) {
 				shown++;
@@ -173,14 +173,15 @@ int cmd_list(int argc, char **argv)
 							      json_msg(m, now));
 				} else {
 					rcpt_summary(m, rs, sizeof(rs));
-					printf("%8llu  %-7s %-10s %-7s %8llu "
+					printf("%8llu  %-7s %-10s %-7s %8s "
 					       "%-4s %-28s %s\n",
 					       (unsigned long long)m->m.id,
 					       fmt_age(now - m->m.arrival, age,
 						       sizeof(age)),
 					       q_prio_name(m->m.prio),
 					       q_kind_name(m->m.kind),
-					       (unsigned long long)m->m.size,
+					       fmt_size(m->m.size, sz,
+							sizeof(sz)),
 					       m->m.flags & Q_MF_HOLD ? "yes" :
 					       "-", rs, m->m.originator);
 				}

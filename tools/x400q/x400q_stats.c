@@ -127,25 +127,26 @@ int cmd_stats(int argc, char **argv)
 	{
 		size_t i;
 		json_t *v;
-		char t[32], a[32];
+		char t[32], a[32], s1[16], s2[16];
 
-		printf("messages %llu, recipients %llu, octets %llu "
-		       "(APDUs %llu)\n", (unsigned long long)tot.msgs,
+		printf("messages %llu, recipients %llu, size %s "
+		       "(APDUs %s)\n", (unsigned long long)tot.msgs,
 		       (unsigned long long)tot.rcpts,
-		       (unsigned long long)tot.bytes,
-		       (unsigned long long)tot.apdu_bytes);
-		printf("\n%-16s %-9s %10s %10s %12s\n", "LINK", "STATE",
-		       "RECIPIENTS", "MESSAGES", "OCTETS");
+		       fmt_size(tot.bytes, s1, sizeof(s1)),
+		       fmt_size(tot.apdu_bytes, s2, sizeof(s2)));
+		printf("\n%-16s %-9s %10s %10s %8s\n", "LINK", "STATE",
+		       "RECIPIENTS", "MESSAGES", "SIZE");
 		json_array_foreach(counts, i, v)
-			printf("%-16s %-9s %10lld %10lld %12lld\n",
+			printf("%-16s %-9s %10lld %10lld %8s\n",
 			       json_string_value(json_object_get(v, "link")),
 			       json_string_value(json_object_get(v, "state")),
 			       json_integer_value(json_object_get(v,
 						  "recipients")),
 			       json_integer_value(json_object_get(v,
 						  "messages")),
-			       json_integer_value(json_object_get(v,
-						  "octets")));
+			       fmt_size((uint64_t)json_integer_value(
+					json_object_get(v, "octets")), s1,
+					sizeof(s1)));
 		printf("\nheld links:");
 		if (json_array_size(links) == 0)
 			printf(" none");
