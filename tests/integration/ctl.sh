@@ -81,6 +81,14 @@ grep 'waiting:' "$WORK/show.txt" | sed 's/^/#   /'
 q -j show "$mid" | jq -e '.recipients[0].link_now.state == "down" and
     .recipients[0].link_now.last_error.event == 2002' >/dev/null
 ok $? "x400q -j show: the recipient carries link_now from x400d"
+q watch -n 2 -i 1 >"$WORK/watch.txt" 2>&1
+st=$?
+[ $st -eq 0 ] && [ "$(grep -c '^x400q watch, every 1s' "$WORK/watch.txt")" = 2 ] &&
+    [ "$(grep -c '^to-B  *both  *down ' "$WORK/watch.txt")" = 2 ] &&
+    grep -q '^x400d pid ' "$WORK/watch.txt"
+ok $? "x400q watch -n 2 -i 1: two frames of status and links (exit $st)"
+q watch -i 0 >/dev/null 2>&1
+is $? 2 "x400q watch -i 0: a usage error"
 
 # ---- 1. retry: A connects at once -----------------------------------------
 start_sites b

@@ -125,6 +125,9 @@ SYNOPSIS
 "                    release: the bind's outcome and the time of each\n"
 "                    step; exit status 1 unless the bind was accepted\n"
 "  status            x400d's pid, uptime, message and association counters\n"
+"  watch [-i SECS] [-n FRAMES]\n"
+"                    status and links every SECS (2), until interrupted\n"
+"                    or FRAMES are shown (like smtpctl monitor)\n"
 "  ctl [REQUEST]     send REQUEST (else standard input) as it is, print\n"
 "                    each JSON reply line (the protocol: docs/store.md)\n"
 "\n"
@@ -144,7 +147,8 @@ static const struct {
 	{ "delete", cmd_delete }, { "retry", cmd_retry },
 	{ "reroute", cmd_reroute },
 	{ "links", cmd_links }, { "ping", cmd_ping },
-	{ "status", cmd_status }, { "ctl", cmd_ctl }
+	{ "status", cmd_status }, { "ctl", cmd_ctl },
+	{ "watch", cmd_watch }
 };
 
 /* find_queue - -d, else the queue_dir of a configuration given with -c,

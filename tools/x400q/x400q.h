@@ -122,6 +122,7 @@ int	cmd_reroute(int argc, char **argv);
 int	cmd_links(int argc, char **argv);	/* x400q_ctl.c */
 int	cmd_ping(int argc, char **argv);
 int	cmd_status(int argc, char **argv);
+int	cmd_watch(int argc, char **argv);
 int	cmd_ctl(int argc, char **argv);
 
 /* The control socket of the running x400d (x400q_ctl.c) */

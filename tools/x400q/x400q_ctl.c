@@ -315,6 +315,52 @@ int cmd_links(int argc, char **argv)
 	return 0;
 }
 
+/* cmd_watch - links and status again and again, like smtpctl monitor:
+ *	x400q watch [-i SECS] [-n FRAMES]; on a terminal each frame
+ *	replaces the last */
+int cmd_watch(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "interval", 1, NULL, 'i' }, { "count", 1, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	long interval = 2, count = -1;
+	int ch, tty = isatty(1), rc = 0;
+	char *end;
+
+	while ((ch = getopt_long(argc, argv, "i:n:", lo, NULL)) != -1) {
+		long v = ch == 'i' || ch == 'n' ? strtol(optarg, &end, 10) : 0;
+
+		if ((ch != 'i' && ch != 'n') || *end || v < 1 || v > 86400)
+			return die_usage("watch: -i SECS and -n FRAMES, each "
+					 "1 to 86400");
+		if (ch == 'i')
+			interval = v;
+		else
+			count = v;
+	}
+	if (optind != argc || json_mode)
+		return die_usage("watch: only -i and -n (no --json: use "
+				 "links -j)");
+	for (long f = 0; count < 0 || f < count; f++) {
+		char *links_argv[] = { "links", NULL };
+		char *status_argv[] = { "status", NULL };
+		char ts[32];
+
+		if (f > 0)
+			sleep((unsigned)interval);
+		if (tty)
+			fputs("\033[H\033[2J", stdout);
+		printf("x400q watch, every %lds: %s\n\n", interval,
+		       fmt_time((int64_t)time(NULL), ts, sizeof(ts)));
+		if ((rc = cmd_status(1, status_argv)) != 0 ||
+		    (putchar('\n'), rc = cmd_links(1, links_argv)) != 0)
+			break;
+		fflush(stdout);
+	}
+	return rc;
+}
+
 /* ---- ping ---------------------------------------------------------------- */
 
 static const char *ms(json_t *r, const char *k, char *buf, size_t n)
@@ -413,7 +459,7 @@ int cmd_status(int argc, char **argv)
 	       (long long)geti(r, "associations", "out"),
 	       (long long)geti(r, "associations", "in_total"),
 	       (long long)geti(r, "associations", "out_total"));
-	printf("queue: %lld messages, %lld recipients, %s\n",
+	printf("queue: %lld messages, %lld recipients, size %s\n",
 	       (long long)geti(r, "queue", "messages"),
 	       (long long)geti(r, "queue", "recipients"),
 	       fmt_size((uint64_t)geti(r, "queue", "octets"), sz,
