@@ -100,36 +100,39 @@ static void head(struct buf *b, const char *name, const char *type,
 /* totals - the MTA-wide counters (RFC 2789 mtaTable) */
 static void totals(struct mtad *m, struct buf *b)
 {
-	head(b, "x400_messages_received_total", "counter", "messages, "
-	     "probes and reports accepted and stored (mtaReceivedMessages)");
-	buf_printf(b, "x400_messages_received_total %llu\n",
-	   (unsigned long long)m->arrived);
-	head(b, "x400_messages_transferred_total", "counter", "transfers "
-	     "confirmed by the next MTA (mtaTransmittedMessages)");
-	buf_printf(b, "x400_messages_transferred_total %llu\n",
-	   (unsigned long long)m->relayed);
-	head(b, "x400_messages_delivered_total", "counter", "recipients "
-	     "delivered locally (mtaSuccessfulConvertedMessages aside)");
-	buf_printf(b, "x400_messages_delivered_total %llu\n",
-	   (unsigned long long)m->delivered);
-	head(b, "x400_reports_generated_total", "counter", "delivery and "
-	     "non-delivery reports made here");
-	buf_printf(b, "x400_reports_generated_total %llu\n",
-	   (unsigned long long)m->reported);
-	head(b, "x400_transfers_refused_total", "counter", "inbound "
-	     "transfers refused (mtaRejectedMessages)");
-	buf_printf(b, "x400_transfers_refused_total %llu\n",
-	   (unsigned long long)m->refused);
+	const struct {
+		const char	*name, *help;
+		uint64_t	v;
+	} c[] = {
+		{ "x400_messages_received_total", "messages, probes and "
+		  "reports accepted and stored (mtaReceivedMessages)",
+		  m->arrived },
+		{ "x400_messages_transferred_total", "transfers confirmed by "
+		  "the next MTA (mtaTransmittedMessages)", m->relayed },
+		{ "x400_messages_delivered_total", "recipients delivered "
+		  "locally", m->delivered },
+		{ "x400_reports_generated_total", "delivery and non-delivery "
+		  "reports made here", m->reported },
+		{ "x400_transfers_refused_total", "inbound transfers refused "
+		  "(mtaRejectedMessages)", m->refused },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		head(b, c[i].name, "counter", c[i].help);
+		buf_printf(b, "%s %llu\n", c[i].name,
+			   (unsigned long long)c[i].v);
+	}
 	head(b, "x400_associations_opened_total", "counter",
 	     "associations opened since the start (mtaInboundAssociations)");
-	buf_printf(b, "x400_associations_opened_total{direction=\"in\"} %llu\n",
-	   (unsigned long long)m->assoc_in_total);
-	buf_printf(b, "x400_associations_opened_total{direction=\"out\"} %llu\n",
-	   (unsigned long long)m->assoc_out_total);
+	buf_printf(b, "x400_associations_opened_total{direction=\"in\"} "
+		   "%llu\n", (unsigned long long)m->assoc_in_total);
+	buf_printf(b, "x400_associations_opened_total{direction=\"out\"} "
+		   "%llu\n", (unsigned long long)m->assoc_out_total);
 	head(b, "x400_start_time_seconds", "gauge", "when x400d started "
 	     "(Unix time)");
 	buf_printf(b, "x400_start_time_seconds %lld\n",
-	   (long long)(m->started_at / 1000));
+		   (long long)(m->started_at / 1000));
 }
 
 /* links - each link's live associations and failure state */

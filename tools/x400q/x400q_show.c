@@ -395,7 +395,14 @@ int cmd_show(int argc, char **argv)
 
 		if (itrace == NULL)
 			itrace = json_array();
-		json_t *links = ctl_links_quiet();
+		json_t *links = NULL;
+		uint32_t k = 0;
+
+		while (k < c.n && c.r[k].state != Q_ST_PENDING &&
+		       c.r[k].state != Q_ST_TRANSFER)
+			k++;
+		if (k < c.n)		/* one waits: ask x400d why */
+			links = ctl_links_quiet();
 
 		if (json_mode) {
 			json_t *o = json_msg(&c, now), *h = json_array();
