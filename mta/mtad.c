@@ -57,7 +57,36 @@ void mtad_link_fail(struct mtad_link *l, enum log_level lvl, unsigned ev,
 	va_end(ap);
 	l->last_err_ev = ev;
 	l->last_err_at = mtad_now_ms();
+	l->failures++;
 	mtad_log(l->m, lvl, ev, peer, l->cfg->name, layer, "%s", l->last_err);
+}
+
+void mtad_refused(struct mtad *m, enum mtad_refusal why)
+{
+	if ((unsigned)why >= MTAD_REF_MAX)
+		panic("mtad_refused: reason %d", (int)why);
+	m->refusals[why]++;
+}
+
+int mtad_oldest(struct q_rd *rd, const char *link, int scan, uint64_t *id,
+		int *exact)
+{
+	struct q_iter it;
+	struct q_due d;
+	uint64_t oldest = 0;
+	int n = 0;
+
+	memset(&it, 0, sizeof(it));
+	if (q_iter_due(rd, &it, link, INT64_MAX) == 0)
+		while (n < scan && q_next_due(&it, &d) == 1) {
+			n++;
+			if (oldest == 0 || d.id < oldest)
+				oldest = d.id;
+		}
+	q_iter_end(&it);
+	*id = oldest;
+	*exact = n < scan;
+	return oldest ? 0 : -1;
 }
 
 struct mtad_link *mtad_link(struct mtad *m, const char *name)

@@ -71,6 +71,8 @@ struct mtad_ping;
 struct in_assoc;
 
 #define MTAD_ERR_MAX	300	/* a link's last error text */
+#define MTAD_OLDEST_SCAN 4096	/* queue entries read per link for its
+				 * oldest message (mtad_oldest) */
 
 /* One configured link at run time. */
 struct mtad_link {
@@ -88,6 +90,30 @@ struct mtad_link {
 	unsigned	last_err_ev;	/* its event number, 0: none yet */
 	int64_t		last_err_at;	/* when (ms) */
 	int64_t		last_bound_at;	/* our last bind accepted (ms), 0 */
+	/* since the start, for the metrics */
+	uint64_t	assoc_in_total, assoc_out_total;	/* opened */
+	uint64_t	failures;	/* mtad_link_fail calls */
+};
+
+/* Why we refused something, for the metrics (mtad_refused): an
+ * association (its bind), a whole transfer, or one recipient of an
+ * arrival (a non-delivery report at once). */
+enum mtad_refusal {
+	MTAD_REF_UNKNOWN_MTA,		/* associations */
+	MTAD_REF_BAD_SELECTOR,
+	MTAD_REF_BAD_ADDRESS,
+	MTAD_REF_BAD_PASSWORD,
+	MTAD_REF_BUSY,
+	MTAD_REF_RATE_LIMITED,
+	MTAD_REF_TOO_MANY,
+	MTAD_REF_UNDECODABLE,		/* transfers */
+	MTAD_REF_NO_RECIPIENTS,
+	MTAD_REF_STORE,
+	MTAD_REF_LOOP,			/* recipients */
+	MTAD_REF_CRITICAL,
+	MTAD_REF_NO_ROUTE,
+	MTAD_REF_TOO_LONG,
+	MTAD_REF_MAX
 };
 
 struct mtad {
@@ -123,6 +149,8 @@ struct mtad {
 					 * committed (mtad_out.c) */
 	/* counters for tests, logs and x400q status */
 	uint64_t	arrived, relayed, delivered, reported, refused;
+	uint64_t	arrived_octets, relayed_octets, delivered_octets;
+	uint64_t	refusals[MTAD_REF_MAX];	/* by enum mtad_refusal */
 	uint64_t	assoc_in_total, assoc_out_total;	/* opened */
 	int64_t		started_at;	/* ms */
 	struct mtad_ctl	*ctl;		/* the control socket, NULL: none */
@@ -149,6 +177,13 @@ void	mtad_free(struct mtad *m);
 
 /* helpers shared by the modules */
 int64_t	mtad_now_ms(void);
+/* mtad_refused - count one refusal by its reason */
+void	mtad_refused(struct mtad *m, enum mtad_refusal why);
+/* mtad_oldest - the oldest message due on link (ids grow with
+ *	arrival), reading at most scan entries; 0 and *id, *exact (all
+ *	were read), or -1: none */
+int	mtad_oldest(struct q_rd *rd, const char *link, int scan,
+		    uint64_t *id, int *exact);
 struct mtad_link *mtad_link(struct mtad *m, const char *name);
 void	mtad_kick(struct mtad *m);		/* schedule soon */
 void	mtad_kick_at(struct mtad *m, int64_t when);	/* at when (ms) */

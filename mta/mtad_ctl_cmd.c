@@ -23,8 +23,6 @@
 #include "x400_version.h"
 #include "xalloc.h"
 
-#define CTL_OLDEST_SCAN	4096	/* queue entries read per link for its
-				 * oldest message */
 #define CTL_RETRY_MAX	100000	/* recipients one retry makes due */
 #define CTL_USER_MAX	32
 
@@ -48,12 +46,10 @@ static void queue_part(struct q_rd *rd, json_t *counts, const char *name,
 {
 	json_t *cnt = json_object_get(counts, name), *w = json_object();
 	struct q_link ql;
-	struct q_iter it;
-	struct q_due d;
 	struct q_msg qm;
 	uint64_t oldest = 0;
 	int64_t first;
-	int n = 0, held = 0, rc;
+	int held = 0, exact = 0;
 
 	json_object_set_new(w, "messages", json_integer(
 		json_integer_value(json_object_get(cnt, "msgs"))));
@@ -67,16 +63,8 @@ static void queue_part(struct q_rd *rd, json_t *counts, const char *name,
 	if (q_link_get(rd, name, &ql) == 0)
 		held = ql.held;
 	json_object_set_new(o, "held", json_boolean(held));
-	/* the oldest message due on it: ids grow with arrival */
-	memset(&it, 0, sizeof(it));
-	if (q_iter_due(rd, &it, name, INT64_MAX) == 0)
-		while (n < CTL_OLDEST_SCAN && (rc = q_next_due(&it, &d)) == 1) {
-			n++;
-			if (oldest == 0 || d.id < oldest)
-				oldest = d.id;
-		}
-	q_iter_end(&it);
-	if (oldest && q_msg_get(rd, oldest, &qm) == 0) {
+	if (mtad_oldest(rd, name, MTAD_OLDEST_SCAN, &oldest, &exact) == 0 &&
+	    q_msg_get(rd, oldest, &qm) == 0) {
 		json_t *old = json_object();
 
 		json_object_set_new(old, "id", json_integer((json_int_t)oldest));
@@ -84,8 +72,7 @@ static void queue_part(struct q_rd *rd, json_t *counts, const char *name,
 		json_object_set_new(old, "arrival", json_integer(qm.arrival));
 		json_object_set_new(old, "age_s", json_integer(
 			now - qm.arrival > 0 ? now - qm.arrival : 0));
-		json_object_set_new(old, "exact", json_boolean(
-			n < CTL_OLDEST_SCAN));
+		json_object_set_new(old, "exact", json_boolean(exact));
 		json_object_set_new(o, "oldest", old);
 	} else {
 		json_object_set_new(o, "oldest", json_null());

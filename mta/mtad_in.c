@@ -169,6 +169,10 @@ static void refuse(struct in_assoc *ia, unsigned ev, int bind_error,
 			 ia->peer_addr, rl_failures(m->rl,
 			 (struct sockaddr *)&ss, now), (unsigned long)wait);
 	m->refused++;
+	mtad_refused(m, ev == EV_BIND_BAD_SELECTOR ? MTAD_REF_BAD_SELECTOR :
+		     ev == EV_BIND_BAD_ADDRESS ? MTAD_REF_BAD_ADDRESS :
+		     ev == EV_BIND_BAD_PASSWORD ? MTAD_REF_BAD_PASSWORD :
+		     ev == EV_BIND_BUSY ? MTAD_REF_BUSY : MTAD_REF_UNKNOWN_MTA);
 	assoc_bind_rsp(ia->a, 0, bind_error, NULL);
 }
 
@@ -363,8 +367,10 @@ static void decide(struct in_assoc *ia)
 		rl_success(m->rl, (struct sockaddr *)&ss);
 	ia->link = ml;
 	snprintf(ia->link_name, sizeof(ia->link_name), "%s", l->name);
-	if (ml)
+	if (ml) {
 		ml->nin++;
+		ml->assoc_in_total++;
+	}
 	assoc_set_link(ia->a, l->name);
 	memset(&ours, 0, sizeof(ours));
 	snprintf(ours.name, sizeof(ours.name), "%s", l->our_mta ?
@@ -476,6 +482,7 @@ void mtad_in_accept(struct conn *c, void *arg)
 		mtad_log(m, LOG_WARNING, EV_CONN_ACCEPTED, conn_peer(c), NULL,
 			 "conn", "refused: %s", m->stopping ? "stopping" :
 			 "max_associations_in reached");
+		mtad_refused(m, MTAD_REF_TOO_MANY);
 		conn_abort(c);
 		return;
 	}
@@ -486,6 +493,7 @@ void mtad_in_accept(struct conn *c, void *arg)
 			 NULL, "conn", "caller %s failed to bind too often: "
 			 "connection refused for %lu ms more",
 			 conn_peer_addr(c), (unsigned long)wait);
+		mtad_refused(m, MTAD_REF_RATE_LIMITED);
 		conn_abort(c);
 		return;
 	}
@@ -519,6 +527,7 @@ struct arrival {
 	char		src_link[CFG_NAME_MAX + 1];
 	char		peer[CONN_ADDRSTRLEN];
 	char		mtsid[Q_MAX_MTSID];
+	size_t		octets;		/* as received */
 };
 
 static void committed(void *arg, int err, uint64_t id)
@@ -536,8 +545,12 @@ static void committed(void *arg, int err, uint64_t id)
 		mtad_log(m, LOG_ERR, EV_STORE_ERROR, ar->peer, ar->src_link,
 			 "store", "cannot commit %s: %s; not confirmed",
 			 ar->mtsid, q_strerror(err));
+		mtad_refused(m, MTAD_REF_STORE);
 	} else {
-		m->arrived++;
+		if (ar->src_link[0]) {	/* not a report made here */
+			m->arrived++;
+			m->arrived_octets += ar->octets;
+		}
 		mtad_log(m, LOG_INFO, EV_TRANSFER_IN, ar->peer, ar->src_link,
 			 "p1", "%s arrived: message %lu", ar->mtsid,
 			 (unsigned long)id);
@@ -582,6 +595,7 @@ struct arriving {
 	char		*orig;		/* the originator, for qm */
 	unsigned char	*der;		/* a, encoded again */
 	size_t		len;
+	size_t		n_in;		/* octets as received */
 };
 
 /* arrive_check - the identifier, loops, critical extensions, and our
@@ -705,6 +719,12 @@ static void arrive_log_refusals(struct arriving *v)
 	struct mtad *m = v->m;
 	const struct route_split *sp = &v->sp;
 
+	for (int i = 0; i < v->nall; i++)
+		if (v->names[i] && v->rc[i].state == Q_ST_REPORT)
+			mtad_refused(m, v->rc[i].diag == NDD_LOOP ?
+			    MTAD_REF_LOOP : v->rc[i].diag == NDD_CRITICAL ?
+			    MTAD_REF_CRITICAL : v->rc[i].diag == NDD_TOO_LONG ?
+			    MTAD_REF_TOO_LONG : MTAD_REF_NO_ROUTE);
 	if (v->loop != P1_LOOP_NONE)
 		mtad_log(m, LOG_WARNING, EV_ROUTE_LOOP, v->src_peer,
 			 v->src_link, "p1", "%s: %s loop detected (trace "
@@ -841,6 +861,7 @@ static int arrive_submit(struct arriving *v, struct q_msg *qm,
 	snprintf(ar->peer, sizeof(ar->peer), "%s",
 		 v->src_peer ? v->src_peer : "");
 	snprintf(ar->mtsid, sizeof(ar->mtsid), "%s", v->mtsid);
+	ar->octets = v->n_in;
 	if (nextra > 3)
 		panic("mtad_arrive: %zu extra operations", nextra);
 	ops[0] = op;
@@ -849,6 +870,7 @@ static int arrive_submit(struct arriving *v, struct q_msg *qm,
 	if ((rcode = q_submit(m->q, ops, 1 + nextra, committed, ar)) != 0) {
 		mtad_log(m, LOG_ERR, EV_STORE_ERROR, v->src_peer, v->src_link,
 			 "store", "%s: %s", v->mtsid, q_strerror(rcode));
+		mtad_refused(m, MTAD_REF_STORE);
 		free(ar);
 		return -1;
 	}
@@ -883,6 +905,7 @@ int mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 	v.m = m;
 	v.src_link = src_link;
 	v.src_peer = src_peer;
+	v.n_in = n;
 	v.now = time(NULL);
 	if (codec_decode(&asn_DEF_MTS_APDU, apdu, n,
 			 m->cfg->max_message_size + (1u << 20),
@@ -890,6 +913,7 @@ int mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 		mtad_log(m, LOG_WARNING, EV_TRANSFER_BAD, src_peer, src_link,
 			 "p1", "an MTS-APDU that does not decode, refused "
 			 "for good (%zu octets): %s", n, codec_last_detail());
+		mtad_refused(m, MTAD_REF_UNDECODABLE);
 		return MTAD_ARRIVE_PERMANENT;
 	}
 	v.kind = p1_env_kind(v.a);
@@ -898,6 +922,7 @@ int mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 		mtad_log(m, LOG_WARNING, EV_TRANSFER_BAD, src_peer, src_link,
 			 "p1", "an MTS-APDU without recipients, refused for "
 			 "good");
+		mtad_refused(m, MTAD_REF_NO_RECIPIENTS);
 		ret = MTAD_ARRIVE_PERMANENT;
 		goto out;
 	}
@@ -917,6 +942,7 @@ int mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 		mtad_log(m, LOG_WARNING, EV_TRANSFER_BAD, src_peer, src_link,
 			 "p1", "%s: does not encode again, refused for good: "
 			 "%s", v.mtsid, codec_last_detail());
+		mtad_refused(m, MTAD_REF_UNDECODABLE);
 		ret = MTAD_ARRIVE_PERMANENT;
 		goto out;
 	}

@@ -305,8 +305,10 @@ void mtad_local_run(struct mtad *m)
 				continue;
 			rc = deliver(m, &qm, &r, ap, an, &report, &texts[n]);
 			result_op(&ops[n], &idx[n], &d, rc, report);
-			if (rc == 0)
+			if (rc == 0) {
 				m->delivered++;
+				m->delivered_octets += an;
+			}
 			else
 				mtad_log(m, LOG_ERR, EV_DELIVERED, NULL,
 					 ROUTE_LOCAL, "local", "%s: cannot "

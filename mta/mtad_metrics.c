@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "log.h"
@@ -107,14 +108,20 @@ static void totals(struct mtad *m, struct buf *b)
 		{ "x400_messages_received_total", "messages, probes and "
 		  "reports accepted and stored (mtaReceivedMessages)",
 		  m->arrived },
+		{ "x400_octets_received_total", "octets of the MTS-APDUs "
+		  "accepted and stored, as received (mtaReceivedVolume)",
+		  m->arrived_octets },
 		{ "x400_messages_transferred_total", "transfers confirmed by "
 		  "the next MTA (mtaTransmittedMessages)", m->relayed },
+		{ "x400_octets_transferred_total", "octets of the transfers "
+		  "confirmed by the next MTA (mtaTransmittedVolume)",
+		  m->relayed_octets },
 		{ "x400_messages_delivered_total", "recipients delivered "
 		  "locally", m->delivered },
+		{ "x400_octets_delivered_total", "octets of the MTS-APDUs "
+		  "delivered locally, once per recipient", m->delivered_octets },
 		{ "x400_reports_generated_total", "delivery and non-delivery "
 		  "reports made here", m->reported },
-		{ "x400_transfers_refused_total", "inbound transfers refused "
-		  "(mtaRejectedMessages)", m->refused },
 	};
 	size_t i;
 
@@ -135,7 +142,53 @@ static void totals(struct mtad *m, struct buf *b)
 		   (long long)(m->started_at / 1000));
 }
 
-/* links - each link's live associations and failure state */
+/* refusals - what was refused, by reason (mtaRejectedMessages), in
+ *	three families: associations (their bind), whole transfers, and
+ *	recipients answered at once with a non-delivery report */
+static void refusals(struct mtad *m, struct buf *b)
+{
+	static const struct {
+		enum mtad_refusal r;
+		const char	*metric, *reason;
+	} t[] = {
+		{ MTAD_REF_UNKNOWN_MTA, "associations", "unknown-mta" },
+		{ MTAD_REF_BAD_SELECTOR, "associations", "bad-selector" },
+		{ MTAD_REF_BAD_ADDRESS, "associations", "bad-address" },
+		{ MTAD_REF_BAD_PASSWORD, "associations", "bad-password" },
+		{ MTAD_REF_BUSY, "associations", "busy" },
+		{ MTAD_REF_RATE_LIMITED, "associations", "rate-limited" },
+		{ MTAD_REF_TOO_MANY, "associations", "too-many-associations" },
+		{ MTAD_REF_UNDECODABLE, "transfers", "undecodable" },
+		{ MTAD_REF_NO_RECIPIENTS, "transfers", "no-recipients" },
+		{ MTAD_REF_STORE, "transfers", "store-error" },
+		{ MTAD_REF_LOOP, "recipients", "loop" },
+		{ MTAD_REF_CRITICAL, "recipients", "critical-extension" },
+		{ MTAD_REF_NO_ROUTE, "recipients", "no-route" },
+		{ MTAD_REF_TOO_LONG, "recipients", "too-long" },
+	};
+	static const char *const help[] = {
+		"associations", "associations refused, by the reason for the "
+		"refusal of their bind or connection",
+		"transfers", "inbound transfers refused, by reason",
+		"recipients", "recipients of arrivals refused at once with a "
+		"non-delivery report, by reason",
+	};
+	size_t i, k;
+
+	for (k = 0; k < sizeof(help) / sizeof(help[0]); k += 2) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "x400_%s_refused_total", help[k]);
+		head(b, name, "counter", help[k + 1]);
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+			if (strcmp(t[i].metric, help[k]) == 0)
+				buf_printf(b, "%s{reason=\"%s\"} %llu\n", name,
+					   t[i].reason, (unsigned long long)
+					   m->refusals[t[i].r]);
+	}
+}
+
+/* links - each link's associations, failures and failure state */
 static void links(struct mtad *m, struct buf *b)
 {
 	char n[256];
@@ -149,6 +202,25 @@ static void links(struct mtad *m, struct buf *b)
 		buf_printf(b, "x400_link_associations{link=\"%s\",direction=\"out\"} "
 		   "%u\n", n, m->links[i].nout);
 	}
+	head(b, "x400_link_associations_opened_total", "counter",
+	     "associations of the link opened since the start (inbound: "
+	     "once the caller is identified as its peer)");
+	for (i = 0; i < m->nlinks; i++) {
+		label(m->links[i].cfg->name, n, sizeof(n));
+		buf_printf(b, "x400_link_associations_opened_total{link=\"%s\","
+		   "direction=\"in\"} %llu\n", n,
+		   (unsigned long long)m->links[i].assoc_in_total);
+		buf_printf(b, "x400_link_associations_opened_total{link=\"%s\","
+		   "direction=\"out\"} %llu\n", n,
+		   (unsigned long long)m->links[i].assoc_out_total);
+	}
+	head(b, "x400_link_failures_total", "counter", "outbound failures "
+	     "on the link since the start (each logged; x400q links shows "
+	     "the last)");
+	for (i = 0; i < m->nlinks; i++)
+		buf_printf(b, "x400_link_failures_total{link=\"%s\"} %llu\n",
+		   label(m->links[i].cfg->name, n, sizeof(n)),
+		   (unsigned long long)m->links[i].failures);
 	head(b, "x400_link_failing", "gauge", "1 while outbound attempts on "
 	     "the link fail");
 	for (i = 0; i < m->nlinks; i++)
@@ -161,6 +233,45 @@ static void links(struct mtad *m, struct buf *b)
 		buf_printf(b, "x400_link_last_error_event{link=\"%s\"} %u\n", label(
 		   m->links[i].cfg->name, n, sizeof(n)),
 		   m->links[i].last_err_ev);
+}
+
+/* stored - the messages the queue holds now (mtaStoredMessages) */
+static void stored(struct q_rd *rd, struct buf *b)
+{
+	struct q_totals t;
+
+	if (q_totals(rd, &t) != 0)
+		return;
+	head(b, "x400_stored_messages", "gauge", "messages in the queue "
+	     "(mtaStoredMessages)");
+	buf_printf(b, "x400_stored_messages %llu\n", (unsigned long long)t.msgs);
+	head(b, "x400_stored_octets", "gauge", "octets of the messages in "
+	     "the queue (mtaStoredVolume)");
+	buf_printf(b, "x400_stored_octets %llu\n",
+		   (unsigned long long)t.apdu_bytes);
+}
+
+/* oldest - the age of the oldest message waiting on each link */
+static void oldest(struct mtad *m, struct q_rd *rd, struct buf *b)
+{
+	int64_t now = time(NULL);
+	char n[256];
+
+	head(b, "x400_link_oldest_seconds", "gauge", "age of the oldest "
+	     "message waiting on the link, in seconds (0: none)");
+	for (size_t i = 0; i < m->nlinks; i++) {
+		const char *name = m->links[i].cfg->name;
+		struct q_msg qm;
+		uint64_t id;
+		int exact;
+		int64_t age = 0;
+
+		if (mtad_oldest(rd, name, MTAD_OLDEST_SCAN, &id, &exact) == 0 &&
+		    q_msg_get(rd, id, &qm) == 0 && now > qm.arrival)
+			age = now - qm.arrival;
+		buf_printf(b, "x400_link_oldest_seconds{link=\"%s\"} %lld\n",
+			   label(name, n, sizeof(n)), (long long)age);
+	}
 }
 
 /* queue - recipients, messages and octets by link and state */
@@ -189,6 +300,8 @@ static void queue(struct mtad *m, struct buf *b)
 			   "%llu\n", n, s, (unsigned long long)k.bytes);
 		}
 	q_iter_end(&it);
+	stored(rd, b);
+	oldest(m, rd, b);
 	q_rd_end(rd);
 	head(b, "x400_queue_recipients", "gauge", "recipients queued, by "
 	     "link and state");
@@ -243,6 +356,7 @@ static void request(struct mclient *c)
 		return;
 	}
 	totals(c->mx->m, &body);
+	refusals(c->mx->m, &body);
 	links(c->mx->m, &body);
 	queue(c->mx->m, &body);
 	answer(c, "200 OK", &body);

@@ -67,6 +67,7 @@ struct mtad_out {
 	size_t		nidx;
 	uint32_t	attempts;	/* the most any of them had */
 	int64_t		started;	/* ms */
+	size_t		octets;		/* as sent */
 	char		mtsid[Q_MAX_MTSID];
 };
 
@@ -182,7 +183,8 @@ static void settle(struct mtad_out *o, int ok, const char *why)
 	op.peer = o->a ? assoc_peer(o->a) : "";
 	if (ok == ASSOC_OK) {
 		op.type = Q_OP_DONE;
-		m->relayed += o->nidx;
+		m->relayed++;
+		m->relayed_octets += o->octets;
 		mtad_log(m, LOG_INFO, EV_TRANSFER_OUT, op.peer, o->link, "p1",
 			 "%s: %zu recipient%s transferred in %ld ms",
 			 o->mtsid, o->nidx, o->nidx == 1 ? "" : "s",
@@ -355,6 +357,7 @@ static void on_begun(void *arg, int err, uint64_t id)
 	}
 	begun_free(b);
 	o->started = mtad_now_ms();
+	o->octets = len;
 	o->phase = OUT_SENDING;
 	if (assoc_send(o->a, der, len, o) != 0) {
 		free(der);
@@ -841,6 +844,7 @@ static void open_link(struct mtad *m, struct mtad_link *l)
 	o->next = l->outs;
 	l->outs = o;
 	l->nout++;
+	l->assoc_out_total++;
 	m->nout++;
 	m->assoc_out_total++;
 }
