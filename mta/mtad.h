@@ -13,12 +13,12 @@
  *	mtad.c		start, reload (SIGHUP), stop; the links' runtime
  *			state and the routing table built from the config
  *	mtad_in.c	inbound associations: who may bind as which link
- *			(name, password, selectors, address, rate limit;
- *			issue 6), and every MTS-APDU that arrives, from a
- *			peer or made here: loop check, critical
- *			extensions, trace, routing, limits, then one
- *			atomic arrival in the queue, and only then the
- *			transfer confirmation
+ *			(name, password, selectors, address, back-off;
+ *			issue 6)
+ *	mtad_arrive.c	every MTS-APDU that arrives, from a peer or made
+ *			here: loop check, critical extensions, trace,
+ *			routing, limits, then one atomic arrival in the
+ *			queue, and only then the transfer confirmation
  *	mtad_out.c	outbound: for each link with due work, an
  *			association from the configured source address,
  *			transfers one message at a time with
