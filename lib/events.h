@@ -70,6 +70,8 @@
 	/* source_enforce = false: the connection is made from the OS's choice; fix source_address to silence it */ \
 	EVENT(2009, EV_SRCADDR_HELD, "srcaddr-link-held", "a link is held because its own source address is unusable (source_enforce); the peer is not blamed") \
 	/* names the source address, the peer (not at fault) and the fix; messages wait (docs/links.md) */ \
+	EVENT(2011, EV_CONN_REFUSALS, "conn-refusals", "connections refused or dropped before their bind, counted") \
+	/* one per global.limits.refusal_log_interval with anything to count: the front door (prebind_per_source, prebind_max, bind_timeout, max_associations_in, the bind back-off), the counts and the busiest source */ \
 	EVENT(2010, EV_TPKT_BAD, "tpkt-bad", "bad TPKT header (version or length)") \
 	/* RFC 1006: a version or length we do not take; often a client that does not speak OSI on the port */ \
 	EVENT(2020, EV_COTP_BAD_TPDU, "cotp-bad-tpdu", "undecodable or unknown TPDU") \

@@ -41,6 +41,10 @@ static int load(struct cfg_ctx *c, config_t *lc)
 	cfg->max_assoc_in = 64;
 	cfg->max_assoc_out = 64;
 	cfg->max_message_size = UINT64_C(16) << 20;
+	cfg->prebind_max = 32;
+	cfg->prebind_per_source = 4;
+	cfg->bind_timeout_ms = 10000;
+	cfg->refusal_log_ms = 60000;
 	cfg->backoff = bp;
 	cfg_check_keys(c, root, "", top_keys);
 	switch (cfg_get_group(c, root, "", "global", CONFIG_TYPE_GROUP, &g)) {

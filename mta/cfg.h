@@ -220,6 +220,11 @@ struct cfg {
 	int		allow_plaintext;
 	unsigned	max_assoc_in, max_assoc_out;
 	uint64_t	max_message_size;
+	/* the front door (issue 17): connections not yet bound */
+	unsigned	prebind_max;	/* at once, from unreserved callers */
+	unsigned	prebind_per_source;	/* at once, from one address */
+	uint64_t	bind_timeout_ms;	/* connect to bind accepted */
+	uint64_t	refusal_log_ms;	/* one summary event per interval */
 	struct rl_params backoff;	/* failed binds */
 	/* listen */
 	struct cfg_listen *listen;

@@ -27,7 +27,8 @@ const char *const cfg_global_keys[] = {
 };
 const char *const cfg_limits_keys[] = {
 	"max_associations_in", "max_associations_out", "max_message_size",
-	NULL
+	"prebind_max", "prebind_per_source", "bind_timeout",
+	"refusal_log_interval", NULL
 };
 const char *const cfg_backoff_keys[] = {
 	"free", "first", "max", "forget", "ipv6_prefix", "slots", NULL
@@ -47,6 +48,14 @@ const struct cfg_key cfg_limits_tab[] = {
 	  offsetof(struct cfg, max_assoc_out) },
 	{ "max_message_size", CFG_K_SIZE, 1024, SIZE_MAX_CFG,
 	  offsetof(struct cfg, max_message_size) },
+	{ "prebind_max", CFG_K_UINT, 1, 100000,
+	  offsetof(struct cfg, prebind_max) },
+	{ "prebind_per_source", CFG_K_UINT, 1, 100000,
+	  offsetof(struct cfg, prebind_per_source) },
+	{ "bind_timeout", CFG_K_DUR, 100, 3600000,
+	  offsetof(struct cfg, bind_timeout_ms) },
+	{ "refusal_log_interval", CFG_K_DUR, 1000, 86400000,
+	  offsetof(struct cfg, refusal_log_ms) },
 	{ NULL, 0, 0, 0, 0 }
 };
 const struct cfg_key cfg_backoff_tab[] = {

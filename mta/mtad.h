@@ -106,6 +106,9 @@ enum mtad_refusal {
 	MTAD_REF_BUSY,
 	MTAD_REF_RATE_LIMITED,
 	MTAD_REF_TOO_MANY,
+	MTAD_REF_PREBIND_SOURCE,
+	MTAD_REF_PREBIND_FULL,
+	MTAD_REF_BIND_TIMEOUT,
 	MTAD_REF_UNDECODABLE,		/* transfers */
 	MTAD_REF_NO_RECIPIENTS,
 	MTAD_REF_STORE,
@@ -114,6 +117,30 @@ enum mtad_refusal {
 	MTAD_REF_NO_ROUTE,
 	MTAD_REF_TOO_LONG,
 	MTAD_REF_MAX
+};
+
+/* What the front door counts instead of logging each (mtad_gate.c). */
+enum mtad_gate_why {
+	GATE_PER_SOURCE,	/* connection refused: prebind_per_source */
+	GATE_PREBIND_FULL,	/* connection refused: prebind_max */
+	GATE_STOPPING,		/* connection refused: x400d is stopping */
+	GATE_NO_BIND,		/* aborted: no bind within bind_timeout */
+	GATE_ENDED_UNBOUND,	/* the caller left before a bind */
+	GATE_BACKOFF,		/* bind refused: its key backs off */
+	GATE_TOO_MANY,		/* bind refused: max_associations_in */
+	GATE_MAX
+};
+
+#define GATE_TOP	8	/* the busiest sources tracked */
+
+struct mtad_gate {
+	uv_timer_t	timer;		/* every refusal_log_interval */
+	int64_t		since;		/* the interval's start (ms) */
+	uint64_t	n[GATE_MAX];
+	struct {
+		char		addr[CONN_ADDRSTRLEN];
+		uint64_t	n;
+	} top[GATE_TOP];
 };
 
 struct mtad {
@@ -139,6 +166,7 @@ struct mtad {
 	int64_t		hold_at;	/* when hold fires (ms), 0: idle */
 	uint64_t	seq;		/* for MTS identifiers we make */
 	unsigned	nin, nout;
+	unsigned	nin_bound;	/* inbound associations bound */
 	int		stopping;
 	int		local_busy;	/* a local delivery pass is running */
 	struct in_assoc	*ins;		/* inbound associations */
@@ -156,6 +184,7 @@ struct mtad {
 	struct mtad_ctl	*ctl;		/* the control socket, NULL: none */
 	struct mtad_metrics *metrics;	/* the HTTP endpoint, NULL: none */
 	struct mtad_ping *pings;	/* test associations (x400q ping) */
+	struct mtad_gate gate;		/* refusals before a bind */
 };
 
 /* mtad_start - open the queue, listen, start the scheduler; m takes
@@ -197,6 +226,13 @@ void	mtad_link_fail(struct mtad_link *l, enum log_level lvl, unsigned ev,
 		       const char *peer, const char *layer,
 		       const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/* mtad_gate.c: refusals before a bind, counted by reason and source
+ *	(addr, "" unknown) and logged as one event per interval */
+void	mtad_gate_count(struct mtad *m, enum mtad_gate_why why,
+			const char *addr);
+void	mtad_gate_start(struct mtad *m);
+void	mtad_gate_stop(struct mtad *m);	/* logs what is counted */
 
 /* mtad_in.c */
 void	mtad_in_accept(struct conn *c, void *arg);

@@ -19,6 +19,8 @@
 #include "mtad.h"
 #include "xalloc.h"
 
+#define IN_IDLE_DEFAULT_MS	300000	/* a link's idle_timeout of 0 */
+
 /* One inbound association. It lives until the association ended, no
  * arrival is waiting for its commit and no password is being hashed for
  * it. */
@@ -38,6 +40,13 @@ struct in_assoc {
 	int		x410;		/* X.410-1984 mode */
 	struct auth_verifier *hashed;	/* verifier the worker used */
 	int		hashed_ok;	/* and its verdict */
+	int		burned;		/* a hash paid for a refusal */
+	int		started;	/* decide() ran (the back-off checked) */
+	/* the front door: while not bound, the connection takes a place
+	 * in the reserve of the link named here, or ("") in the pool of
+	 * unreserved callers (admit) */
+	char		reserve[CFG_NAME_MAX + 1];
+	int		bound;
 };
 
 /* A password hash on libuv's thread pool (auth.h: a hash costs about
@@ -125,6 +134,18 @@ static const char *wire_text(int x410, int bind_error)
 	    "sent bind error authentication-error (2) in RTORJ";
 }
 
+/* rl_key - the name the back-off counts a caller under (ratelimit.h):
+ *	the name it claimed when some link knows that name, and "*" for
+ *	every other, so that inventing names buys no fresh attempts */
+static const char *rl_key(const struct cfg *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nlinks; i++)
+		if (cfg->links[i].peer_mta &&
+		    strcasecmp(cfg->links[i].peer_mta, name) == 0)
+			return name;
+	return "*";
+}
+
 /* refuse - one refused bind: the event, the back-off, the bind error.
  *	counts: the refusal counts as a failed bind for the back-off
  *	(ratelimit.h) */
@@ -144,38 +165,26 @@ static void refuse(struct in_assoc *ia, unsigned ev, int bind_error,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (counts && sockaddr_of(ia->peer_addr, &ss) == 0)
-		wait = rl_fail(m->rl, (struct sockaddr *)&ss, now);
+		wait = rl_fail(m->rl, (struct sockaddr *)&ss,
+			       rl_key(m->cfg, ia->bind.name), now);
 	mtad_log(m, LOG_WARNING, ev, ia->peer, link, "p1", "%s; %s", msg,
 		 wire_text(ia->x410, bind_error));
 	if (wait)
 		mtad_log(m, LOG_WARNING, EV_BIND_RATE_LIMITED, ia->peer, link,
-			 "p1", "caller %s: %u failed binds in a row; further "
-			 "connections from it are refused for %lu ms",
+			 "p1", "caller %s: %u failed binds in a row as %s; "
+			 "its further binds as %s are refused for %lu ms",
 			 ia->peer_addr, rl_failures(m->rl,
-			 (struct sockaddr *)&ss, now), (unsigned long)wait);
+			 (struct sockaddr *)&ss, rl_key(m->cfg, ia->bind.name),
+			 now), rl_key(m->cfg, ia->bind.name)[0] == '*' ?
+			 "an unknown MTA" : "this MTA",
+			 rl_key(m->cfg, ia->bind.name)[0] == '*' ?
+			 "any unknown MTA" : "it", (unsigned long)wait);
 	m->refused++;
 	mtad_refused(m, ev == EV_BIND_BAD_SELECTOR ? MTAD_REF_BAD_SELECTOR :
 		     ev == EV_BIND_BAD_ADDRESS ? MTAD_REF_BAD_ADDRESS :
 		     ev == EV_BIND_BAD_PASSWORD ? MTAD_REF_BAD_PASSWORD :
 		     ev == EV_BIND_BUSY ? MTAD_REF_BUSY : MTAD_REF_UNKNOWN_MTA);
 	assoc_bind_rsp(ia->a, 0, bind_error, NULL);
-}
-
-/* peers_text - the MTA names our receiving links expect, for a caller
- *	whose name is unknown */
-static const char *peers_text(const struct cfg *cfg, char *buf, size_t n)
-{
-	size_t i, at = 0;
-
-	buf[0] = 0;
-	for (i = 0; i < cfg->nlinks && at + 40 < n; i++)
-		if (cfg->links[i].dir & CFG_IN)
-			at += (size_t)snprintf(buf + at, n - at, "%s\"%s\"",
-					       at ? ", " : "",
-					       cfg->links[i].peer_mta);
-	if (i < cfg->nlinks && at + 5 < n)
-		snprintf(buf + at, n - at, ", ...");
-	return at ? buf : "none";
 }
 
 /* outbound_only - a link that sends to that MTA but does not receive */
@@ -223,12 +232,12 @@ static void verify_done(uv_work_t *w, int status)
 /* password_ok - 1 the caller's password matches the link's verifier, 0
  *	it does not, -1 a hash was started on the thread pool and decide()
  *	runs again when it is done */
+static void hash_start(struct in_assoc *ia, const struct auth_verifier *cur);
+
 static int password_ok(struct in_assoc *ia, const struct cfg_link *l)
 {
 	struct auth_verifier *cur = l->peer_pw;
-	struct in_verify *v;
 	enum auth_kind k = auth_verifier_kind(cur);
-	char err[AUTH_ERRLEN];
 
 	if (ia->hashed && auth_verifier_equal(ia->hashed, cur)) {
 		if (ia->hashed_ok)
@@ -241,6 +250,50 @@ static int password_ok(struct in_assoc *ia, const struct cfg_link *l)
 				   ia->bind.password_len);
 	if (auth_memo_match(cur, ia->bind.password, ia->bind.password_len))
 		return 1;
+	hash_start(ia, cur);
+	return -1;
+}
+
+/* costly - a verifier whose check costs a hash */
+static int costly(const struct auth_verifier *v)
+{
+	return v && (auth_verifier_kind(v) == AUTH_PBKDF2 ||
+		     auth_verifier_kind(v) == AUTH_SCRYPT);
+}
+
+/* burn - before a refusal that needs no password (an unknown name,
+ *	the selectors, the address), pay the hash a wrong password costs,
+ *	so that the time of the answer tells the caller nothing (issue
+ *	17): the link's verifier when the name is known, else the first
+ *	receiving link's. 1: a hash started, and decide() runs again when
+ *	it is done; 0: refuse now (paid already, or no verifier costs) */
+static int burn(struct in_assoc *ia, const struct cfg_link *l)
+{
+	const struct cfg *cfg = ia->m->cfg;
+	const struct auth_verifier *v = NULL;
+
+	if (ia->burned)
+		return 0;
+	if (l && costly(l->peer_pw))
+		v = l->peer_pw;
+	for (size_t i = 0; v == NULL && i < cfg->nlinks; i++)
+		if ((cfg->links[i].dir & CFG_IN) &&
+		    costly(cfg->links[i].peer_pw))
+			v = cfg->links[i].peer_pw;
+	if (v == NULL)
+		return 0;
+	ia->burned = 1;
+	hash_start(ia, v);
+	return 1;
+}
+
+/* hash_start - check the caller's password against cur on the thread
+ *	pool; verify_done() calls decide() again */
+static void hash_start(struct in_assoc *ia, const struct auth_verifier *cur)
+{
+	struct in_verify *v;
+	char err[AUTH_ERRLEN];
+
 	v = XNEW(struct in_verify);
 	if (auth_verifier_parse(auth_verifier_text(cur), 1, &v->v, err,
 				sizeof(err)) != 0)
@@ -256,57 +309,58 @@ static int password_ok(struct in_assoc *ia, const struct cfg_link *l)
 		v->ok = auth_verify(v->v, v->pw, v->len);
 		ia->pending++;
 		verify_done(&v->w, 0);
-		return -1;
+		return;
 	}
 	ia->pending++;
-	return -1;
 }
 
-/* decide - who the caller is (issue 6; docs/links.md "Inbound: who is
- *	calling"). The checks, in this order, each with its event:
- *	  1. the MTA name it claims is some receiving link's peer_mta (3001)
- *	  2. it called that link's selectors (3004)
- *	  3. its address is on the link's allow list (3003)
- *	  4. its password matches the link's peer_password (3002)
- *	  5. the link has room for one more inbound association (3008)
- *	then the bind is accepted (3000, logged by assoc.c). The address
- *	comes before the password so that a caller from elsewhere costs no
- *	hash and learns nothing about the password. Refusals 1, 2 and 4
- *	count as failed binds for the back-off (3005): they are what a
- *	guesser produces; 3 and 5 do not, since no credential was tried,
- *	and a peer that merely calls from the wrong address (KB Q197378)
- *	keeps getting the event that names the fix. */
-static void decide(struct in_assoc *ia)
+/* backing_off - the caller's key (address, claimed name) must still
+ *	wait: refuse at once, with no hash and no log line (counted) */
+static int backing_off(struct in_assoc *ia)
+{
+	struct mtad *m = ia->m;
+	struct sockaddr_storage ss;
+
+	if (sockaddr_of(ia->peer_addr, &ss) != 0 ||
+	    rl_check(m->rl, (struct sockaddr *)&ss,
+		     rl_key(m->cfg, ia->bind.name),
+		     (uint64_t)mtad_now_ms()) == 0)
+		return 0;
+	mtad_gate_count(m, GATE_BACKOFF, ia->peer_addr);
+	m->refused++;
+	assoc_bind_rsp(ia->a, 0, ASSOC_BE_AUTHENTICATION, NULL);
+	return 1;
+}
+
+/* credentials - the checks 1 to 4 of decide(): the link the caller may
+ *	bind as, or NULL (refused, or a hash is running) */
+static const struct cfg_link *credentials(struct in_assoc *ia)
 {
 	struct mtad *m = ia->m;
 	const struct assoc_bind *peer = &ia->bind;
 	const struct cfg_link *l, *out;
-	struct mtad_link *ml;
 	enum cfg_match why;
-	struct assoc_bind ours;
-	struct sockaddr_storage ss;
 	char b1[160], b2[160], acl[300];
 	int pw;
 
 	l = cfg_link_inbound(m->cfg, peer->name, &ia->called, &why);
-	if (why == CFG_NO_LINK && (out = outbound_only(m->cfg, peer->name))) {
+	out = why == CFG_NO_LINK ? outbound_only(m->cfg, peer->name) : NULL;
+	if ((why != CFG_MATCHED || (l->allow && !acl_match_text(l->allow,
+	    ia->peer_addr))) && burn(ia, why == CFG_NO_LINK ? NULL : l))
+		return NULL;	/* decide() again once the hash is paid */
+	if (out)
 		refuse(ia, EV_BIND_UNKNOWN_MTA, ASSOC_BE_AUTHENTICATION, 1,
 		       out->name, "caller %s claimed MTA \"%s\"; link %s "
 		       "sends to \"%s\" but does not receive from it; set "
 		       "direction = \"both\" on link %s", ia->peer_addr,
 		       peer->name, out->name, peer->name, out->name);
-		return;
-	}
-	if (why == CFG_NO_LINK) {
+	else if (why == CFG_NO_LINK)
 		refuse(ia, EV_BIND_UNKNOWN_MTA, ASSOC_BE_AUTHENTICATION, 1, NULL,
 		       "caller %s claimed MTA \"%s\", which no link receives "
-		       "from (we receive from %s); correct the caller's MTA "
-		       "name, or add a link with peer_mta = \"%s\"",
-		       ia->peer_addr, peer->name,
-		       peers_text(m->cfg, acl, sizeof(acl)), peer->name);
-		return;
-	}
-	if (why == CFG_WRONG_SELECTORS) {
+		       "from; correct the caller's MTA name, or add a link "
+		       "with peer_mta = \"%s\"", ia->peer_addr, peer->name,
+		       peer->name);
+	else if (why == CFG_WRONG_SELECTORS)
 		refuse(ia, EV_BIND_BAD_SELECTOR, ASSOC_BE_AUTHENTICATION, 1,
 		       l->name, "caller %s claimed MTA \"%s\" and called %s; "
 		       "link %s expects %s; set the selectors the caller "
@@ -315,20 +369,16 @@ static void decide(struct in_assoc *ia)
 		       sels_text(&ia->called, ia->x410, b1, sizeof(b1)),
 		       l->name, sels_text(&l->our_sel, ia->x410, b2,
 		       sizeof(b2)), l->name);
-		return;
-	}
-	if (l->allow && !acl_match_text(l->allow, ia->peer_addr)) {
-		refuse(ia, EV_BIND_BAD_ADDRESS, ASSOC_BE_AUTHENTICATION, 0,
+	else if (l->allow && !acl_match_text(l->allow, ia->peer_addr))
+		refuse(ia, EV_BIND_BAD_ADDRESS, ASSOC_BE_AUTHENTICATION, 1,
 		       l->name, "caller %s claimed MTA \"%s\"; link %s allows "
 		       "%s; set %s's source address or allow %s",
 		       ia->peer_addr, peer->name, l->name,
 		       acl_describe(l->allow, acl, sizeof(acl)), peer->name,
 		       ia->peer_addr);
-		return;
-	}
-	if (l->peer_pw && (pw = password_ok(ia, l)) <= 0) {
+	else if (l->peer_pw && (pw = password_ok(ia, l)) <= 0) {
 		if (pw < 0)
-			return;		/* hashing: decide() again later */
+			return NULL;	/* hashing: decide() again later */
 		refuse(ia, EV_BIND_BAD_PASSWORD, ASSOC_BE_AUTHENTICATION, 1,
 		       l->name, "caller %s claimed MTA \"%s\" with a password "
 		       "(%zu octets) that link %s's peer_password (%s) does "
@@ -337,26 +387,50 @@ static void decide(struct in_assoc *ia)
 		       ia->peer_addr, peer->name, peer->password_len,
 		       l->name, auth_kind_name(auth_verifier_kind(l->peer_pw)),
 		       peer->name, l->name);
-		return;
-	}
-	ml = mtad_link(m, l->name);
+	} else
+		return l;
+	return NULL;
+}
+
+/* accept_bind - the caller is link l's peer: take it (3000, logged by
+ *	assoc.c), unless the link or x400d has no room (3008) */
+static void accept_bind(struct in_assoc *ia, const struct cfg_link *l)
+{
+	struct mtad *m = ia->m;
+	struct mtad_link *ml = mtad_link(m, l->name);
+	struct assoc_bind ours;
+	struct sockaddr_storage ss;
+
 	if (ml && ml->nin >= l->max_assoc) {
 		refuse(ia, EV_BIND_BUSY, ASSOC_BE_BUSY, 0, l->name,
 		       "caller %s (MTA \"%s\"): link %s already has %u "
 		       "inbound associations (max_associations %u); the "
 		       "caller may try again later", ia->peer_addr,
-		       peer->name, l->name, ml->nin, l->max_assoc);
+		       ia->bind.name, l->name, ml->nin, l->max_assoc);
+		return;
+	}
+	if (m->nin_bound >= m->cfg->max_assoc_in) {
+		mtad_gate_count(m, GATE_TOO_MANY, ia->peer_addr);
+		m->refused++;
+		assoc_bind_rsp(ia->a, 0, ASSOC_BE_BUSY, NULL);
 		return;
 	}
 	if (sockaddr_of(ia->peer_addr, &ss) == 0)
-		rl_success(m->rl, (struct sockaddr *)&ss);
+		rl_success(m->rl, (struct sockaddr *)&ss, ia->bind.name);
 	ia->link = ml;
+	ia->bound = 1;
+	m->nin_bound++;
 	snprintf(ia->link_name, sizeof(ia->link_name), "%s", l->name);
 	if (ml) {
 		ml->nin++;
 		ml->assoc_in_total++;
 	}
 	assoc_set_link(ia->a, l->name);
+	/* from now on silence ends it (issue 17); 0 (release at once when
+	 * idle, for our calls) means the default here */
+	assoc_set_idle(ia->a, l->idle_timeout_ms ? (unsigned)
+		       l->idle_timeout_ms : IN_IDLE_DEFAULT_MS);
+	conn_set_quiet(assoc_conn(ia->a), 0);
 	memset(&ours, 0, sizeof(ours));
 	snprintf(ours.name, sizeof(ours.name), "%s", l->our_mta ?
 		 l->our_mta : m->cfg->mta_name);
@@ -367,6 +441,34 @@ static void decide(struct in_assoc *ia)
 	}
 	assoc_bind_rsp(ia->a, 1, 0, &ours);
 	OPENSSL_cleanse(&ours, sizeof(ours));
+}
+
+/* decide - who the caller is (issue 6; docs/links.md "Inbound: who is
+ *	calling"). First the back-off of its key (address, claimed name:
+ *	3005, counted); then the checks, in this order, each with its
+ *	event:
+ *	  1. the MTA name it claims is some receiving link's peer_mta (3001)
+ *	  2. it called that link's selectors (3004)
+ *	  3. its address is on the link's allow list (3003)
+ *	  4. its password matches the link's peer_password (3002)
+ *	  5. the link, and x400d, have room for one more bound inbound
+ *	     association (3008; max_associations_in: counted)
+ *	then the bind is accepted (3000, logged by assoc.c). Refusals 1 to
+ *	4 cost the time of a password hash whatever failed, and all send
+ *	the same authentication-error: the caller learns nothing of which
+ *	names exist or where they may call from (issue 17). They count as
+ *	failed binds for the back-off; 5 does not. */
+static void decide(struct in_assoc *ia)
+{
+	const struct cfg_link *l;
+
+	if (!ia->started) {
+		ia->started = 1;
+		if (backing_off(ia))
+			return;
+	}
+	if ((l = credentials(ia)) != NULL)
+		accept_bind(ia, l);
 }
 
 /* on_bind_ind - a caller's MTA-bind: note what it sent and called */
@@ -442,7 +544,12 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	if (ia->link && mtad_link(m, ia->link_name) == ia->link)
 		ia->link->nin--;
 	m->nin--;
-	if (how != ASSOC_RELEASED && how != ASSOC_REFUSED)
+	if (ia->bound)
+		m->nin_bound--;
+	if (!ia->bound && how != ASSOC_REFUSED)	/* counted, not logged */
+		mtad_gate_count(m, how == ASSOC_TIMEOUT ? GATE_NO_BIND :
+				GATE_ENDED_UNBOUND, ia->peer_addr);
+	else if (how != ASSOC_RELEASED && how != ASSOC_REFUSED)
 		mtad_log(m, LOG_NOTICE, EV_CONN_CLOSED, ia->peer,
 			 ia->link_name[0] ? ia->link_name : NULL, "p1",
 			 "inbound association %s: %s", assoc_end_name(how),
@@ -455,35 +562,71 @@ static const struct assoc_cbs in_cbs = {
 	on_bind_ind, on_bound, on_apdu_ind, on_apdu_conf, on_ended
 };
 
+/* admit - may a new connection from addr wait for its bind (issue 17)?
+ *	GATE_MAX: yes, in the reserve of the link reserve names (a
+ *	receiving link whose allow list holds addr, up to its
+ *	max_associations waiting at once), or ("") in the pool of the
+ *	others, up to prebind_per_source from one address and prebind_max
+ *	in all; else why not. Configured peers that call from their
+ *	allowed addresses are therefore never refused because strangers
+ *	hold the pool. */
+static enum mtad_gate_why admit(struct mtad *m, const char *addr,
+				char *reserve, size_t n)
+{
+	const struct cfg *cfg = m->cfg;
+	const struct in_assoc *ia;
+	unsigned pool = 0, same = 0;
+
+	reserve[0] = 0;
+	if (m->stopping)
+		return GATE_STOPPING;
+	for (size_t i = 0; i < cfg->nlinks; i++) {
+		const struct cfg_link *l = &cfg->links[i];
+		unsigned used = 0;
+
+		if (!(l->dir & CFG_IN) || l->allow == NULL ||
+		    !acl_match_text(l->allow, addr))
+			continue;
+		for (ia = m->ins; ia; ia = ia->next)
+			if (ia->a && !ia->bound &&
+			    strcmp(ia->reserve, l->name) == 0)
+				used++;
+		if (used < l->max_assoc) {
+			snprintf(reserve, n, "%s", l->name);
+			return GATE_MAX;
+		}
+	}
+	for (ia = m->ins; ia; ia = ia->next)
+		if (ia->a && !ia->bound && ia->reserve[0] == 0) {
+			pool++;
+			same += strcmp(ia->peer_addr, addr) == 0;
+		}
+	if (same >= cfg->prebind_per_source)
+		return GATE_PER_SOURCE;
+	if (pool >= cfg->prebind_max)
+		return GATE_PREBIND_FULL;
+	return GATE_MAX;
+}
+
 void mtad_in_accept(struct conn *c, void *arg)
 {
 	struct mtad *m = arg;
 	struct in_assoc *ia;
 	struct assoc_cfg ac;
-	struct sockaddr_storage ss;
-	uint64_t wait;
+	char reserve[CFG_NAME_MAX + 1];
+	enum mtad_gate_why no;
 
-	if (m->stopping || m->nin >= m->cfg->max_assoc_in) {
-		mtad_log(m, LOG_WARNING, EV_CONN_ACCEPTED, conn_peer(c), NULL,
-			 "conn", "refused: %s", m->stopping ? "stopping" :
-			 "max_associations_in reached");
-		mtad_refused(m, MTAD_REF_TOO_MANY);
+	if ((no = admit(m, conn_peer_addr(c), reserve, sizeof(reserve))) !=
+	    GATE_MAX) {
+		mtad_gate_count(m, no, conn_peer_addr(c));
+		conn_set_quiet(c, 1);
 		conn_abort(c);
 		return;
 	}
-	if (sockaddr_of(conn_peer_addr(c), &ss) == 0 &&
-	    (wait = rl_check(m->rl, (struct sockaddr *)&ss,
-			     (uint64_t)mtad_now_ms())) > 0) {
-		mtad_log(m, LOG_WARNING, EV_BIND_RATE_LIMITED, conn_peer(c),
-			 NULL, "conn", "caller %s failed to bind too often: "
-			 "connection refused for %lu ms more",
-			 conn_peer_addr(c), (unsigned long)wait);
-		mtad_refused(m, MTAD_REF_RATE_LIMITED);
-		conn_abort(c);
-		return;
-	}
+	conn_set_quiet(c, 1);		/* until the bind is accepted */
 	ia = XNEW(struct in_assoc);
 	ia->m = m;
+	snprintf(ia->reserve, sizeof(ia->reserve), "%s", reserve);
 	snprintf(ia->peer, sizeof(ia->peer), "%s", conn_peer(c));
 	snprintf(ia->peer_addr, sizeof(ia->peer_addr), "%s",
 		 conn_peer_addr(c));
@@ -494,8 +637,8 @@ void mtad_in_accept(struct conn *c, void *arg)
 	ac.osi.rtse.window = 8;
 	ac.osi.rtse.recovery = 1;
 	ac.osi.rtse.max_apdu = m->cfg->max_message_size + (1u << 20);
-	ac.open_ms = 60000;
-	ac.idle_ms = 600000;
+	ac.open_ms = (unsigned)m->cfg->bind_timeout_ms;
+	ac.idle_ms = IN_IDLE_DEFAULT_MS;	/* the link's, once bound */
 	m->nin++;
 	m->assoc_in_total++;
 	ia->next = m->ins;

@@ -14,7 +14,8 @@
 #include "ratelimit.h"
 #include "xalloc.h"
 
-#define KEYLEN	17	/* family octet, then 16 address octets */
+#define KEYLEN	25	/* family octet, 16 address octets, then 8 of
+			 * the claimed name's hash */
 
 struct ent {
 	uint8_t		key[KEYLEN];	/* key[0] == 0: unused */
@@ -123,9 +124,9 @@ void rl_free(struct rl *rl)
 	free(rl);
 }
 
-/* make_key - family and address; IPv6 cut to its prefix, mapped IPv4
+/* addr_key - family and address; IPv6 cut to its prefix, mapped IPv4
  *	as IPv4. 0, or -1 for another family. */
-static int make_key(const struct rl *rl, const struct sockaddr *sa,
+static int addr_key(const struct rl *rl, const struct sockaddr *sa,
 		    uint8_t key[KEYLEN])
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -156,6 +157,36 @@ static int make_key(const struct rl *rl, const struct sockaddr *sa,
 
 		key[1 + i] = (uint8_t)(a[i] & ~(0xff >> bits));
 	}
+	return 0;
+}
+
+/* name_key - the claimed name's 8 octets: SipHash of it in lower
+ *	case under the table's key (names compare without case); zero for
+ *	none */
+static void name_key(const struct rl *rl, const char *name, uint8_t out[8])
+{
+	uint8_t low[256];
+	size_t n = 0;
+	uint64_t h;
+
+	memset(out, 0, 8);
+	if (name == NULL)
+		return;
+	for (; name[n] && n < sizeof(low); n++)
+		low[n] = (uint8_t)(name[n] >= 'A' && name[n] <= 'Z' ?
+				   name[n] - 'A' + 'a' : name[n]);
+	h = siphash(rl->k1, rl->k0, low, n) | 1;	/* never all zero */
+	for (int i = 0; i < 8; i++)
+		out[i] = (uint8_t)(h >> (8 * i));
+}
+
+/* make_key - the address's key, then the name's hash */
+static int make_key(const struct rl *rl, const struct sockaddr *sa,
+		    const char *name, uint8_t key[KEYLEN])
+{
+	if (addr_key(rl, sa, key) < 0)
+		return -1;
+	name_key(rl, name, key + 17);
 	return 0;
 }
 
@@ -209,25 +240,27 @@ static struct ent *find(struct rl *rl, const uint8_t key[KEYLEN],
 	return NULL;
 }
 
-uint64_t rl_check(struct rl *rl, const struct sockaddr *sa, uint64_t now)
+uint64_t rl_check(struct rl *rl, const struct sockaddr *sa, const char *name,
+		  uint64_t now)
 {
 	uint8_t key[KEYLEN];
 	struct ent *e;
 	uint64_t end;
 
-	if (make_key(rl, sa, key) < 0 || (e = find(rl, key, now)) == NULL)
+	if (make_key(rl, sa, name, key) < 0 || (e = find(rl, key, now)) == NULL)
 		return 0;
 	end = wait_end(rl, e);
 	return end > now ? end - now : 0;
 }
 
-uint64_t rl_fail(struct rl *rl, const struct sockaddr *sa, uint64_t now)
+uint64_t rl_fail(struct rl *rl, const struct sockaddr *sa, const char *name,
+		 uint64_t now)
 {
 	uint8_t key[KEYLEN];
 	struct ent *e, *set;
 	uint64_t end;
 
-	if (make_key(rl, sa, key) < 0)
+	if (make_key(rl, sa, name, key) < 0)
 		return 0;
 	e = find(rl, key, now);
 	if (e == NULL) {
@@ -252,12 +285,12 @@ uint64_t rl_fail(struct rl *rl, const struct sockaddr *sa, uint64_t now)
 	return end > now ? end - now : 0;
 }
 
-void rl_success(struct rl *rl, const struct sockaddr *sa)
+void rl_success(struct rl *rl, const struct sockaddr *sa, const char *name)
 {
 	uint8_t key[KEYLEN];
 	struct ent *set;
 
-	if (make_key(rl, sa, key) < 0)
+	if (make_key(rl, sa, name, key) < 0)
 		return;
 	set = set_of(rl, key);
 	for (int i = 0; i < RL_WAYS; i++)
@@ -265,12 +298,13 @@ void rl_success(struct rl *rl, const struct sockaddr *sa)
 			memset(&set[i], 0, sizeof(set[i]));
 }
 
-unsigned rl_failures(struct rl *rl, const struct sockaddr *sa, uint64_t now)
+unsigned rl_failures(struct rl *rl, const struct sockaddr *sa,
+		     const char *name, uint64_t now)
 {
 	uint8_t key[KEYLEN];
 	struct ent *e;
 
-	if (make_key(rl, sa, key) < 0 || (e = find(rl, key, now)) == NULL)
+	if (make_key(rl, sa, name, key) < 0 || (e = find(rl, key, now)) == NULL)
 		return 0;
 	return e->fails;
 }

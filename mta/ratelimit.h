@@ -1,26 +1,32 @@
 /*
- * ratelimit.h - failed binds slowed down per source address
+ * ratelimit.h - failed binds slowed down per source address and name
  *
  * SYNOPSIS
  *	#include "ratelimit.h"
  *
  *	struct rl_params p = RL_PARAMS_DEFAULT;
  *	struct rl *rl = rl_new(&p, seed);
- *	wait = rl_check(rl, (struct sockaddr *)&peer, now_ms);
+ *	wait = rl_check(rl, (struct sockaddr *)&peer, "mta-b", now_ms);
  *	if (wait) refuse, "try again in wait ms" ...
- *	rl_fail(rl, sa, now_ms);     the caller's bind failed
- *	rl_success(rl, sa);          the caller's bind succeeded
+ *	rl_fail(rl, sa, "mta-b", now_ms);  the caller's bind failed
+ *	rl_success(rl, sa, "mta-b");       the caller's bind succeeded
  *	rl_free(rl);
  *
  * DESCRIPTION
- *	A peer guessing passwords must be slowed down (issue 6). Each
- *	source address has a count of consecutive failed binds. The first
+ *	A peer guessing passwords must be slowed down (issue 6), without
+ *	locking out a configured peer that calls from the same address
+ *	(issue 17: a NAT, a shared relay host). The key is the source
+ *	address and the MTA name the caller claimed (without case; NULL:
+ *	the address alone; x400d passes "*" for every name no link
+ *	receives from, so that inventing names gains nothing). Each key
+ *	has a count of consecutive failed binds. The first
  *	p.free failures cost nothing; each one after that closes the
  *	address for an exponentially growing time: base, 2 base, 4 base...
  *	up to max, counted from the last failure. rl_check() says how long
- *	an address must still wait (0: it may try now). A success forgets
- *	the address. An address that has not failed for p.forget after its
- *	last failure is forgotten as well.
+ *	a key must still wait (0: it may try now). A success forgets that
+ *	key only: another name's failures from the same address stay. A
+ *	key that has not failed for p.forget after its last failure is
+ *	forgotten as well.
  *
  *	IPv6 callers are counted per prefix of p.v6_prefix bits (64 by
  *	default): one host usually owns a whole /64 and could otherwise
@@ -79,15 +85,18 @@ struct rl;
 struct rl *rl_new(const struct rl_params *p, const uint8_t seed[16]);
 void	rl_free(struct rl *rl);
 
-/* rl_check - milliseconds the address must still wait; 0: go ahead */
-uint64_t rl_check(struct rl *rl, const struct sockaddr *sa, uint64_t now);
+/* rl_check - milliseconds the key (address, name) must still wait; 0:
+ *	go ahead */
+uint64_t rl_check(struct rl *rl, const struct sockaddr *sa, const char *name,
+		  uint64_t now);
 /* rl_fail - record a failed bind; returns the wait it now has */
-uint64_t rl_fail(struct rl *rl, const struct sockaddr *sa, uint64_t now);
-/* rl_success - forget the address */
-void	rl_success(struct rl *rl, const struct sockaddr *sa);
+uint64_t rl_fail(struct rl *rl, const struct sockaddr *sa, const char *name,
+		 uint64_t now);
+/* rl_success - forget the key */
+void	rl_success(struct rl *rl, const struct sockaddr *sa, const char *name);
 /* rl_failures - its consecutive failures known now (0: none) */
 unsigned rl_failures(struct rl *rl, const struct sockaddr *sa,
-		     uint64_t now);
+		     const char *name, uint64_t now);
 /* rl_used - slots in use (forgotten entries included until reused) */
 size_t	rl_used(const struct rl *rl);
 /* rl_params_ok - parameters rl_new() accepts: NULL, or a sentence

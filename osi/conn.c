@@ -46,6 +46,7 @@ struct conn {
 	struct conn_cbs	cbs;
 	void		*arg;
 	char		*link;
+	int		quiet;		/* accept and close logged at debug */
 	/* addresses */
 	struct sockaddr_storage dst, src, lsa, psa;
 	int		have_src, enforce, fallback;
@@ -243,7 +244,7 @@ static void conn_free(struct conn *c)
 	struct log_who w = who(c);
 
 	if (c->state == CS_CLOSED && c->local[0])
-		log_ev(LOG_INFO, EV_CONN_CLOSED, &w, "%s; local %s; %llu "
+		log_ev(c->quiet ? LOG_DEBUG : LOG_INFO, EV_CONN_CLOSED, &w, "%s; local %s; %llu "
 		       "octets in, %llu out", c->how, c->local,
 		       (unsigned long long)c->bytes_in,
 		       (unsigned long long)c->bytes_out);
@@ -776,7 +777,9 @@ static void on_connection(uv_stream_t *server, int status)
 	(void)uv_tcp_nodelay(&c->tcp, 1);	/* as in on_connect() */
 	names(c);
 	w = who(c);
-	log_ev(LOG_INFO, EV_CONN_ACCEPTED, &w, "connection from %s to %s",
+	/* at debug: the listener's user logs what matters (an accepted
+	 * bind, or a count of refusals) */
+	log_ev(LOG_DEBUG, EV_CONN_ACCEPTED, &w, "connection from %s to %s",
 	       c->peer, c->local);
 	l->fn(c, l->arg);
 }
@@ -790,6 +793,11 @@ void conn_start(struct conn *c, const struct conn_cbs *cbs, void *arg)
 	c->arg = arg;
 	c->state = CS_OPEN;
 	read_start(c);
+}
+
+void conn_set_quiet(struct conn *c, int quiet)
+{
+	c->quiet = quiet;
 }
 
 void conn_set_link(struct conn *c, const char *link)

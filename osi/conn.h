@@ -158,6 +158,10 @@ void	conn_listener_close(struct conn_listener *l);
 
 /* conn_start - an accepted connection: set callbacks, start reading */
 void	conn_start(struct conn *c, const struct conn_cbs *cbs, void *arg);
+/* conn_set_quiet - a quiet connection logs its end at debug, not info
+ *	(x400d: until the caller's bind is accepted, so that a flood of
+ *	connections that never bind does not flood the log) */
+void	conn_set_quiet(struct conn *c, int quiet);
 /* conn_set_link - the link name in this connection's events */
 void	conn_set_link(struct conn *c, const char *link);
 

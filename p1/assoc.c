@@ -341,6 +341,8 @@ static void on_read(struct conn *c, const uint8_t *p, size_t n, void *arg)
 	(void)c;
 	if (!a->osi_ready || a->phase == PH_ENDING)
 		return;
+	if (a->phase == PH_BOUND)	/* the peer is not idle */
+		conn_timer(a->conn, a->cfg.idle_ms);
 	if (osi_input(&a->osi, p, n) != 0) {
 		logv(a, LOG_WARNING, a->osi.why_event ? a->osi.why_event :
 		     EV_SES_BAD_SPDU, a->osi.why);
@@ -389,8 +391,10 @@ static void on_timeout(struct conn *c, void *arg)
 		assoc_release(a);
 		return;
 	}
-	logv(a, LOG_WARNING, EV_CONN_IDLE, a->phase == PH_BOUND ?
-	     "idle peer: aborting" : "no bind in time: aborting");
+	/* before the bind, the user counts it (x400d: mtad_gate.c) */
+	logv(a, a->phase == PH_BOUND ? LOG_WARNING : LOG_DEBUG, EV_CONN_IDLE,
+	     a->phase == PH_BOUND ? "idle peer: aborting" :
+	     "no bind in time: aborting");
 	if (a->osi_ready) {
 		rtse_abort_req(&a->osi.rtse, RTSE_AB_TEMPORARY);
 		flush(a);
@@ -587,6 +591,13 @@ int64_t assoc_connect_ms(const struct assoc *a)
 const struct osi *assoc_osi(const struct assoc *a)
 {
 	return &a->osi;
+}
+
+void assoc_set_idle(struct assoc *a, unsigned ms)
+{
+	a->cfg.idle_ms = ms;
+	if (a->phase == PH_BOUND && a->conn)
+		conn_timer(a->conn, ms);
 }
 
 void assoc_set_link(struct assoc *a, const char *link)

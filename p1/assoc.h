@@ -133,6 +133,9 @@ int	assoc_connect_error(const struct assoc *a);
 int64_t	assoc_connect_ms(const struct assoc *a);
 /* assoc_osi - the stack, for what the caller called (selectors) */
 const struct osi *assoc_osi(const struct assoc *a);
+/* assoc_set_idle - idle_ms from now on (a responder learns the link,
+ *	and so its idle_timeout, only from the bind) */
+void	assoc_set_idle(struct assoc *a, unsigned ms);
 /* assoc_set_link - name the link once the bind told us who called */
 void	assoc_set_link(struct assoc *a, const char *link);
 const char *assoc_end_name(enum assoc_end how);

@@ -62,31 +62,31 @@ static void test_backoff(void **state)
 	p.max_ms = 8000;
 	rl = rl_new(&p, seed);
 	a = sa("127.0.0.3");
-	assert_int_equal(rl_check(rl, a, now), 0);
-	assert_int_equal(rl_fail(rl, a, now), 0);		/* 1: free */
-	assert_int_equal(rl_fail(rl, a, now), 0);		/* 2: free */
-	assert_int_equal(rl_fail(rl, a, now), 0);		/* 3: free */
-	assert_int_equal(rl_check(rl, a, now), 0);
-	assert_int_equal(rl_fail(rl, a, now), 1000);		/* 4 */
-	assert_int_equal(rl_check(rl, a, now), 1000);
-	assert_int_equal(rl_check(rl, a, now + 400), 600);
-	assert_int_equal(rl_check(rl, a, now + 1000), 0);
+	assert_int_equal(rl_check(rl, a, NULL, now), 0);
+	assert_int_equal(rl_fail(rl, a, NULL, now), 0);		/* 1: free */
+	assert_int_equal(rl_fail(rl, a, NULL, now), 0);		/* 2: free */
+	assert_int_equal(rl_fail(rl, a, NULL, now), 0);		/* 3: free */
+	assert_int_equal(rl_check(rl, a, NULL, now), 0);
+	assert_int_equal(rl_fail(rl, a, NULL, now), 1000);		/* 4 */
+	assert_int_equal(rl_check(rl, a, NULL, now), 1000);
+	assert_int_equal(rl_check(rl, a, NULL, now + 400), 600);
+	assert_int_equal(rl_check(rl, a, NULL, now + 1000), 0);
 	now += 1000;
-	assert_int_equal(rl_fail(rl, a, now), 2000);		/* 5 */
+	assert_int_equal(rl_fail(rl, a, NULL, now), 2000);		/* 5 */
 	now += 2000;
-	assert_int_equal(rl_fail(rl, a, now), 4000);		/* 6 */
+	assert_int_equal(rl_fail(rl, a, NULL, now), 4000);		/* 6 */
 	now += 4000;
-	assert_int_equal(rl_fail(rl, a, now), 8000);		/* 7 */
+	assert_int_equal(rl_fail(rl, a, NULL, now), 8000);		/* 7 */
 	now += 8000;
-	assert_int_equal(rl_fail(rl, a, now), 8000);		/* capped */
-	assert_int_equal(rl_failures(rl, a, now), 8);
+	assert_int_equal(rl_fail(rl, a, NULL, now), 8000);		/* capped */
+	assert_int_equal(rl_failures(rl, a, NULL, now), 8);
 	/* another address is not affected */
-	assert_int_equal(rl_check(rl, sa("127.0.0.2"), now), 0);
+	assert_int_equal(rl_check(rl, sa("127.0.0.2"), NULL, now), 0);
 	/* success forgets */
-	rl_success(rl, a);
-	assert_int_equal(rl_check(rl, a, now), 0);
-	assert_int_equal(rl_failures(rl, a, now), 0);
-	assert_int_equal(rl_fail(rl, a, now), 0);
+	rl_success(rl, a, NULL);
+	assert_int_equal(rl_check(rl, a, NULL, now), 0);
+	assert_int_equal(rl_failures(rl, a, NULL, now), 0);
+	assert_int_equal(rl_fail(rl, a, NULL, now), 0);
 	rl_free(rl);
 }
 
@@ -105,7 +105,7 @@ static void test_many_failures(void **state)
 	p.forget_ms = UINT64_C(1) << 41;
 	rl = rl_new(&p, seed);
 	for (int i = 0; i < 200; i++)
-		w = rl_fail(rl, a, 5);
+		w = rl_fail(rl, a, NULL, 5);
 	assert_int_equal(w, UINT64_C(1) << 40);
 	rl_free(rl);
 }
@@ -123,13 +123,13 @@ static void test_forget(void **state)
 	p.max_ms = 1000;
 	p.forget_ms = 60000;
 	rl = rl_new(&p, seed);
-	assert_int_equal(rl_fail(rl, a, 0), 1000);
-	assert_int_equal(rl_fail(rl, a, 1000), 1000);
-	assert_int_equal(rl_failures(rl, a, 60999), 2);
-	assert_int_equal(rl_failures(rl, a, 61000), 0);
+	assert_int_equal(rl_fail(rl, a, NULL, 0), 1000);
+	assert_int_equal(rl_fail(rl, a, NULL, 1000), 1000);
+	assert_int_equal(rl_failures(rl, a, NULL, 60999), 2);
+	assert_int_equal(rl_failures(rl, a, NULL, 61000), 0);
 	/* a failure after that starts again from one */
-	assert_int_equal(rl_fail(rl, a, 70000), 1000);
-	assert_int_equal(rl_failures(rl, a, 70000), 1);
+	assert_int_equal(rl_fail(rl, a, NULL, 70000), 1000);
+	assert_int_equal(rl_failures(rl, a, NULL, 70000), 1);
 	rl_free(rl);
 }
 
@@ -142,21 +142,21 @@ static void test_families(void **state)
 	(void)state;
 	p.free = 0;
 	rl = rl_new(&p, seed);
-	rl_fail(rl, sa("2001:db8:1:2::1"), 0);
-	rl_fail(rl, sa("2001:db8:1:2:ffff::9"), 0);
-	assert_int_equal(rl_failures(rl, sa("2001:db8:1:2::77"), 0), 2);
-	assert_int_equal(rl_failures(rl, sa("2001:db8:1:3::1"), 0), 0);
-	rl_fail(rl, sa("::ffff:127.0.0.5"), 0);
-	assert_int_equal(rl_failures(rl, sa("127.0.0.5"), 0), 1);
-	rl_success(rl, sa("127.0.0.5"));
-	assert_int_equal(rl_failures(rl, sa("::ffff:127.0.0.5"), 0), 0);
+	rl_fail(rl, sa("2001:db8:1:2::1"), NULL, 0);
+	rl_fail(rl, sa("2001:db8:1:2:ffff::9"), NULL, 0);
+	assert_int_equal(rl_failures(rl, sa("2001:db8:1:2::77"), NULL, 0), 2);
+	assert_int_equal(rl_failures(rl, sa("2001:db8:1:3::1"), NULL, 0), 0);
+	rl_fail(rl, sa("::ffff:127.0.0.5"), NULL, 0);
+	assert_int_equal(rl_failures(rl, sa("127.0.0.5"), NULL, 0), 1);
+	rl_success(rl, sa("127.0.0.5"), NULL);
+	assert_int_equal(rl_failures(rl, sa("::ffff:127.0.0.5"), NULL, 0), 0);
 	rl_free(rl);
 
 	p.v6_prefix = 128;
 	rl = rl_new(&p, seed);
-	rl_fail(rl, sa("2001:db8:1:2::1"), 0);
-	assert_int_equal(rl_failures(rl, sa("2001:db8:1:2::2"), 0), 0);
-	assert_int_equal(rl_failures(rl, sa("2001:db8:1:2::1"), 0), 1);
+	rl_fail(rl, sa("2001:db8:1:2::1"), NULL, 0);
+	assert_int_equal(rl_failures(rl, sa("2001:db8:1:2::2"), NULL, 0), 0);
+	assert_int_equal(rl_failures(rl, sa("2001:db8:1:2::1"), NULL, 0), 1);
 	rl_free(rl);
 }
 
@@ -176,17 +176,17 @@ static void test_flood(void **state)
 	p.free = 2;
 	rl = rl_new(&p, seed);
 	for (int i = 0; i < 10; i++)
-		rl_fail(rl, g, now);
-	assert_true(rl_check(rl, g, now) > 0);
+		rl_fail(rl, g, NULL, now);
+	assert_true(rl_check(rl, g, NULL, now) > 0);
 	for (uint32_t i = 0; i < 100000; i++) {
-		rl_fail(rl, v4(i), now);
+		rl_fail(rl, v4(i), NULL, now);
 		if (i % 1000 == 0)
 			now++;
 	}
 	assert_true(rl_used(rl) <= 64);
 	assert_true(rl_used(rl) >= 60);
-	assert_int_equal(rl_failures(rl, g, now), 10);
-	assert_true(rl_check(rl, g, now) > 0);
+	assert_int_equal(rl_failures(rl, g, NULL, now), 10);
+	assert_true(rl_check(rl, g, NULL, now) > 0);
 	rl_free(rl);
 }
 
@@ -206,15 +206,45 @@ static void test_seed(void **state)
 	b = rl_new(&p, other);
 	/* fill each with 6 addresses: which survive depends on the sets */
 	for (uint32_t i = 0; i < 6; i++) {
-		rl_fail(a, v4(i), i);
-		rl_fail(b, v4(i), i);
+		rl_fail(a, v4(i), NULL, i);
+		rl_fail(b, v4(i), NULL, i);
 	}
 	for (uint32_t i = 0; i < 6; i++)
-		differ |= rl_failures(a, v4(i), 10) != rl_failures(b, v4(i),
+		differ |= rl_failures(a, v4(i), NULL, 10) != rl_failures(b, v4(i), NULL,
 								     10);
 	assert_true(differ);
 	rl_free(a);
 	rl_free(b);
+}
+
+/* test_names - (address, name) keys: a guesser's failures under one
+ *	name do not hold back another name from the same address, and a
+ *	success clears its own key only (issue 17) */
+static void test_names(void **state)
+{
+	struct rl_params p = RL_PARAMS_DEFAULT;
+	struct rl *rl;
+	const struct sockaddr *a = sa("127.0.0.1");
+	uint64_t now = 1000;
+
+	(void)state;
+	p.free = 1;
+	rl = rl_new(&p, seed);
+	rl_fail(rl, a, "*", now);
+	assert_true(rl_fail(rl, a, "*", now) > 0);
+	assert_true(rl_check(rl, a, "*", now) > 0);
+	assert_int_equal(rl_check(rl, a, "mta-b", now), 0);
+	assert_int_equal(rl_check(rl, a, NULL, now), 0);
+	rl_fail(rl, a, "mta-c", now);
+	assert_true(rl_fail(rl, a, "MTA-C", now) > 0);	/* no case */
+	rl_success(rl, a, "mta-b");
+	assert_true(rl_check(rl, a, "*", now) > 0);
+	assert_true(rl_check(rl, a, "mta-c", now) > 0);
+	rl_success(rl, a, "mta-c");
+	assert_int_equal(rl_check(rl, a, "mta-c", now), 0);
+	assert_true(rl_check(rl, a, "*", now) > 0);
+	assert_int_equal(rl_check(rl, sa("127.0.0.2"), "*", now), 0);
+	rl_free(rl);
 }
 
 static void test_params(void **state)
@@ -248,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_flood),
 		cmocka_unit_test(test_seed),
+		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_params),
 	};
 
