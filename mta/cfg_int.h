@@ -20,7 +20,8 @@
  *	cfg_global.c	the global and listen groups
  *	cfg_link.c	the links list, and the checks across links
  *	cfg_route.c	the routing group: local domains and routes
- *	cfg_dump.c	cfg_dump() and cfg_diff(), on one key = value form
+ *	cfg_dump.c	cfg_dump(), cfg_dump_nondefault() and cfg_diff(), on
+ *			one key = value form
  *
  *	Every getter follows one rule: 1 set, 0 absent, -1 wrong (and
  *	reported). A problem never stops the parse, so that one run
