@@ -23,14 +23,9 @@
 
 /* ---- the whole ------------------------------------------------------- */
 
-/* load - everything from a parsed file */
-static int load(struct cfg_ctx *c, config_t *lc)
+/* cfg_defaults - see cfg_int.h */
+void cfg_defaults(struct cfg *cfg)
 {
-	struct cfg *cfg = c->cfg;
-	config_setting_t *root = config_root_setting(lc), *g;
-	static const char *const top_keys[] = {
-		"global", "listen", "links", "routing", NULL
-	};
 	struct rl_params bp = RL_PARAMS_DEFAULT;
 
 	cfg->log_level = LOG_INFO;
@@ -46,6 +41,30 @@ static int load(struct cfg_ctx *c, config_t *lc)
 	cfg->bind_timeout_ms = 10000;
 	cfg->refusal_log_ms = 60000;
 	cfg->backoff = bp;
+}
+
+/* cfg_default_local_dir - see cfg_int.h */
+void cfg_default_local_dir(struct cfg *cfg)
+{
+	size_t n;
+
+	if (cfg->local_dir || cfg->queue_dir == NULL)
+		return;
+	n = strlen(cfg->queue_dir) + sizeof("/mailboxes");
+	cfg->local_dir = xmalloc(n);
+	snprintf(cfg->local_dir, n, "%s/mailboxes", cfg->queue_dir);
+}
+
+/* load - everything from a parsed file */
+static int load(struct cfg_ctx *c, config_t *lc)
+{
+	struct cfg *cfg = c->cfg;
+	config_setting_t *root = config_root_setting(lc), *g;
+	static const char *const top_keys[] = {
+		"global", "listen", "links", "routing", NULL
+	};
+
+	cfg_defaults(cfg);
 	cfg_check_keys(c, root, "", top_keys);
 	switch (cfg_get_group(c, root, "", "global", CONFIG_TYPE_GROUP, &g)) {
 	case 1:
@@ -63,12 +82,7 @@ static int load(struct cfg_ctx *c, config_t *lc)
 			cfg_parse_link(c, config_setting_get_elem(g, i), i);
 	if (cfg_get_group(c, root, "", "routing", CONFIG_TYPE_GROUP, &g) == 1)
 		cfg_parse_routing(c, g);
-	if (cfg->local_dir == NULL && cfg->queue_dir) {
-		size_t n = strlen(cfg->queue_dir) + sizeof("/mailboxes");
-
-		cfg->local_dir = xmalloc(n);
-		snprintf(cfg->local_dir, n, "%s/mailboxes", cfg->queue_dir);
-	}
+	cfg_default_local_dir(cfg);
 	cfg_check_links(c, root);
 	if (c->nerr == 0)
 		return 0;
@@ -303,6 +317,29 @@ static void free_routes(struct cfg_route *r, size_t n)
 	free(r);
 }
 
+/* cfg_link_free - see cfg_int.h */
+void cfg_link_free(struct cfg_link *l)
+{
+	free(l->name);
+	free(l->file);
+	free(l->peer_mta);
+	auth_verifier_free(l->peer_pw);
+	for (size_t j = 0; j < l->naddr; j++) {
+		free(l->addr[j].host);
+		for (size_t k = 0; k < l->addr[j].nip; k++)
+			free(l->addr[j].ip[k]);
+		free(l->addr[j].ip);
+	}
+	free(l->addr);
+	free(l->peer_ap_title);
+	free(l->our_mta);
+	cfg_wipe(l->our_pw);
+	free(l->our_ap_title);
+	free_src(&l->src);
+	acl_free(l->allow);
+	memset(l, 0, sizeof(*l));
+}
+
 void cfg_free(struct cfg *cfg)
 {
 	free(cfg->path);
@@ -321,27 +358,8 @@ void cfg_free(struct cfg *cfg)
 	for (size_t i = 0; i < cfg->nlisten; i++)
 		free(cfg->listen[i].addr);
 	free(cfg->listen);
-	for (size_t i = 0; i < cfg->nlinks; i++) {
-		struct cfg_link *l = &cfg->links[i];
-
-		free(l->name);
-		free(l->file);
-		free(l->peer_mta);
-		auth_verifier_free(l->peer_pw);
-		for (size_t j = 0; j < l->naddr; j++) {
-			free(l->addr[j].host);
-			for (size_t k = 0; k < l->addr[j].nip; k++)
-				free(l->addr[j].ip[k]);
-			free(l->addr[j].ip);
-		}
-		free(l->addr);
-		free(l->peer_ap_title);
-		free(l->our_mta);
-		cfg_wipe(l->our_pw);
-		free(l->our_ap_title);
-		free_src(&l->src);
-		acl_free(l->allow);
-	}
+	for (size_t i = 0; i < cfg->nlinks; i++)
+		cfg_link_free(&cfg->links[i]);
 	free(cfg->links);
 	free(cfg->local_dir);
 	free_routes(cfg->local, cfg->nlocal);

@@ -295,6 +295,12 @@ int	cfg_hostport_parse(const char *s, unsigned defport, char **addr,
 /* cfg_dump - the configuration in effect, defaults filled in, host
  *	names with what they resolved to, passwords hidden */
 void	cfg_dump(const struct cfg *cfg, FILE *fp);
+/* cfg_dump_nondefault - the same sections, with only the keys whose
+ *	values differ from the defaults (a link's: those it takes from
+ *	global) and the keys that have none (mta_name, domain, queue_dir,
+ *	listen.addresses, a link's name, peer_mta, peer_password and,
+ *	if it sends, addresses, routing.routes) */
+void	cfg_dump_nondefault(const struct cfg *cfg, FILE *fp);
 
 /* cfg_each_key - call fn for every key the file may hold, with its
  *	group ("global", "global.limits", "links", "links.addresses",

@@ -2,9 +2,11 @@
  * cfg_dump.c - the configuration as x400d reads it, and what changed
  *
  * See cfg.h. Each section becomes key = value lines in libconfig
- * syntax (struct kvl): cfg_dump() prints them, cfg_diff() compares
- * two configurations' lines, so that both see every key alike. The
- * plain keys come from the same tables the parse reads (cfg_int.h).
+ * syntax (struct kvl): cfg_dump() prints them, cfg_dump_nondefault()
+ * those whose values differ from the defaults' lines (the parse's own,
+ * cfg_int.h), cfg_diff() compares two configurations' lines, so that
+ * all see every key alike. The plain keys come from the same tables
+ * the parse reads (cfg_int.h).
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -24,14 +26,17 @@
 /* A section as key = value lines, values in libconfig syntax. */
 struct kvl {
 	char		**key, **val;
-	int		*restart;	/* needs a restart to take effect */
+	int		*flags;		/* KV_ */
 	size_t		n;
 };
 
+#define KV_RESTART	1	/* needs a restart to take effect */
+#define KV_MANDATORY	2	/* has no default: x400d -n prints it */
+
 /* kv - append key = formatted value */
-static void kv(struct kvl *l, int restart, const char *key, const char *fmt,
+static void kv(struct kvl *l, int flags, const char *key, const char *fmt,
 	       ...) __attribute__((format(printf, 4, 5)));
-static void kv(struct kvl *l, int restart, const char *key, const char *fmt,
+static void kv(struct kvl *l, int flags, const char *key, const char *fmt,
 	       ...)
 {
 	va_list ap;
@@ -49,10 +54,10 @@ static void kv(struct kvl *l, int restart, const char *key, const char *fmt,
 	va_end(ap);
 	l->key = xrealloc(l->key, (l->n + 1) * sizeof(*l->key));
 	l->val = xrealloc(l->val, (l->n + 1) * sizeof(*l->val));
-	l->restart = xrealloc(l->restart, (l->n + 1) * sizeof(*l->restart));
+	l->flags = xrealloc(l->flags, (l->n + 1) * sizeof(*l->flags));
 	l->key[l->n] = xstrdup(key);
 	l->val[l->n] = v;
-	l->restart[l->n] = restart;
+	l->flags[l->n] = flags;
 	l->n++;
 }
 
@@ -64,7 +69,7 @@ static void kvl_free(struct kvl *l)
 	}
 	free(l->key);
 	free(l->val);
-	free(l->restart);
+	free(l->flags);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -165,7 +170,7 @@ static const char *src_val(struct buf *b, const struct cfg_src *s)
 }
 
 /* sels_kv - tsel, ssel, psel */
-static void sels_kv(struct kvl *l, int restart, const char *prefix,
+static void sels_kv(struct kvl *l, int flags, const char *prefix,
 		    const struct cfg_sels *s)
 {
 	char k[24], v[2 * CFG_SEL_MAX + 8];
@@ -175,7 +180,7 @@ static void sels_kv(struct kvl *l, int restart, const char *prefix,
 
 	for (int i = 0; i < 3; i++) {
 		snprintf(k, sizeof(k), "%s%s", prefix, names[i]);
-		kv(l, restart, k, "%s", q(&b, cfg_sel_format(sel[i], v,
+		kv(l, flags, k, "%s", q(&b, cfg_sel_format(sel[i], v,
 							      sizeof(v))));
 	}
 	buf_free(&b);
@@ -216,26 +221,27 @@ static void global_kv(const struct cfg *cfg, int show, struct kvl *l)
 	struct buf b = BUF_INIT;
 	char t[96];
 
-	kv(l, 0, "mta_name", "%s", q(&b, cfg->mta_name));
-	kv(l, 0, "domain", "%s", q(&b, cfg->domain));
-	kv(l, 1, "queue_dir", "%s", q(&b, cfg->queue_dir));
+	kv(l, KV_MANDATORY, "mta_name", "%s", q(&b, cfg->mta_name));
+	kv(l, KV_MANDATORY, "domain", "%s", q(&b, cfg->domain));
+	kv(l, KV_RESTART | KV_MANDATORY, "queue_dir", "%s",
+	   q(&b, cfg->queue_dir));
 	kv(l, 0, "log_file", "%s", q(&b, cfg->log_file));
 	kv(l, 0, "log_level", "\"%s\"", cfg_level_names[cfg->log_level]);
 	kv(l, 0, "log_format", "\"%s\"", cfg_log_format_names[cfg->log_format]);
 	kv(l, 0, "log_syslog", "%s", q(&b, cfg->log_facility < 0 ? NULL :
 	   logsys_facility_name(cfg->log_facility)));
-	kv(l, 1, "user", "%s", q(&b, cfg->user));
+	kv(l, KV_RESTART, "user", "%s", q(&b, cfg->user));
 	kv(l, 0, "pcap_dir", "%s", q(&b, cfg->pcap_dir));
 	if (cfg->metrics_addr) {
 		snprintf(t, sizeof(t), strchr(cfg->metrics_addr, ':') ?
 			 "[%s]:%u" : "%s:%u", cfg->metrics_addr,
 			 cfg->metrics_port);
-		kv(l, 1, "metrics_listen", "%s", q(&b, t));
+		kv(l, KV_RESTART, "metrics_listen", "%s", q(&b, t));
 	} else {
-		kv(l, 1, "metrics_listen", "%s", q(&b, NULL));
+		kv(l, KV_RESTART, "metrics_listen", "%s", q(&b, NULL));
 	}
 	kv(l, 0, "secrets_file", "%s", q(&b, cfg->secrets_file));
-	kv(l, 1, "sync", "\"%s\"", cfg_sync_names[cfg->sync]);
+	kv(l, KV_RESTART, "sync", "\"%s\"", cfg_sync_names[cfg->sync]);
 	kv(l, 0, "source_address", "%s", src_val(&b, &cfg->src));
 	kv(l, 0, "source_enforce", "%s", cfg->src.enforce ? "true" : "false");
 	kv(l, 0, "password", "%s", secret(t, sizeof(t), cfg->password, show));
@@ -263,8 +269,9 @@ static void listen_kv(const struct cfg *cfg, struct kvl *l)
 		buf_add(&b, a, strlen(a));
 	}
 	buf_add(&b, "]", 2);
-	kv(l, 1, "addresses", "%s", (const char *)buf_ptr(&b));
-	sels_kv(l, 1, "", &cfg->sel);
+	kv(l, KV_RESTART | KV_MANDATORY, "addresses", "%s",
+	   (const char *)buf_ptr(&b));
+	sels_kv(l, KV_RESTART, "", &cfg->sel);
 	buf_free(&b);
 }
 
@@ -275,14 +282,14 @@ static void link_kv(const struct cfg_link *k, int show, struct kvl *l)
 	char t[96], acl[2048];
 
 	kv(l, 0, "direction", "\"%s\"", cfg_dir_names[k->dir - 1]);
-	kv(l, 0, "peer_mta", "%s", q(&b, k->peer_mta));
+	kv(l, KV_MANDATORY, "peer_mta", "%s", q(&b, k->peer_mta));
 	if (k->peer_pw == NULL)
-		kv(l, 0, "peer_password", "\"\"");
+		kv(l, KV_MANDATORY, "peer_password", "\"\"");
 	else if (show)
-		kv(l, 0, "peer_password", "%s",
+		kv(l, KV_MANDATORY, "peer_password", "%s",
 		   secret(t, sizeof(t), auth_verifier_text(k->peer_pw), 1));
 	else
-		kv(l, 0, "peer_password", "\"(%s)\"",
+		kv(l, KV_MANDATORY, "peer_password", "\"(%s)\"",
 		   auth_kind_name(auth_verifier_kind(k->peer_pw)));
 	kv(l, 0, "peer_ap_title", "%s", q(&b, k->peer_ap_title));
 	kv(l, 0, "our_mta", "%s", q(&b, k->our_mta));
@@ -317,7 +324,9 @@ static void link_kv(const struct cfg_link *k, int show, struct kvl *l)
 		}
 	}
 	buf_add(&a, " )", 3);
-	kv(l, 0, "addresses", "%s", (const char *)buf_ptr(&a));
+	/* needed when the link sends (cfg_check_links) */
+	kv(l, k->dir & CFG_OUT ? KV_MANDATORY : 0, "addresses", "%s",
+	   (const char *)buf_ptr(&a));
 	kv(l, 0, "mode", "\"%s\"", cfg_mode_names[k->mode == RTSE_X410]);
 	kv(l, 0, "edition", "\"%s\"", p1_edition_name(k->edition));
 	kv(l, 0, "x410_bind", "\"%s\"",
@@ -373,7 +382,7 @@ static void routing_kv(const struct cfg *cfg, struct kvl *l)
 		buf_add(&v, line, strlen(line));
 	}
 	buf_add(&v, cfg->nroutes ? "\n  )" : ")", cfg->nroutes ? 5 : 2);
-	kv(l, 0, "routes", "%s", (const char *)buf_ptr(&v));
+	kv(l, KV_MANDATORY, "routes", "%s", (const char *)buf_ptr(&v));
 	buf_free(&b);
 	buf_free(&v);
 }
@@ -406,40 +415,128 @@ static void print_kvl(FILE *fp, const char *indent, const struct kvl *l)
 		fprintf(fp, "%s};\n", indent);
 }
 
-void cfg_dump(const struct cfg *cfg, FILE *fp)
+/* A section for the dump: its lines as printed (secrets hidden) and,
+ * for x400d -n, as compared (secrets as digests), the configuration's
+ * in a and the defaults' in d. */
+struct sec {
+	struct kvl	shown, a, d;
+};
+
+/* pick - into out, the lines of s->shown whose values in s->a differ
+ *	from s->d's, and those that have no default */
+static void pick(const struct sec *s, struct kvl *out)
 {
-	struct kvl l = { 0 };
+	if (s->a.n != s->shown.n || s->d.n != s->shown.n)
+		panic("cfg: sections of different shapes");
+	for (size_t i = 0; i < s->shown.n; i++) {
+		if (strcmp(s->a.key[i], s->d.key[i]) != 0 ||
+		    strcmp(s->a.key[i], s->shown.key[i]) != 0)
+			panic("cfg: sections of different shapes");
+		if ((s->a.flags[i] & KV_MANDATORY) ||
+		    strcmp(s->a.val[i], s->d.val[i]) != 0)
+			kv(out, s->a.flags[i], s->shown.key[i], "%s",
+			   s->shown.val[i]);
+	}
+}
+
+/* sec_print - s's lines (all, or only those pick() keeps), then free
+ *	them */
+static void sec_print(FILE *fp, const char *indent, struct sec *s, int all)
+{
+	struct kvl out = { 0 };
+
+	if (!all)
+		pick(s, &out);
+	print_kvl(fp, indent, all ? &s->shown : &out);
+	kvl_free(&out);
+	kvl_free(&s->shown);
+	kvl_free(&s->a);
+	kvl_free(&s->d);
+}
+
+/* dump_link - one link; def: only what differs from a link that gives
+ *	no key (its defaults, some from cfg's global keys) */
+static void dump_link(FILE *fp, const struct cfg *cfg,
+		      const struct cfg_link *k, int def)
+{
+	struct sec s = { 0 };
+	struct cfg_link d;
 	struct buf b = BUF_INIT;
 
-	fprintf(fp, "# %s as x400d reads it: defaults filled in, host "
-		"names resolved (in comments), passwords hidden\n",
-		cfg->path ? cfg->path : "configuration");
-	global_kv(cfg, 0, &l);
+	fprintf(fp, "\n  {\n    name = %s;  # %s:%u\n", q(&b, k->name),
+		k->file, k->line);
+	link_kv(k, 0, &s.shown);
+	if (def) {
+		memset(&d, 0, sizeof(d));
+		cfg_link_defaults(&d, cfg);
+		link_kv(k, 1, &s.a);
+		link_kv(&d, 1, &s.d);
+		cfg_link_free(&d);
+	}
+	sec_print(fp, "    ", &s, !def);
+	fprintf(fp, "  }");
+	buf_free(&b);
+}
+
+/* dump - every section of cfg; with def, only the lines that differ
+ *	from def's (and those that have no default) */
+static void dump(const struct cfg *cfg, const struct cfg *def, FILE *fp)
+{
+	struct sec s = { 0 };
+
+	global_kv(cfg, 0, &s.shown);
+	if (def) {
+		global_kv(cfg, 1, &s.a);
+		global_kv(def, 1, &s.d);
+	}
 	fprintf(fp, "global = {\n");
-	print_kvl(fp, "  ", &l);
+	sec_print(fp, "  ", &s, def == NULL);
 	fprintf(fp, "};\n\nlisten = {\n");
-	kvl_free(&l);
-	listen_kv(cfg, &l);
-	print_kvl(fp, "  ", &l);
-	kvl_free(&l);
+	listen_kv(cfg, &s.shown);
+	if (def) {
+		listen_kv(cfg, &s.a);
+		listen_kv(def, &s.d);
+	}
+	sec_print(fp, "  ", &s, def == NULL);
 	fprintf(fp, "};\n\nlinks = (");
 	for (size_t i = 0; i < cfg->nlinks; i++) {
-		fprintf(fp, "%s\n  {\n    name = %s;  # %s:%u\n", i ? "," : "",
-			q(&b, cfg->links[i].name), cfg->links[i].file,
-			cfg->links[i].line);
-		link_kv(&cfg->links[i], 0, &l);
-		print_kvl(fp, "    ", &l);
-		kvl_free(&l);
-		fprintf(fp, "  }");
+		fprintf(fp, "%s", i ? "," : "");
+		dump_link(fp, cfg, &cfg->links[i], def != NULL);
 	}
 	fprintf(fp, "\n);\n\nrouting = {\n");
-	routing_kv(cfg, &l);
-	print_kvl(fp, "  ", &l);
-	kvl_free(&l);
+	routing_kv(cfg, &s.shown);
+	if (def) {
+		routing_kv(cfg, &s.a);
+		routing_kv(def, &s.d);
+	}
+	sec_print(fp, "  ", &s, def == NULL);
 	fprintf(fp, "};\n");
 	for (size_t i = 0; i < cfg->nwarn; i++)
 		fprintf(fp, "# warning: %s\n", cfg->warn[i]);
-	buf_free(&b);
+}
+
+void cfg_dump(const struct cfg *cfg, FILE *fp)
+{
+	fprintf(fp, "# %s as x400d reads it: defaults filled in, host "
+		"names resolved (in comments), passwords hidden\n",
+		cfg->path ? cfg->path : "configuration");
+	dump(cfg, NULL, fp);
+}
+
+void cfg_dump_nondefault(const struct cfg *cfg, FILE *fp)
+{
+	struct cfg d;
+
+	/* what the parse starts from, and derives from keys that have no
+	 * default (local_dir from queue_dir) */
+	memset(&d, 0, sizeof(d));
+	cfg_defaults(&d);
+	d.queue_dir = cfg->queue_dir ? xstrdup(cfg->queue_dir) : NULL;
+	cfg_default_local_dir(&d);
+	fprintf(fp, "# %s: only what differs from the defaults (x400d -n), "
+		"passwords hidden\n", cfg->path ? cfg->path : "configuration");
+	dump(cfg, &d, fp);
+	cfg_free(&d);
 }
 
 /* changed - the keys whose values differ, ", "-separated, into now
@@ -450,7 +547,8 @@ static void changed(const struct kvl *a, const struct kvl *b,
 	if (a->n != b->n)
 		panic("cfg: sections of different shapes");
 	for (size_t i = 0; i < a->n; i++) {
-		struct buf *o = a->restart[i] && later ? later : now;
+		struct buf *o = (a->flags[i] & KV_RESTART) && later ? later :
+				 now;
 
 		if (strcmp(a->key[i], b->key[i]) != 0)
 			panic("cfg: sections of different shapes");

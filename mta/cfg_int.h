@@ -8,8 +8,8 @@
  *	The parser is split by concern:
  *
  *	cfg.c		loading a file or a string, the checks libconfig
- *			misses (wrapped numbers), freeing, finding links,
- *			cfg_each_key()
+ *			misses (wrapped numbers), the global defaults,
+ *			freeing, finding links, cfg_each_key()
  *	cfg_get.c	messages ("file:line: where key: text", the nearest
  *			key to a typo) and the typed getters every section
  *			uses, among them cfg_get_keys(): one table of plain
@@ -20,7 +20,8 @@
  *	cfg_global.c	the global and listen groups
  *	cfg_link.c	the links list, and the checks across links
  *	cfg_route.c	the routing group: local domains and routes
- *	cfg_dump.c	cfg_dump() and cfg_diff(), on one key = value form
+ *	cfg_dump.c	cfg_dump(), cfg_dump_nondefault() and cfg_diff(), on
+ *			one key = value form
  *
  *	Every getter follows one rule: 1 set, 0 absent, -1 wrong (and
  *	reported). A problem never stops the parse, so that one run
@@ -176,6 +177,20 @@ int	cfg_get_password(struct cfg_ctx *c, const config_setting_t *g,
 			 const char *where, const char *key, char **out);
 /* cfg_wipe - free a secret string after overwriting it */
 void	cfg_wipe(char *s);
+
+/* ---- defaults (cfg.c, cfg_link.c): the parse's, and x400d -n's ---- */
+
+/* cfg_defaults - the global values a file need not give, into a
+ *	zeroed cfg */
+void	cfg_defaults(struct cfg *cfg);
+/* cfg_default_local_dir - routing.local_dir, if not set, from
+ *	queue_dir (after the parse) */
+void	cfg_default_local_dir(struct cfg *cfg);
+/* cfg_link_defaults - a link's values it need not give, into a zeroed
+ *	link, some from cfg's global ones */
+void	cfg_link_defaults(struct cfg_link *l, const struct cfg *cfg);
+/* cfg_link_free - what a link holds */
+void	cfg_link_free(struct cfg_link *l);
 
 /* ---- sections: keys, names, and the parsers ---- */
 

@@ -238,6 +238,35 @@ static char *get_ap_title(struct cfg_ctx *c, const config_setting_t *g,
 	return xstrdup(v ? v : "");
 }
 
+/* cfg_link_defaults - see cfg_int.h */
+void cfg_link_defaults(struct cfg_link *l, const struct cfg *cfg)
+{
+	l->dir = CFG_BOTH;
+	l->mode = RTSE_NORMAL;
+	l->x410_app_protocol = 1;
+	l->dialogue = RTSE_MONOLOGUE;
+	l->checkpoint = 30;
+	l->window = 3;
+	l->recovery = 1;
+	l->recovery_timeout_ms = 60000;
+	l->max_assoc = 4;
+	l->connect_timeout_ms = 30000;
+	l->idle_timeout_ms = 300000;
+	l->size_limit = cfg->max_message_size;
+	l->open_interval_ms = 60000;
+	l->transfer_retries = 2;
+	l->transfer_interval_ms = 120000;
+	l->max_age_ms = UINT64_C(2) * 86400000;
+	l->reports = 1;
+	l->allow_plaintext = cfg->allow_plaintext;
+	l->our_mta = xstrdup(cfg->mta_name ? cfg->mta_name : "");
+	l->our_pw = xstrdup(cfg->password ? cfg->password : "");
+	l->our_sel = cfg->sel;
+	l->src.v4 = cfg->src.v4 ? xstrdup(cfg->src.v4) : NULL;
+	l->src.v6 = cfg->src.v6 ? xstrdup(cfg->src.v6) : NULL;
+	l->src.enforce = cfg->src.enforce;
+}
+
 /* cfg_parse_link - one element of links */
 void cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g, int idx)
 {
@@ -275,31 +304,7 @@ void cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g, int idx)
 		snprintf(lw, sizeof(lw), "link %s: ", v);
 	cfg_check_keys(c, g, lw, cfg_link_keys);
 
-	/* defaults, some from global */
-	l->dir = CFG_BOTH;
-	l->mode = RTSE_NORMAL;
-	l->x410_app_protocol = 1;
-	l->dialogue = RTSE_MONOLOGUE;
-	l->checkpoint = 30;
-	l->window = 3;
-	l->recovery = 1;
-	l->recovery_timeout_ms = 60000;
-	l->max_assoc = 4;
-	l->connect_timeout_ms = 30000;
-	l->idle_timeout_ms = 300000;
-	l->size_limit = cfg->max_message_size;
-	l->open_interval_ms = 60000;
-	l->transfer_retries = 2;
-	l->transfer_interval_ms = 120000;
-	l->max_age_ms = UINT64_C(2) * 86400000;
-	l->reports = 1;
-	l->allow_plaintext = cfg->allow_plaintext;
-	l->our_mta = xstrdup(cfg->mta_name ? cfg->mta_name : "");
-	l->our_pw = xstrdup(cfg->password ? cfg->password : "");
-	l->our_sel = cfg->sel;
-	l->src.v4 = cfg->src.v4 ? xstrdup(cfg->src.v4) : NULL;
-	l->src.v6 = cfg->src.v6 ? xstrdup(cfg->src.v6) : NULL;
-	l->src.enforce = cfg->src.enforce;
+	cfg_link_defaults(l, cfg);
 
 	if (cfg_get_choice(c, g, lw, "direction", cfg_dir_names, &i) == 1)
 		l->dir = (unsigned)i + 1;

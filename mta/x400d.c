@@ -2,7 +2,7 @@
  * x400d - the X.400 message transfer agent
  *
  * SYNOPSIS
- *	x400d [-c FILE] [-t] [-p]
+ *	x400d [-c FILE] [-t | -n] [-p]
  *	x400d -E | -h | --version
  *
  * DESCRIPTION
@@ -18,6 +18,9 @@
  *		docs/config.md describes every key)
  *	-t	check the configuration and this machine (mtad_check.c),
  *		print what is in effect, exit 0, or 1 on a problem
+ *	-n	print only the settings that differ from the defaults (and
+ *		those that have none), like postconf -n; the file alone is
+ *		checked: exit 0, or 1 with -t's messages
  *	-E	print every event this version can log: number, name, meaning
  *		(docs/events.md)
  *	-p	print the listening ports to stdout once listening (for
@@ -25,7 +28,8 @@
  *	-h	the usage (--help); --version prints the version, which
  *		the start event (1000 daemon-start) carries too
  *
- *	Long names: --config, --test, --events, --print-ports.
+ *	Long names: --config, --test, --non-default, --events,
+ *	--print-ports.
  *
  *	One x400d per queue: before it listens or opens the queue it
  *	locks queue_dir/x400d.pid (flock, the pid inside); a second x400d
@@ -126,7 +130,7 @@ static void on_term(uv_signal_t *h, int signum)
 }
 
 static const char synopsis[] =
-"usage: x400d [-c FILE] [-t] [-p]\n"
+"usage: x400d [-c FILE] [-t | -n] [-p]\n"
 "       x400d -E | -h | --version\n";
 
 static const char usage_text[] =
@@ -140,6 +144,9 @@ static const char usage_text[] =
 "                      directories, secrets, listen addresses), print\n"
 "                      what is in effect, and exit: 1 if start-up would\n"
 "                      fail\n"
+"  -n, --non-default   print only the settings that differ from the\n"
+"                      defaults (and those that have none), like\n"
+"                      postconf -n, and exit: 1 if the file is wrong\n"
 "  -p, --print-ports   print the listening ports on standard output once\n"
 "                      listening\n"
 "  -E, --events        print every event x400d can log, and exit\n"
@@ -163,14 +170,15 @@ int main(int argc, char **argv)
 	uv_loop_t *loop = uv_default_loop();
 	static const struct option lo[] = {
 		{ "config", 1, NULL, 'c' }, { "test", 0, NULL, 't' },
+		{ "non-default", 0, NULL, 'n' },
 		{ "print-ports", 0, NULL, 'p' }, { "events", 0, NULL, 'E' },
 		{ "help", 0, NULL, 'h' }, { "version", 0, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch, rc, test = 0, ports = 0;
+	int ch, rc, test = 0, nondef = 0, ports = 0;
 	size_t i;
 
-	while ((ch = getopt_long(argc, argv, "c:tpEh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:tnpEh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(synopsis, stdout);
@@ -184,17 +192,26 @@ int main(int argc, char **argv)
 		case 'E': log_events_print(stdout); free(c); return 0;
 		case 'c': cfg_path = optarg; break;
 		case 't': test = 1; break;
+		case 'n': nondef = 1; break;
 		case 'p': ports = 1; break;
 		default: free(c); usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (test && nondef)) {
+		free(c);
 		usage();
+	}
 	if (cfg_load(cfg_path, 0, c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "x400d: %s%s", err,
 			err[0] && err[strlen(err) - 1] == '\n' ? "" : "\n");
 		free(c);
 		return 1;
+	}
+	if (nondef) {
+		cfg_dump_nondefault(c, stdout);
+		cfg_free(c);
+		free(c);
+		return 0;
 	}
 	if (test) {
 		cfg_dump(c, stdout);

@@ -8,6 +8,13 @@
 # the secrets gets a problem and two warnings; a site's own configuration
 # passes, and passes again while that site runs (its address in use is a
 # note: x400d -t is run beside the daemon before a reload).
+#
+# x400d -n (--non-default, like postconf -n) prints only what differs
+# from the defaults: a file with a few such keys gets those and the keys
+# that have no default, not the keys left alone nor a link's key equal to
+# what it takes from global; the shipped etc/x400d.conf gets exactly the
+# keys it sets otherwise; passwords stay hidden; a file that does not
+# load exits 1 with -t's messages, and the machine is not checked.
 set -u
 . tests/support/sites.sh
 sites_init preflight
@@ -91,5 +98,59 @@ start_sites a
 is $? 0 "and while the site runs"
 has "note: listen 127.0.0.8 port $((PORT + 8)) is in use (x400d running?)"
 ok $? "its address in use is a note"
+
+# 4. x400d -n: only what differs from the defaults
+n() { "$X400_BIN/x400d" "$@" >"$WORK/n.out" 2>"$WORK/n.err"; }
+out() { grep -q -- "$1" "$WORK/n.out"; }
+keys() { sed -n 's/^ *\([a-z_0-9]*\) = .*/\1/p' "$WORK/n.out" | tr '\n' ' '; }
+cat >"$D/n.conf" <<EOF
+global = {
+  mta_name = "mta-a"; domain = "C=XX;A=ATLAS;P=SITEA";
+  queue_dir = "$D/nq"; password = "global-secret";
+  log_level = "info"; sync = "full";
+  limits = { max_message_size = "32M"; };
+};
+listen = { addresses = [ "127.0.0.70:$((PORT + 3))" ]; };
+links = (
+  { name = "to-b"; peer_mta = "mta-b"; peer_password = "";
+    our_password = "link-secret-xyz"; checkpoint = 8; size_limit = "32M";
+    addresses = ( { host = "127.0.0.71"; port = $((PORT + 4)); } ); }
+);
+routing = { routes = ( { pattern = "C=XX;A=B"; link = "to-b"; } ); };
+EOF
+n --non-default -c "$D/n.conf"
+is "$?:$(wc -c <"$WORK/n.err")" "0:0" "x400d --non-default: exit 0, nothing on standard error"
+out '^    checkpoint = 8;$' && out '^    max_message_size = "32M";$'
+ok $? "a link's checkpoint = 8 and global.limits.max_message_size = 32M are printed"
+is "$(keys)" "global mta_name domain queue_dir password limits max_message_size listen addresses links name peer_mta peer_password our_password addresses checkpoint routing routes " \
+    "only the keys that differ, and those without a default, in -t's groups"
+! out 'sync =' && ! out 'log_level =' && ! out 'transfer_retries =' && ! out 'window ='
+ok $? "keys left at or set to their default (sync, log_level, a link's transfer_retries, window) are not"
+! out 'size_limit ='
+ok $? "a link's size_limit equal to global max_message_size (its default) is not"
+out '^    name = "to-b";' && out '^  mta_name = "mta-a";$' && out '^    peer_mta = "mta-b";$'
+ok $? "mandatory keys are printed: mta_name, a link's name and peer_mta"
+! grep -q 'secret' "$WORK/n.out" && out '^    our_password = "(hidden, 15 octets)";$'
+ok $? "passwords are hidden, not printed in clear"
+"$X400_BIN/x400d" -t -c "$D/n.conf" 2>/dev/null | grep -q '^  sync = "full";$'
+ok $? "(while -t prints the default sync)"
+
+n -n -c etc/x400d.conf
+is "$?:$(keys)" "0:global mta_name domain queue_dir log_file user pcap_dir listen addresses tsel links name direction peer_mta peer_password allow routing local_dir local routes " \
+    "x400d -n on the shipped etc/x400d.conf: only the keys it sets otherwise"
+
+sed 's/checkpoint = 8;/checkpoint = 70000;/' "$D/n.conf" >"$D/bad.conf"
+n -n -c "$D/bad.conf"
+st=$?
+"$X400_BIN/x400d" -t -c "$D/bad.conf" >/dev/null 2>"$WORK/t.err"
+is "$st:$(wc -c <"$WORK/n.out")" "1:0" "x400d -n on a file that does not load: exit 1, nothing on standard output"
+grep -q checkpoint "$WORK/n.err" && cmp -s "$WORK/n.err" "$WORK/t.err"
+ok $? "... and the messages of x400d -t"
+conf no-such-user-x400 "$D/none/queue" "$D/none.secrets" \
+    "\"192.0.2.7:$((PORT + 1))\""
+n -n -c "$D/x400d.conf"
+is "$?" 0 "x400d -n does not check the machine (no such user, queue, address)"
+n -t -n -c "$D/n.conf"
+is "$?" 2 "-t with -n: a usage error"
 
 done_testing

@@ -1,7 +1,7 @@
 /*
  * test_cfg.c - the x400d configuration file (cfg_): the example in docs/
  * loads, every error names file, line and key, defaults, inheritance,
- * secrets, reload differences
+ * secrets, reload differences, what differs from the defaults (x400d -n)
  *
  * Run from the top of the tree (make check does), so that
  * docs/x400d.conf.example is found.
@@ -984,6 +984,81 @@ static void check_doc(const char *group, const char *key, void *arg)
 	}
 }
 
+/* nondefault - cfg_dump_nondefault() of text (malloc()ed) */
+static char *nondefault(const char *text)
+{
+	struct cfg c;
+	char *s = NULL;
+	size_t n;
+	FILE *out;
+
+	load(text, CFG_NO_SECRETS, &c);
+	out = open_memstream(&s, &n);
+	assert_non_null(out);
+	cfg_dump_nondefault(&c, out);
+	fclose(out);
+	cfg_free(&c);
+	return s;
+}
+
+/* x400d -n: the keys without a default, and those set otherwise (a
+ * link's against what it takes from global; secrets by value, not by
+ * their hidden length) */
+static void test_nondefault(void **state)
+{
+	static const char *const always[] = {
+		"mta_name = ", "domain = ", "queue_dir = ", "addresses = [",
+		"name = \"to-B\";", "peer_mta = ", "peer_password = \"(none)\";",
+		"addresses = (", "routes = (", NULL
+	};
+	static const char *const never[] = {
+		"\n  log_level", "\n  sync", "\n  limits", "\n  bind_backoff",
+		"\n  tsel", "\n    checkpoint", "\n    window", "\n    our_mta",
+		"\n    our_password", "\n    size_limit", "\n    mode",
+		"\n    reports", "\n    allow", "\n  local", NULL
+	};
+	static const char pw[] =
+		"global = { mta_name = \"mta-a\"; domain = \"C=XX;A=ADMDA\"; "
+		"queue_dir = \"/q\"; password = \"aaaa\";\n"
+		"  limits = { max_message_size = \"1M\"; }; };\n"
+		L LINK_TOP "  addresses = ( { host = \"127.0.0.2\"; } );\n"
+		"  our_password = \"bbbb\"; size_limit = \"1M\"; },\n"
+		" { name = \"c\"; peer_mta = \"mta-c\"; peer_password = \"\";\n"
+		"  direction = \"inbound\"; our_password = \"aaaa\";"
+		" window = 4; } );\n" ROUTE;
+	char *s, *p;
+
+	(void)state;
+	s = nondefault(minimal);
+	for (size_t i = 0; always[i]; i++)
+		if (strstr(s, always[i]) == NULL)
+			fail_msg("no \"%s\" in:\n%s", always[i], s);
+	for (size_t i = 0; never[i]; i++)
+		if (strstr(s, never[i]) != NULL)
+			fail_msg("\"%s\" in:\n%s", never[i], s);
+	free(s);
+	s = nondefault(G L LINK("  checkpoint = 30; window = 5;\n") ROUTE);
+	assert_null(strstr(s, "checkpoint"));
+	assert_non_null(strstr(s, "\n    window = 5;\n"));
+	free(s);
+	/* to-B's password differs from global's, of the same length; c's
+	 * is global's; both size limits are global's */
+	s = nondefault(pw);
+	assert_non_null(strstr(s, "\n  password = \"(hidden, 4 octets)\";"));
+	assert_non_null(strstr(s, "\n    our_password = \"(hidden, 4 "
+				  "octets)\";\n"));
+	assert_non_null(strstr(s, "\"1M\""));
+	assert_null(strstr(s, "size_limit"));
+	assert_null(strstr(s, "aaaa"));
+	assert_null(strstr(s, "bbbb"));
+	p = strstr(s, "our_password");
+	assert_non_null(p);
+	assert_true(p < strstr(s, "name = \"c\";"));
+	assert_null(strstr(p + 1, "our_password"));
+	assert_non_null(strstr(s, "\n    window = 4;\n"));
+	free(s);
+}
+
 /* every key the parser knows is documented, and in the example */
 static void test_documented(void **state)
 {
@@ -1016,6 +1091,7 @@ int main(void)
 		cmocka_unit_test(test_big_numbers),
 		cmocka_unit_test(test_inbound),
 		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_nondefault),
 		cmocka_unit_test(test_documented),
 	};
 
