@@ -264,12 +264,17 @@ $(BUILD)/norm/tests/fuzz_seeds: $(BUILD)/norm/tests/fuzz/fuzz_seeds.o \
 		$(BUILD)/norm/libx400.a $(BUILD)/norm/libx400asn1.a
 	@echo "LD[norm] $@"
 	@$(CC) -o $@ $^ -lpcap $(LIBS)
+# tcpflood: connections that never bind (tests/integration/frontdoor.sh)
+$(BUILD)/asan/tests/tcpflood: $(BUILD)/asan/tests/support/tcpflood.o
+	@echo "LD[asan] $@"
+	@$(CC) $(SAN) -o $@ $^
 $(eval $(call TESTBINS,norm,$(CC),))
 $(eval $(call TESTBINS,asan,$(CC),$(SAN)))
 
 check: $(addprefix $(BUILD)/asan/tests/,$(TESTS)) $(BUILD)/asan/tests/fuzz_replay \
        $(addprefix $(BUILD)/asan/tests/replay_,$(FUZZ_LAYERS)) \
-       $(addprefix $(BUILD)/asan/bin/,$(PROGS)) $(BUILD)/bench/x400sink
+       $(addprefix $(BUILD)/asan/bin/,$(PROGS)) $(BUILD)/bench/x400sink \
+       $(BUILD)/asan/tests/tcpflood
 	@X400_BIN=$(abspath $(BUILD)/asan/bin) FUZZ_LAYERS="$(FUZZ_LAYERS)" \
 	    tests/run.sh $(BUILD)/asan/tests $(TESTS)
 
