@@ -53,6 +53,8 @@ struct in_assoc {
 	int		x410;		/* X.410-1984 mode */
 	struct auth_verifier *hashed;	/* verifier the worker used */
 	int		hashed_ok;	/* and its verdict */
+	int		pcap_held;	/* capture held until the bind is
+					 * judged (mtad_pcap.c) */
 };
 
 /* A password hash on libuv's thread pool (auth.h: a hash costs about
@@ -300,6 +302,10 @@ static void decide(struct in_assoc *ia)
 	int pw;
 
 	l = cfg_link_inbound(m->cfg, peer->name, &ia->called, &why);
+	if (ia->pcap_held) {	/* once: decide() may run again */
+		ia->pcap_held = 0;
+		mtad_pcap_in(m, assoc_conn(ia->a), l);
+	}
 	if (why == CFG_NO_LINK && (out = outbound_only(m->cfg, peer->name))) {
 		refuse(ia, EV_BIND_UNKNOWN_MTA, ASSOC_BE_AUTHENTICATION, 1,
 		       out->name, "caller %s claimed MTA \"%s\"; link %s "
@@ -507,6 +513,7 @@ void mtad_in_accept(struct conn *c, void *arg)
 	m->assoc_in_total++;
 	ia->next = m->ins;
 	m->ins = ia;
+	ia->pcap_held = mtad_pcap_in_hold(m, c);
 	ia->a = assoc_accept(c, &ac, &in_cbs, ia);
 }
 
