@@ -265,7 +265,7 @@ $(BUILD)/norm/tests/fuzz_seeds: $(BUILD)/norm/tests/fuzz/fuzz_seeds.o \
 	@echo "LD[norm] $@"
 	@$(CC) -o $@ $^ -lpcap $(LIBS)
 # tcpflood: connections that never bind (tests/integration/frontdoor.sh)
-$(BUILD)/asan/tests/tcpflood: $(BUILD)/asan/tests/support/tcpflood.o
+$(BUILD)/asan/tests/tcpflood: $(BUILD)/asan/tests/support/tools/tcpflood.o
 	@echo "LD[asan] $@"
 	@$(CC) $(SAN) -o $@ $^
 $(eval $(call TESTBINS,norm,$(CC),))

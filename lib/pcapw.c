@@ -7,13 +7,17 @@
  * RFC 1071 computes them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "pcapw.h"
 #include "xalloc.h"
 
@@ -29,8 +33,11 @@
 #define TCP_LEN		20
 
 struct pcapw {
-	FILE		*fp;
-	char		*path;
+	FILE		*fp;		/* NULL: held in mem */
+	char		*path;		/* NULL: held in mem */
+	struct buf	mem;		/* pcapw_open_mem(): the file so far */
+	size_t		max;		/* at most this much in mem */
+	int		lost;		/* mem went over max: dropped */
 	int		v6;
 	/* [0] local, [1] peer: address (network order) and port */
 	uint8_t		addr[2][16];
@@ -83,6 +90,27 @@ static void put_le32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
+/* out - append n octets to the file, or to the memory holding it (which
+ *	is dropped, silently, once it would go over max); 0 or -errno */
+static int out(struct pcapw *pw, const void *p, size_t n)
+{
+	if (pw->fp) {
+		errno = 0;
+		if (fwrite(p, 1, n, pw->fp) != n)
+			return errno ? -errno : -EIO;
+		return 0;
+	}
+	if (pw->lost)
+		return 0;
+	if (buf_avail(&pw->mem) + n > pw->max) {
+		buf_free(&pw->mem);
+		pw->lost = 1;
+		return 0;
+	}
+	buf_add(&pw->mem, p, n);
+	return 0;
+}
+
 /* frame - write one TCP segment from side `from` */
 static int frame(struct pcapw *pw, int from, unsigned flags,
 		 const uint8_t *data, size_t n)
@@ -91,7 +119,7 @@ static int frame(struct pcapw *pw, int from, unsigned flags,
 	uint8_t *eth = hdr + 16, *ip = eth + ETH_LEN, *tcp;
 	size_t iplen = pw->v6 ? IP6_LEN : IP4_LEN;
 	size_t caplen = ETH_LEN + iplen + TCP_LEN + n;
-	int to = !from;
+	int to = !from, rc;
 	uint32_t s;
 	struct timeval tv;
 
@@ -146,11 +174,9 @@ static int frame(struct pcapw *pw, int from, unsigned flags,
 	s = sum16(s, tcp, TCP_LEN);
 	s = sum16(s, data, n);
 	put16(tcp + 16, fold(s));
-	errno = 0;
-	if (fwrite(hdr, 1, 16 + ETH_LEN + iplen + TCP_LEN, pw->fp) !=
-	    16 + ETH_LEN + iplen + TCP_LEN ||
-	    (n && fwrite(data, 1, n, pw->fp) != n))
-		return errno ? -errno : -EIO;
+	if ((rc = out(pw, hdr, 16 + ETH_LEN + iplen + TCP_LEN)) != 0 ||
+	    (n && (rc = out(pw, data, n)) != 0))
+		return rc;
 	pw->seq[from] += (uint32_t)n;
 	if (flags & (TCP_SYN | TCP_FIN))
 		pw->seq[from]++;
@@ -178,13 +204,31 @@ static int addr_of(struct pcapw *pw, int i, const struct sockaddr *sa)
 	return -1;
 }
 
-struct pcapw *pcapw_open(const char *path, const struct sockaddr *local,
-			 const struct sockaddr *peer, int local_initiated,
-			 int *err)
+/* create - open path for writing, mode 0600 whatever the umask (a
+ *	capture holds the passwords of the MTA-binds): a new file, or an
+ *	old one emptied and made 0600. 0 or -errno. */
+static int create(const char *path, FILE **fp)
+{
+	int fd, e;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0600) != 0 || (*fp = fdopen(fd, "wb")) == NULL) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	return 0;
+}
+
+/* sides - a new pcapw for the two addresses; NULL (and *err) if they
+ *	are not both IPv4 or both IPv6 */
+static struct pcapw *sides(const struct sockaddr *local,
+			   const struct sockaddr *peer, int *err)
 {
 	struct pcapw *pw = XNEW(struct pcapw);
-	uint8_t fh[24];
-	int a, b, ini = local_initiated ? PCAPW_FROM_LOCAL : PCAPW_FROM_PEER;
+	int a, b;
 
 	a = addr_of(pw, PCAPW_FROM_LOCAL, local);
 	b = addr_of(pw, PCAPW_FROM_PEER, peer);
@@ -194,33 +238,84 @@ struct pcapw *pcapw_open(const char *path, const struct sockaddr *local,
 		return NULL;
 	}
 	pw->v6 = a == 6;
+	return pw;
+}
+
+/* start - the file header and the handshake, to wherever pw writes */
+static int start(struct pcapw *pw, int local_initiated)
+{
+	uint8_t fh[24];
+	int rc, ini = local_initiated ? PCAPW_FROM_LOCAL : PCAPW_FROM_PEER;
+
 	pw->max_payload = pw->v6 ? 65535 - TCP_LEN :
 	    65535 - IP4_LEN - TCP_LEN;
 	/* initial sequence numbers: arbitrary, distinct per side */
 	pw->seq[0] = 0x10000000u + pw->port[0];
 	pw->seq[1] = 0x20000000u + pw->port[1];
-	if ((pw->fp = fopen(path, "wb")) == NULL) {
-		*err = -errno;
-		free(pw);
-		return NULL;
-	}
-	pw->path = xstrdup(path);
 	put_le32(fh, 0xa1b2c3d4);
 	fh[4] = 2; fh[5] = 0;		/* version 2.4, little-endian */
 	fh[6] = 4; fh[7] = 0;
 	memset(fh + 8, 0, 8);		/* thiszone, sigfigs */
 	put_le32(fh + 16, 262144);	/* snaplen */
 	put_le32(fh + 20, 1);		/* LINKTYPE_ETHERNET */
-	if (fwrite(fh, 1, sizeof(fh), pw->fp) != sizeof(fh) ||
-	    frame(pw, ini, TCP_SYN, NULL, 0) ||
-	    frame(pw, !ini, TCP_SYN | TCP_ACK, NULL, 0) ||
-	    frame(pw, ini, TCP_ACK, NULL, 0)) {
-		*err = errno ? -errno : -EIO;
+	if ((rc = out(pw, fh, sizeof(fh))) != 0 ||
+	    (rc = frame(pw, ini, TCP_SYN, NULL, 0)) != 0 ||
+	    (rc = frame(pw, !ini, TCP_SYN | TCP_ACK, NULL, 0)) != 0 ||
+	    (rc = frame(pw, ini, TCP_ACK, NULL, 0)) != 0)
+		return rc;
+	return 0;
+}
+
+struct pcapw *pcapw_open(const char *path, const struct sockaddr *local,
+			 const struct sockaddr *peer, int local_initiated,
+			 int *err)
+{
+	struct pcapw *pw = sides(local, peer, err);
+
+	if (pw == NULL)
+		return NULL;
+	if ((*err = create(path, &pw->fp)) != 0) {
+		free(pw);
+		return NULL;
+	}
+	pw->path = xstrdup(path);
+	if ((*err = start(pw, local_initiated)) != 0) {
 		pcapw_close(pw);
 		return NULL;
 	}
-	*err = 0;
 	return pw;
+}
+
+struct pcapw *pcapw_open_mem(const struct sockaddr *local,
+			     const struct sockaddr *peer, int local_initiated,
+			     size_t max, int *err)
+{
+	struct pcapw *pw = sides(local, peer, err);
+
+	if (pw == NULL)
+		return NULL;
+	pw->max = max;
+	if ((*err = start(pw, local_initiated)) != 0) {
+		pcapw_close(pw);
+		return NULL;
+	}
+	return pw;
+}
+
+int pcapw_save(struct pcapw *pw, const char *path)
+{
+	int rc;
+
+	if (pw->fp)
+		return -EINVAL;
+	if (pw->lost)
+		return -EFBIG;
+	if ((rc = create(path, &pw->fp)) != 0)
+		return rc;
+	pw->path = xstrdup(path);
+	rc = out(pw, buf_ptr(&pw->mem), buf_avail(&pw->mem));
+	buf_free(&pw->mem);
+	return rc;
 }
 
 int pcapw_data(struct pcapw *pw, int from, const void *p, size_t n)
@@ -257,8 +352,9 @@ int pcapw_close(struct pcapw *pw)
 
 	if (pw == NULL)
 		return 0;
-	if (fclose(pw->fp) != 0)
+	if (pw->fp && fclose(pw->fp) != 0)
 		rc = -errno;
+	buf_free(&pw->mem);
 	free(pw->path);
 	free(pw);
 	return rc;
@@ -266,5 +362,10 @@ int pcapw_close(struct pcapw *pw)
 
 const char *pcapw_path(const struct pcapw *pw)
 {
-	return pw->path;
+	return pw->path ? pw->path : "(memory)";
+}
+
+int pcapw_held(const struct pcapw *pw)
+{
+	return pw->fp == NULL;
 }

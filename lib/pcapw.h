@@ -13,6 +13,9 @@
  *	pcapw_rst(pw, PCAPW_FROM_LOCAL);
  *	pcapw_close(pw);
  *
+ *	pw = pcapw_open_mem(local, peer, local_initiated, max, &err);
+ *	pcapw_data(pw, ...);  pcapw_held(pw);  pcapw_save(pw, path);
+ *
  * DESCRIPTION
  *	The connection module (conn.c) switches this on per connection
  *	when an operator asks for a capture of a link. Each direction's
@@ -29,15 +32,30 @@
  *
  *	The file is written with stdio on the calling thread (the loop):
  *	a debugging aid for one link, not something to leave on for all.
+ *	It is created mode 0600 whatever the umask (an existing file is
+ *	emptied and made 0600): the MTA-binds it holds carry passwords.
+ *
+ *	Held captures: pcapw_open_mem() writes the same file into memory,
+ *	at most max octets of it (header, handshake and frames, each with
+ *	the time it happened), for a connection whose capture is decided
+ *	later: an inbound association's link is known only from its bind.
+ *	pcapw_save() then creates path, writes what memory holds and goes
+ *	on in the file; pcapw_close() drops it. Frames that would take
+ *	the memory over max drop all of it, silently (pcapw_data() still
+ *	returns 0): a capture missing its start is worth nothing, and
+ *	pcapw_save() then fails with -EFBIG. pcapw_held() is 1 until
+ *	pcapw_save() succeeded.
  *
  * OWNERSHIP
  *	struct pcapw owns its FILE until pcapw_close(). The sockaddrs are
  *	copied.
  *
  * DIAGNOSTICS
- *	pcapw_open() returns NULL and sets *err to -errno (or -EAFNOSUPPORT
- *	for mixed or unknown families). The others return 0 or -errno; the
- *	caller stops capturing on error (conn logs EV_PCAP_ERROR).
+ *	pcapw_open() and pcapw_open_mem() return NULL and set *err to
+ *	-errno (or -EAFNOSUPPORT for mixed or unknown families). The
+ *	others return 0 or -errno; the caller stops capturing on error
+ *	(conn logs EV_PCAP_ERROR). pcapw_save(): -EFBIG (memory went over
+ *	max), -EINVAL (not held), or -errno creating or writing path.
  */
 #ifndef X400_PCAPW_H
 #define X400_PCAPW_H
@@ -54,6 +72,15 @@ struct pcapw;
 struct pcapw *pcapw_open(const char *path, const struct sockaddr *local,
 			 const struct sockaddr *peer, int local_initiated,
 			 int *err);
+/* pcapw_open_mem - the same, held in memory (at most max octets) until
+ *	pcapw_save() */
+struct pcapw *pcapw_open_mem(const struct sockaddr *local,
+			     const struct sockaddr *peer, int local_initiated,
+			     size_t max, int *err);
+/* pcapw_save - create path, write what memory held, go on there */
+int	pcapw_save(struct pcapw *pw, const char *path);
+/* pcapw_held - 1 while pw writes to memory */
+int	pcapw_held(const struct pcapw *pw);
 /* pcapw_data - one direction's bytes, as segments with ACK|PSH */
 int	pcapw_data(struct pcapw *pw, int from, const void *p, size_t n);
 /* pcapw_fin - that side sends FIN (the other side's ACK follows) */
@@ -62,7 +89,7 @@ int	pcapw_fin(struct pcapw *pw, int from);
 int	pcapw_rst(struct pcapw *pw, int from);
 /* pcapw_close - flush and close the file */
 int	pcapw_close(struct pcapw *pw);
-/* pcapw_path - the file being written */
+/* pcapw_path - the file being written ("(memory)" while held) */
 const char *pcapw_path(const struct pcapw *pw);
 
 #endif

@@ -39,6 +39,9 @@
  *			Prometheus' text format
  *	mtad_ping.c	a test association on a link (bind, release),
  *			opened as mtad_out.c opens its own
+ *	mtad_pcap.c	the capture files of links with pcap = true, both
+ *			ways: their names, and inbound, the capture held
+ *			from the accept until the bind names the link
  *
  *	The queue (store/q.h) is the only state that survives: a message
  *	is confirmed to the peer that sent it only after its arrival is
@@ -185,6 +188,7 @@ struct mtad {
 	struct mtad_metrics *metrics;	/* the HTTP endpoint, NULL: none */
 	struct mtad_ping *pings;	/* test associations (x400q ping) */
 	struct mtad_gate gate;		/* refusals before a bind */
+	int64_t		pcap_last_ms;	/* the last capture file's name */
 };
 
 /* mtad_start - open the queue, listen, start the scheduler; m takes
@@ -312,6 +316,19 @@ struct mtad_ping *mtad_ping_start(struct mtad *m, struct mtad_link *l,
 void	mtad_ping_cancel(struct mtad_ping *p);
 /* mtad_ping_stop - stopping: abort every test association */
 void	mtad_ping_stop(struct mtad *m);
+
+/* mtad_pcap.c: captures. mtad_pcap_path - the file for an association
+ *	on link (inbound: one a peer made) in buf (n octets), or NULL
+ *	when global.pcap_dir is not set */
+const char *mtad_pcap_path(struct mtad *m, const char *link, int inbound,
+			   char *buf, size_t n);
+/* mtad_pcap_in_hold - an accepted connection: hold its capture in
+ *	memory if some receiving link captures; 1 if it is held */
+int	mtad_pcap_in_hold(struct mtad *m, struct conn *c);
+/* mtad_pcap_in - its bind named link l (NULL: no link): write the held
+ *	capture to l's file if l captures, else drop it */
+void	mtad_pcap_in(struct mtad *m, struct conn *c,
+		     const struct cfg_link *l);
 
 /* mtad_ops.c: x400q's actions, from the journal, as events 5008 */
 void	mtad_ops_start(struct mtad *m);

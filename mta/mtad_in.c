@@ -20,6 +20,8 @@
 #include "xalloc.h"
 
 #define IN_IDLE_DEFAULT_MS	300000	/* a link's idle_timeout of 0 */
+#define IN_IDLE_GRACE_MS	5000	/* a silent caller is aborted after
+					 * idle_timeout and this */
 
 /* One inbound association. It lives until the association ended, no
  * arrival is waiting for its commit and no password is being hashed for
@@ -47,6 +49,8 @@ struct in_assoc {
 	 * unreserved callers (admit) */
 	char		reserve[CFG_NAME_MAX + 1];
 	int		bound;
+	int		pcap_held;	/* capture held until the bind is
+					 * judged (mtad_pcap.c) */
 };
 
 /* A password hash on libuv's thread pool (auth.h: a hash costs about
@@ -344,6 +348,10 @@ static const struct cfg_link *credentials(struct in_assoc *ia)
 	int pw;
 
 	l = cfg_link_inbound(m->cfg, peer->name, &ia->called, &why);
+	if (ia->pcap_held) {	/* once: decide() may run again */
+		ia->pcap_held = 0;
+		mtad_pcap_in(m, assoc_conn(ia->a), l);
+	}
 	out = why == CFG_NO_LINK ? outbound_only(m->cfg, peer->name) : NULL;
 	if ((why != CFG_MATCHED || (l->allow && !acl_match_text(l->allow,
 	    ia->peer_addr))) && burn(ia, why == CFG_NO_LINK ? NULL : l))
@@ -426,10 +434,12 @@ static void accept_bind(struct in_assoc *ia, const struct cfg_link *l)
 		ml->assoc_in_total++;
 	}
 	assoc_set_link(ia->a, l->name);
-	/* from now on silence ends it (issue 17); 0 (release at once when
-	 * idle, for our calls) means the default here */
-	assoc_set_idle(ia->a, l->idle_timeout_ms ? (unsigned)
-		       l->idle_timeout_ms : IN_IDLE_DEFAULT_MS);
+	/* from now on silence ends it (issue 17), a grace after the
+	 * link's idle_timeout so that a caller with the same timer
+	 * releases first; 0 (release at once when idle, for our calls)
+	 * means the default here */
+	assoc_set_idle(ia->a, (unsigned)(l->idle_timeout_ms ?
+		       l->idle_timeout_ms : IN_IDLE_DEFAULT_MS) + IN_IDLE_GRACE_MS);
 	conn_set_quiet(assoc_conn(ia->a), 0);
 	memset(&ours, 0, sizeof(ours));
 	snprintf(ours.name, sizeof(ours.name), "%s", l->our_mta ?
@@ -643,5 +653,6 @@ void mtad_in_accept(struct conn *c, void *arg)
 	m->assoc_in_total++;
 	ia->next = m->ins;
 	m->ins = ia;
+	ia->pcap_held = mtad_pcap_in_hold(m, c);
 	ia->a = assoc_accept(c, &ac, &in_cbs, ia);
 }

@@ -785,11 +785,8 @@ const struct cfg_addr *mtad_out_assoc_cfg(struct mtad *m,
 	ac->enforce = c->src.enforce || (c->src.v4 == NULL &&
 	    c->src.v6 == NULL && m->cfg->src.enforce);
 	ac->link = c->name;
-	if (c->pcap && m->cfg->pcap_dir && n) {
-		snprintf(pcap, n, "%s/%s-%lld.pcap", m->cfg->pcap_dir,
-			 c->name, (long long)mtad_now_ms());
-		ac->pcap = pcap;
-	}
+	if (c->pcap)
+		ac->pcap = mtad_pcap_path(m, c->name, 0, pcap, n);
 	snprintf(ac->ours.name, sizeof(ac->ours.name), "%s", c->our_mta ?
 		 c->our_mta : m->cfg->mta_name);
 	ac->ours.password_len = strlen(l->our_pw) > ASSOC_PW_MAX ?

@@ -195,26 +195,53 @@ static void pcap_rst(struct conn *c, int from)
 		pcap_fail(c, rc);
 }
 
+int conn_pcap_hold(struct conn *c, size_t max)
+{
+	int err;
+
+	if (c->state != CS_WAIT_START && c->state != CS_OPEN)
+		return UV_ENOTCONN;
+	pcapw_close(c->pcap);
+	c->pcap = pcapw_open_mem((struct sockaddr *)&c->lsa,
+				 (struct sockaddr *)&c->psa, c->outbound, max,
+				 &err);
+	return c->pcap ? 0 : err;
+}
+
+/* pcap_to - capture to path: what was held, or from now on */
+static int pcap_to(struct conn *c, const char *path)
+{
+	int err;
+
+	if (c->pcap && pcapw_held(c->pcap)) {
+		if ((err = pcapw_save(c->pcap, path)) == 0)
+			return 0;
+		pcapw_close(c->pcap);
+		c->pcap = NULL;
+		return err;
+	}
+	pcapw_close(c->pcap);
+	c->pcap = pcapw_open(path, (struct sockaddr *)&c->lsa,
+			     (struct sockaddr *)&c->psa, c->outbound, &err);
+	return c->pcap ? 0 : err;
+}
+
 int conn_pcap(struct conn *c, const char *path)
 {
 	struct log_who w = who(c);
 	int err;
 
 	if (path == NULL) {		/* stop capturing */
-		if (c->pcap)
-			pcapw_close(c->pcap);
+		pcapw_close(c->pcap);
 		c->pcap = NULL;
 		return 0;
 	}
 	if (c->state != CS_WAIT_START && c->state != CS_OPEN)
 		return UV_ENOTCONN;
-	if (c->pcap)
-		pcapw_close(c->pcap);
-	c->pcap = pcapw_open(path, (struct sockaddr *)&c->lsa,
-			     (struct sockaddr *)&c->psa, c->outbound, &err);
-	if (c->pcap == NULL) {
+	if ((err = pcap_to(c, path)) != 0) {
 		log_ev(LOG_WARNING, EV_PCAP_ERROR, &w, "cannot capture to "
-		       "%s: %s", path, strerror(-err));
+		       "%s: %s", path, err == -EFBIG ? "the connection's start "
+		       "was more than could be held" : strerror(-err));
 		return err;
 	}
 	log_ev(LOG_INFO, EV_PCAP_START, &w, "capturing %s <-> %s to %s",

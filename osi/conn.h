@@ -25,7 +25,7 @@
  *	conn_pause(c);  conn_resume(c);
  *	conn_timer(c, ms);
  *	conn_close(c);  conn_abort(c);
- *	conn_pcap(c, path);
+ *	conn_pcap(c, path);  conn_pcap_hold(c, max);
  *
  * DESCRIPTION
  *	One struct conn per TCP connection, allocated here and freed here,
@@ -82,7 +82,13 @@
  *
  *	pcap: conn_opts.pcap (outbound) or conn_pcap() (any time) writes
  *	every byte of the connection from then on to a pcap file
- *	(pcapw.h): a handshake, both directions, FIN or RST.
+ *	(pcapw.h): a handshake, both directions, FIN or RST. For a capture
+ *	decided later (inbound: the link is known from the bind),
+ *	conn_pcap_hold() keeps the capture in memory, at most max octets;
+ *	conn_pcap(c, path) then writes what was held to path and goes on
+ *	there (the file is whole, from the handshake), conn_pcap(c, NULL)
+ *	drops it. If more than max was held, conn_pcap() fails (event
+ *	2031) and nothing is captured. Files are created mode 0600.
  *
  *	No callback is ever called from inside a conn_* call: completions
  *	found at once (a failed bind) are deferred through a zero timer.
@@ -178,9 +184,13 @@ void	conn_close(struct conn *c);
 void	conn_abort(struct conn *c);
 void	conn_set_linger(struct conn *c, uint64_t ms);
 
-/* conn_pcap - capture this connection from now on to path (closing any
- *	earlier capture file), or stop capturing (path NULL); 0 or -errno */
+/* conn_pcap - capture this connection to path: what conn_pcap_hold()
+ *	held, else from now on (closing any earlier capture file); or
+ *	stop capturing (path NULL); 0 or -errno (event 2031 logged) */
 int	conn_pcap(struct conn *c, const char *path);
+/* conn_pcap_hold - capture into memory (at most max octets) until
+ *	conn_pcap() says where to, or that it is not wanted; 0 or -errno */
+int	conn_pcap_hold(struct conn *c, size_t max);
 
 /* "addr:port" ("[addr]:port" for IPv6) of each side, and the bare
  *	addresses; "" before an outbound connection is up */
