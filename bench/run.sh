@@ -4,7 +4,8 @@
 #
 # SYNOPSIS
 #	make bench			(builds, then runs this)
-#	BUILD=build bash bench/run.sh [relay|scale|assoc|queued|codec|store|all]
+#	BUILD=build bash bench/run.sh [relay|scale|assoc|queued|codec|store|
+#				       refusal|all]
 #
 # DESCRIPTION
 #	Relay: x400send (the load: an originating MTA over N associations)
@@ -413,6 +414,56 @@ store_part() {
 	rm -rf "$W/store"
 }
 
+# refusal_part - how long a refused bind takes: an unknown MTA name
+#	against a known one with a wrong password (issue 17: the time
+#	must not tell them apart). The link's verifier is x400passwd's
+#	default (PBKDF2, 600,000 iterations); the back-off is off (free
+#	1000), so every bind is judged in full. Medians of N each,
+#	interleaved, each timed around x400send (connect, bind, refusal).
+refusal_part() {
+	local d=$W/refusal n i t0 t1 hash pid port who mu mk
+	n=$([ "$QUICK" = 1 ] && echo 5 || echo 21)
+	mkdir -p "$d"
+	hash=$(printf 'the-right-one\n' | "$BIN/x400passwd")
+	port=$(free_port)
+	cat >"$d/x400d.conf" <<EOF
+global = { mta_name = "judge"; domain = "C=XX;A=ADMD;P=JUDGE";
+  queue_dir = "$d/queue"; log_file = "$d/x400d.log"; log_level = "notice";
+  sync = "nosync"; bind_backoff = { free = 1000; }; };
+listen = { addresses = [ "127.0.0.1:$port" ]; tsel = "x400"; };
+links = ( { name = "peer"; direction = "inbound"; peer_mta = "peer";
+  peer_password = "$hash"; allow = [ "127.0.0.1" ]; } );
+routing = { local_dir = "$d/mailboxes"; local = [ "C=XX;A=ADMD;P=JUDGE" ];
+  routes = ( ); };
+EOF
+	"$BIN/x400d" -c "$d/x400d.conf" 2>"$d/x400d.err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	sleep 0.5
+	: >"$d/unknown.ms"
+	: >"$d/known.ms"
+	for i in $(seq 1 "$n"); do
+		for who in unknown known; do
+			t0=$(now)
+			"$BIN/x400send" -q -a "127.0.0.1:$port" \
+			    -n "$([ $who = known ] && echo peer || echo stranger)" \
+			    -w "guess-$i" -g "C=XX;A=ADMD;P=G" \
+			    -f "C=XX;A=ADMD;P=G;S=g" \
+			    -r "C=XX;A=ADMD;P=JUDGE;S=j" -R none >/dev/null 2>&1
+			t1=$(now)
+			calc "%.1f\n" "($t1 - $t0) * 1000" >>"$d/$who.ms"
+		done
+	done
+	stop_pid $pid
+	mu=$(sort -n "$d/unknown.ms" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	mk=$(sort -n "$d/known.ms" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	say ""
+	say "Refused binds (PBKDF2 600,000 iterations; median ms of connect, bind and refusal, $n each)"
+	say "$(printf '%-34s %10s %10s %8s' '' unknown 'known+bad' ratio)"
+	say "$(printf '%-34s %10s %10s %8s' 'unknown name / wrong password' \
+	    "$mu" "$mk" "$(calc %.2f "$mu / $mk")")"
+}
+
 mkdir -p "$W"
 : >"$RESULTS"
 say "make bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores" \
@@ -425,9 +476,11 @@ assoc) scale_head; assoc_part ;;
 queued) scale_head; queued_part ;;
 codec) codec_part ;;
 store) store_part ;;
-all) codec_part; store_part; pf_setup; relay_part; scale_head; assoc_part;
-     queued_part ;;
-*) echo "usage: run.sh [relay|scale|assoc|queued|codec|store|all]" >&2; exit 2 ;;
+refusal) refusal_part ;;
+all) codec_part; store_part; refusal_part; pf_setup; relay_part; scale_head;
+     assoc_part; queued_part ;;
+*) echo "usage: run.sh [relay|scale|assoc|queued|codec|store|refusal|all]" >&2
+   exit 2 ;;
 esac
 say ""
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg); table in $RESULTS"

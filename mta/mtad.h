@@ -170,6 +170,7 @@ struct mtad {
 	uint64_t	seq;		/* for MTS identifiers we make */
 	unsigned	nin, nout;
 	unsigned	nin_bound;	/* inbound associations bound */
+	uint64_t	hash_us;	/* a password hash's time, averaged */
 	int		stopping;
 	int		local_busy;	/* a local delivery pass is running */
 	struct in_assoc	*ins;		/* inbound associations */

@@ -51,6 +51,7 @@ struct in_assoc {
 	int		bound;
 	int		pcap_held;	/* capture held until the bind is
 					 * judged (mtad_pcap.c) */
+	uv_timer_t	delay;		/* burn(): the time of a hash */
 };
 
 /* A password hash on libuv's thread pool (auth.h: a hash costs about
@@ -63,6 +64,7 @@ struct in_verify {
 	unsigned char	pw[ASSOC_PW_MAX + 1];
 	size_t		len;
 	int		ok;
+	uint64_t	queued_us;	/* when it was queued */
 };
 
 static void decide(struct in_assoc *ia);
@@ -217,7 +219,11 @@ static void verify_done(uv_work_t *w, int status)
 {
 	struct in_verify *v = w->data;
 	struct in_assoc *ia = v->ia;
+	struct mtad *m = ia->m;
+	uint64_t took = uv_hrtime() / 1000 - v->queued_us;
 
+	/* what a hash costs now, queueing included: burn()'s delay */
+	m->hash_us = m->hash_us ? (7 * m->hash_us + took) / 8 : took;
 	ia->pending--;
 	auth_verifier_free(ia->hashed);
 	ia->hashed = v->v;
@@ -265,15 +271,37 @@ static int costly(const struct auth_verifier *v)
 		     auth_verifier_kind(v) == AUTH_SCRYPT);
 }
 
+static void delay_closed(uv_handle_t *h)
+{
+	struct in_assoc *ia = h->data;
+
+	ia->pending--;
+	if (ia->a == NULL || ia->m->stopping) {
+		if (ia->a)
+			assoc_abort(ia->a);
+		in_maybe_free(ia);
+		return;
+	}
+	decide(ia);
+}
+
+static void delay_done(uv_timer_t *t)
+{
+	uv_close((uv_handle_t *)t, delay_closed);
+}
+
 /* burn - before a refusal that needs no password (an unknown name,
- *	the selectors, the address), pay the hash a wrong password costs,
+ *	the selectors, the address), take the time a wrong password takes,
  *	so that the time of the answer tells the caller nothing (issue
- *	17): the link's verifier when the name is known, else the first
- *	receiving link's. 1: a hash started, and decide() runs again when
- *	it is done; 0: refuse now (paid already, or no verifier costs) */
+ *	17): as long as hashes take now (m->hash_us, measured), without
+ *	paying for one, so that such refusals cost no CPU; until one was
+ *	measured, a real hash with the link's verifier when the name is
+ *	known, else the first receiving link's. Only when some verifier
+ *	costs a hash. 1: decide() runs again later; 0: refuse now. */
 static int burn(struct in_assoc *ia, const struct cfg_link *l)
 {
-	const struct cfg *cfg = ia->m->cfg;
+	struct mtad *m = ia->m;
+	const struct cfg *cfg = m->cfg;
 	const struct auth_verifier *v = NULL;
 
 	if (ia->burned)
@@ -287,7 +315,14 @@ static int burn(struct in_assoc *ia, const struct cfg_link *l)
 	if (v == NULL)
 		return 0;
 	ia->burned = 1;
-	hash_start(ia, v);
+	if (m->hash_us == 0) {
+		hash_start(ia, v);
+		return 1;
+	}
+	uv_timer_init(m->loop, &ia->delay);
+	ia->delay.data = ia;
+	ia->pending++;
+	uv_timer_start(&ia->delay, delay_done, (m->hash_us + 999) / 1000, 0);
 	return 1;
 }
 
@@ -307,6 +342,7 @@ static void hash_start(struct in_assoc *ia, const struct auth_verifier *cur)
 	v->len = ia->bind.password_len;
 	memcpy(v->pw, ia->bind.password, v->len);
 	v->w.data = v;
+	v->queued_us = uv_hrtime() / 1000;
 	if (uv_queue_work(ia->m->loop, &v->w, verify_work, verify_done)
 	    != 0) {
 		/* cannot happen with a valid loop; hash here, then */
@@ -378,7 +414,7 @@ static const struct cfg_link *credentials(struct in_assoc *ia)
 		       l->name, sels_text(&l->our_sel, ia->x410, b2,
 		       sizeof(b2)), l->name);
 	else if (l->allow && !acl_match_text(l->allow, ia->peer_addr))
-		refuse(ia, EV_BIND_BAD_ADDRESS, ASSOC_BE_AUTHENTICATION, 1,
+		refuse(ia, EV_BIND_BAD_ADDRESS, ASSOC_BE_AUTHENTICATION, 0,
 		       l->name, "caller %s claimed MTA \"%s\"; link %s allows "
 		       "%s; set %s's source address or allow %s",
 		       ia->peer_addr, peer->name, l->name,
@@ -464,10 +500,13 @@ static void accept_bind(struct in_assoc *ia, const struct cfg_link *l)
  *	  5. the link, and x400d, have room for one more bound inbound
  *	     association (3008; max_associations_in: counted)
  *	then the bind is accepted (3000, logged by assoc.c). Refusals 1 to
- *	4 cost the time of a password hash whatever failed, and all send
+ *	4 take the time of a password hash whatever failed, and all send
  *	the same authentication-error: the caller learns nothing of which
- *	names exist or where they may call from (issue 17). They count as
- *	failed binds for the back-off; 5 does not. */
+ *	names exist or where they may call from (issue 17). 1, 2 and 4
+ *	count as failed binds for the back-off: they are what a guesser
+ *	produces; 3 and 5 do not, since no credential was tried, and a
+ *	peer that merely calls from the wrong address (KB Q197378) keeps
+ *	getting the event that names the fix. */
 static void decide(struct in_assoc *ia)
 {
 	const struct cfg_link *l;

@@ -794,7 +794,9 @@ int cotp_connect_resp(struct cotp *c, struct buf *out)
 		return COTP_E_STATE;
 	put_cr_cc(c, out, TPDU_CC, c->tpdu_size);
 	c->state = COTP_ST_OPEN;
-	log_ev(LOG_INFO, EV_COTP_CONNECTED, &w, "transport connection open "
+	/* at debug: a caller is no one until its bind (x400d logs that,
+	 * and counts the callers that never bind) */
+	log_ev(LOG_DEBUG, EV_COTP_CONNECTED, &w, "transport connection open "
 	       "(responder): calling TSEL %s, called TSEL %s, TPDU size %zu",
 	       sel_str(&c->calling, s1, sizeof(s1)),
 	       sel_str(&c->called, s2, sizeof(s2)), c->tpdu_size);

@@ -363,7 +363,11 @@ static void on_eof(struct conn *c, int status, void *arg)
 			 "in the middle of a transfer" :
 			 a->phase == PH_BOUND ? "without releasing" :
 			 "before the bind");
-		logv(a, LOG_WARNING, EV_CONN_CLOSED, why);
+		/* a caller gone before its bind: the user counts it (x400d:
+		 * mtad_gate.c) */
+		logv(a, a->phase != PH_BOUND && a->cfg.osi.role ==
+		     RTSE_RESPONDER ? LOG_DEBUG : LOG_WARNING,
+		     EV_CONN_CLOSED, why);
 		finish(a, ASSOC_FAILED, why);
 		if (a->osi_ready)
 			osi_transport_lost(&a->osi);

@@ -99,12 +99,17 @@ struct sender {
 	uint64_t	seq;
 	const unsigned char *raw;	/* -A: this APDU, as it is */
 	size_t		raw_len;
+	uint64_t	hold_ms;	/* --hold: silent after the bind */
+	uv_timer_t	hold;
+	struct slot	*held;		/* the association being held */
+	uint64_t	held_at;	/* us */
 };
 
 struct slot {
 	struct sender	*s;
 	struct assoc	*a;
 	uint64_t	sent_at;
+	uint64_t	opened_at;	/* us */
 	int		busy;
 	unsigned char	*apdu;
 	char		mtsid[160];
@@ -162,6 +167,17 @@ static void send_one(struct slot *sl)
 	free(der);
 }
 
+/* on_hold - --hold is over: the messages now */
+static void on_hold(uv_timer_t *t)
+{
+	struct sender *s = t->data;
+	struct slot *sl = s->held;
+
+	s->held = NULL;
+	if (sl)
+		send_one(sl);
+}
+
 static void on_bind_ind(struct assoc *a, const struct assoc_bind *p,
 			void *arg)
 {
@@ -183,8 +199,18 @@ static void on_bound(struct assoc *a, const struct assoc_bind *peer,
 		return;
 	}
 	if (!sl->s->quiet)
-		printf("bound to MTA \"%s\" at %s from %s\n", peer->name,
-		       assoc_peer(a), assoc_local(a));
+		printf("bound to MTA \"%s\" at %s from %s in %.1f ms\n",
+		       peer->name, assoc_peer(a), assoc_local(a),
+		       (double)(now_us() - sl->opened_at) / 1000.0);
+	if (sl->s->hold_ms) {	/* --hold: say nothing for a while */
+		printf("holding the association silent for %.1f s\n",
+		       (double)sl->s->hold_ms / 1000.0);
+		fflush(stdout);
+		sl->s->held = sl;
+		sl->s->held_at = now_us();
+		uv_timer_start(&sl->s->hold, on_hold, sl->s->hold_ms, 0);
+		return;
+	}
 	send_one(sl);
 }
 
@@ -229,6 +255,15 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	(void)a;
 	if (sl->busy)
 		s->failed++;
+	if (s->held == sl) {
+		fprintf(stderr, "x400send: the MTA ended the association "
+			"after %.1f s of silence\n",
+			(double)(now_us() - s->held_at) / 1e6);
+		uv_timer_stop(&s->hold);
+		s->held = NULL;
+	}
+	if (s->hold_ms && s->live == 1)
+		uv_close((uv_handle_t *)&s->hold, NULL);
 	if (how != ASSOC_RELEASED) {
 		fprintf(stderr, "x400send: association %s: %s\n",
 			assoc_end_name(how), why);
@@ -244,7 +279,7 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	if (how == ASSOC_REFUSED)
 		s->refused = 1;
 	if (how != ASSOC_RELEASED && s->live == 0 && s->started < s->total &&
-	    s->broken < 3 * s->assocs && !s->refused)
+	    s->broken < 3 * s->assocs && !s->refused && !s->hold_ms)
 		start_assoc(s);
 	else if (how != ASSOC_RELEASED && s->live == 0)
 		s->failed += s->total - s->started, s->started = s->total;
@@ -261,6 +296,7 @@ static void start_assoc(struct sender *s)
 	int rc;
 
 	sl->s = s;
+	sl->opened_at = now_us();
 	rc = assoc_open(s->loop, &s->cfg, &cbs, sl, &a);
 	if (rc != 0) {
 		fprintf(stderr, "x400send: %s: %s\n", s->cfg.addr,
@@ -304,6 +340,8 @@ static const char usage_text[] =
 "  -k, --checkpoint KB        RTSE checkpoint size\n"
 "  -y, --window N             RTSE window\n"
 "  -P, --pcap FILE            capture the association to FILE (with -c 1)\n"
+"      --hold SECS            once bound, stay silent SECS before sending\n"
+"                             (tests a peer's idle timer; with -c 1)\n"
 "\n"
 "The message:\n"
 "  -g, --gdi GDI              our global domain, \"C=..;A=..;P=..\"\n"
@@ -452,7 +490,7 @@ int main(int argc, char **argv)
 	const char *tsel = "x400";
 	const char *pw = NULL, *pw_file = NULL, *peer_pw_file = NULL;
 	static char peer_pw[PW_BUF];
-	enum { O_VERSION = 256, O_PW_FILE, O_PEER_PW_FILE };
+	enum { O_VERSION = 256, O_PW_FILE, O_PEER_PW_FILE, O_HOLD };
 	static const struct option lo[] = {
 		{ "address", 1, NULL, 'a' }, { "source", 1, NULL, 'l' },
 		{ "tsel", 1, NULL, 't' }, { "x410", 0, NULL, 'x' },
@@ -472,6 +510,7 @@ int main(int argc, char **argv)
 		{ "checkpoint", 1, NULL, 'k' }, { "window", 1, NULL, 'y' },
 		{ "quiet", 0, NULL, 'q' }, { "pcap", 1, NULL, 'P' },
 		{ "help", 0, NULL, 'h' }, { "version", 0, NULL, O_VERSION },
+		{ "hold", 1, NULL, O_HOLD },
 		{ NULL, 0, NULL, 0 }
 	};
 	uv_loop_t loop;
@@ -555,12 +594,14 @@ int main(int argc, char **argv)
 			break;
 		case 'q': s.quiet = 1; break;
 		case 'P': s.cfg.pcap = optarg; break;
+		case O_HOLD: s.hold_ms = (uint64_t)(atof(optarg) * 1000);
+			break;
 		default: usage();
 		}
 	}
 	if (optind != argc || addrarg == NULL || !s.cfg.ours.name[0] ||
 	    s.spec.gdi == NULL || s.spec.originator == NULL || nr == 0 ||
-	    s.total < 1 || s.assocs < 1)
+	    s.total < 1 || s.assocs < 1 || (s.hold_ms && s.assocs != 1))
 		usage();
 	if ((pw && pw_file) || (s.peer_pw && peer_pw_file)) {
 		fprintf(stderr, "x400send: a password on the command line "
@@ -590,6 +631,10 @@ int main(int argc, char **argv)
 	log_quiet(1);		/* failures are printed below, plainly */
 	uv_loop_init(&loop);
 	s.loop = &loop;
+	uv_timer_init(&loop, &s.hold);
+	s.hold.data = &s;
+	if (!s.hold_ms)
+		uv_close((uv_handle_t *)&s.hold, NULL);
 	s.t0 = now_us();
 	for (i = 0; i < s.assocs && i < s.total; i++)
 		start_assoc(&s);
