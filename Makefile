@@ -5,6 +5,9 @@
 #                   reads "N passed, N failed"
 #   make fuzz       build one libFuzzer target per top-level PDU (clang)
 #   make fuzz-run   run each fuzz target for FUZZ_SECONDS
+#   make fuzz-net   mutated replays of tests/vectors over TCP against an
+#                   ASan x400d, NETFUZZ_N connections (a short run is in
+#                   make check)
 #   make soak       1,000 SIGKILLs under 20,000 messages, exactly once
 #   make interop    live tests against PP, a real foreign MTA, built from
 #                   the kit in $(PEERS) into $(PEERS_PREFIX) (tests/interop/)
@@ -75,11 +78,12 @@ FUZZ_PDUS := $(shell sed -n 's/.*CODEC_PDU([A-Za-z_0-9]*, *"\([^"]*\)").*/\1/p' 
 FUZZ_LAYERS := $(patsubst tests/fuzz/target_%.c,%,$(wildcard tests/fuzz/target_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all bench check demo interop soak fuzz fuzz-run fuzz-seeds clean gen
+.PHONY: all bench check demo interop soak fuzz fuzz-run fuzz-net fuzz-seeds \
+	clean gen
 .SECONDARY:
 all: $(addprefix $(BUILD)/bin/,$(PROGS)) $(BENCH_PROGS) \
      $(addprefix $(BUILD)/norm/tests/,$(TESTS)) \
-     $(BUILD)/norm/tests/fuzz_replay
+     $(BUILD)/norm/tests/fuzz_replay $(BUILD)/norm/tests/netfuzz
 
 # ---- generation -------------------------------------------------------
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
@@ -253,6 +257,11 @@ $(BUILD)/$(1)/tests/fuzz_replay: $(BUILD)/$(1)/tests/fuzz/fuzz_pdu.o \
 		$(BUILD)/$(1)/libx400.a $(BUILD)/$(1)/libx400asn1.a
 	@echo "LD[$(1)] $$@"
 	@$(2) $(3) -o $$@ $$^ $(LIBS)
+$(BUILD)/$(1)/tests/netfuzz: $(BUILD)/$(1)/tests/fuzz/netfuzz.o \
+		$(BUILD)/$(1)/tests/fuzz/netfuzz_mut.o \
+		$(BUILD)/$(1)/tests/support/capture.o
+	@echo "LD[$(1)] $$@"
+	@$(2) $(3) -o $$@ $$^ -lpcap
 endef
 $(BUILD)/asan/tests/replay_%: $(BUILD)/asan/tests/fuzz/target_%.o \
 		$(BUILD)/asan/tests/fuzz/replay_main.o \
@@ -272,6 +281,7 @@ $(eval $(call TESTBINS,norm,$(CC),))
 $(eval $(call TESTBINS,asan,$(CC),$(SAN)))
 
 check: $(addprefix $(BUILD)/asan/tests/,$(TESTS)) $(BUILD)/asan/tests/fuzz_replay \
+       $(BUILD)/asan/tests/netfuzz \
        $(addprefix $(BUILD)/asan/tests/replay_,$(FUZZ_LAYERS)) \
        $(addprefix $(BUILD)/asan/bin/,$(PROGS)) $(BUILD)/bench/x400sink \
        $(BUILD)/asan/tests/tcpflood
@@ -320,6 +330,22 @@ fuzz-run: fuzz
 	        -artifact_prefix=tests/fuzz/crashes/$$p/ \
 	        $(BUILD)/fuzz/work/$$p tests/fuzz/corpus/$$p || exit 1; \
 	done
+
+# The long network fuzz run (issue 17): NETFUZZ_N connections of mutated
+# replays of tests/vectors/*.pcap over TCP against one ASan x400d, the
+# valid association after every 200, for at most NETFUZZ_SECS seconds,
+# from NETFUZZ_SEED (a new one each run unless given; the output names
+# it). tests/integration/netfuzz.sh, whose short run (4,000) is in make
+# check; README.md says how to reproduce a failure.
+NETFUZZ_N ?= 100000
+NETFUZZ_SECS ?= 7200
+NETFUZZ_SEED ?= $(shell date +%s)
+fuzz-net: $(BUILD)/asan/tests/netfuzz $(BUILD)/asan/bin/x400d \
+	  $(BUILD)/asan/bin/x400send $(BUILD)/asan/bin/x400q
+	@X400_BIN=$(abspath $(BUILD)/asan/bin) \
+	    X400_TESTBIN=$(abspath $(BUILD)/asan/tests) \
+	    NETFUZZ_N=$(NETFUZZ_N) NETFUZZ_SECS=$(NETFUZZ_SECS) \
+	    NETFUZZ_SEED=$(NETFUZZ_SEED) sh tests/integration/netfuzz.sh
 
 # Cut the seed corpus out of the captures; the result is committed.
 fuzz-seeds: $(BUILD)/norm/tests/fuzz_seeds

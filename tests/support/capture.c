@@ -18,6 +18,7 @@ struct stream {
 	int		have_seq;
 	unsigned char	*tsdu;		/* DT data not yet ended by EOT */
 	size_t		tsdu_len;
+	int		raw;		/* keep whole TPKTs (cap_load_tpkts) */
 };
 
 /* grow_append - append n bytes to a malloc()ed buffer */
@@ -55,34 +56,51 @@ static int cap_push(struct cap *cap, unsigned frame, int from_init,
 	return 0;
 }
 
+/* tpdu_kind - X.224 13.1: the kind of TPDU from its code */
+static enum cap_kind tpdu_kind(const unsigned char *p)
+{
+	switch (p[1] & 0xf0) {
+	case 0xe0: return CAP_CR;
+	case 0xd0: return CAP_CC;
+	case 0x80: return CAP_DR;
+	case 0xf0: return CAP_DT;
+	default: return CAP_OTHER;
+	}
+}
+
 /* cap_tpdu - X.224 13.3-13.7: classify one TPDU, join DT data */
 static int cap_tpdu(struct cap *cap, struct stream *s, unsigned frame,
 		    int from_init, const unsigned char *p, size_t n)
 {
+	enum cap_kind kind;
 	size_t li;
 
 	if (n < 2 || (li = p[0]) + 1 > n)
 		return -1;
-	switch (p[1] & 0xf0) {
-	case 0xe0: return cap_push(cap, frame, from_init, CAP_CR, p, n);
-	case 0xd0: return cap_push(cap, frame, from_init, CAP_CC, p, n);
-	case 0x80: return cap_push(cap, frame, from_init, CAP_DR, p, n);
-	case 0xf0:
-		if (li < 2)
-			return -1;
-		if (grow_append(&s->tsdu, &s->tsdu_len, p + li + 1,
-				n - li - 1))
-			return -1;
-		if (p[2] & 0x80) {	/* EOT: the TSDU is complete */
-			int rc = cap_push(cap, frame, from_init, CAP_DT,
-					  s->tsdu, s->tsdu_len);
-			s->tsdu_len = 0;
-			return rc;
-		}
-		return 0;
-	default:
-		return cap_push(cap, frame, from_init, CAP_OTHER, p, n);
+	if ((kind = tpdu_kind(p)) != CAP_DT)
+		return cap_push(cap, frame, from_init, kind, p, n);
+	if (li < 2)
+		return -1;
+	if (grow_append(&s->tsdu, &s->tsdu_len, p + li + 1, n - li - 1))
+		return -1;
+	if (p[2] & 0x80) {	/* EOT: the TSDU is complete */
+		int rc = cap_push(cap, frame, from_init, CAP_DT, s->tsdu,
+				  s->tsdu_len);
+		s->tsdu_len = 0;
+		return rc;
 	}
+	return 0;
+}
+
+/* cap_tpkt - one whole TPKT: as it is (raw), or its TPDU */
+static int cap_tpkt(struct cap *cap, struct stream *s, unsigned frame,
+		    int from_init, const unsigned char *p, size_t n)
+{
+	if (!s->raw)
+		return cap_tpdu(cap, s, frame, from_init, p + 4, n - 4);
+	if (n < 6 || (size_t)p[4] + 5 > n)
+		return -1;
+	return cap_push(cap, frame, from_init, tpdu_kind(p + 4), p, n);
 }
 
 /* cap_tcp - append in-order TCP data and cut out whole TPKTs (RFC 1006) */
@@ -110,7 +128,7 @@ static int cap_tcp(struct cap *cap, struct stream *s, unsigned frame,
 			return -1;
 		if (s->len < tl)
 			break;
-		if (cap_tpdu(cap, s, frame, from_init, s->buf + 4, tl - 4))
+		if (cap_tpkt(cap, s, frame, from_init, s->buf, tl))
 			return -1;
 		memmove(s->buf, s->buf + tl, s->len - tl);
 		s->len -= tl;
@@ -118,10 +136,11 @@ static int cap_tcp(struct cap *cap, struct stream *s, unsigned frame,
 	return 0;
 }
 
-int cap_load(const char *path, struct cap *cap)
+/* cap_read - cap_load, or cap_load_tpkts when raw */
+static int cap_read(const char *path, struct cap *cap, int raw)
 {
 	char err[PCAP_ERRBUF_SIZE];
-	struct stream st[2] = { { 0 }, { 0 } };
+	struct stream st[2] = { { .raw = raw }, { .raw = raw } };
 	struct pcap_pkthdr *h;
 	const unsigned char *pkt;
 	uint16_t init_port = 0;
@@ -173,6 +192,16 @@ int cap_load(const char *path, struct cap *cap)
 	if (rc)
 		cap_free(cap);
 	return rc;
+}
+
+int cap_load(const char *path, struct cap *cap)
+{
+	return cap_read(path, cap, 0);
+}
+
+int cap_load_tpkts(const char *path, struct cap *cap)
+{
+	return cap_read(path, cap, 1);
 }
 
 void cap_free(struct cap *cap)

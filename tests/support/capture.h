@@ -5,6 +5,7 @@
  *	#include "capture.h"
  *
  *	int	cap_load(path, &cap);
+ *	int	cap_load_tpkts(path, &cap);
  *	int	cap_spdu(&cap.tsdu[i], &view);
  *	void	cap_free(&cap);
  *
@@ -14,6 +15,10 @@
  *	into RFC 1006 TPKTs and X.224 class 0 TPDUs, and joins DT TPDUs
  *	into TSDUs. Each TSDU remembers the frame that completed it, so a
  *	test can ask tshark about the same frame.
+ *	cap_load_tpkts() reads the same way but joins nothing: each entry
+ *	is one whole TPKT as it was on the wire, its 4-octet header
+ *	included, and its kind that of the TPDU it carries; this is what
+ *	a test replays over TCP (tests/fuzz/netfuzz.c).
  *	cap_spdu() finds the SPDU a TSDU carries (skipping a leading
  *	category 0 SPDU, X.225 6.3.7) and its user data: the User Data
  *	PGI (193) or Extended User Data (194) of a category 1 SPDU, or the
@@ -37,7 +42,8 @@ struct cap_tsdu {
 	unsigned	frame;		/* pcap frame number (1-based) */
 	int		from_initiator;	/* sent by the side that SYNed */
 	enum cap_kind	kind;
-	unsigned char	*data;		/* TSDU (DT) or the whole TPDU */
+	unsigned char	*data;		/* TSDU (DT) or the whole TPDU; the
+					 * whole TPKT for cap_load_tpkts */
 	size_t		len;
 };
 
@@ -61,6 +67,7 @@ struct spdu_view {
 };
 
 int	cap_load(const char *path, struct cap *cap);
+int	cap_load_tpkts(const char *path, struct cap *cap);
 void	cap_free(struct cap *cap);
 int	cap_spdu(const struct cap_tsdu *t, struct spdu_view *v);
 
