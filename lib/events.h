@@ -192,7 +192,9 @@
 	EVENT(5007, EV_STORE_REPAIRED, "store-repaired", "the consistency check repaired the store") \
 	/* x400q check --repair: names what was repaired */ \
 	EVENT(5008, EV_OPERATOR_ACTION, "operator-action", "an operator changed the queue with x400q (hold, release, delete, retry, reroute)") \
-	/* names the Unix user, the action, the message id and MTS identifier (or the link); x400d reads it from the queue's journal */
+	/* names the Unix user, the action, the message id and MTS identifier (or the link); x400d reads it from the queue's journal */ \
+	EVENT(5009, EV_STORE_PRUNED, "store-pruned", "old journal entries and identifiers of removed messages dropped") \
+	/* names how many and the cutoff (global.limits.history); a transmission repeated after that is no longer recognised as a duplicate */
 
 enum x400_event {
 #define EVENT(num, cname, name, meaning) cname = num,

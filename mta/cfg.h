@@ -225,6 +225,8 @@ struct cfg {
 	unsigned	prebind_per_source;	/* at once, from one address */
 	uint64_t	bind_timeout_ms;	/* connect to bind accepted */
 	uint64_t	refusal_log_ms;	/* one summary event per interval */
+	uint64_t	history_ms;	/* the journal and the identifiers of
+					 * removed messages are kept so long */
 	struct rl_params backoff;	/* failed binds */
 	/* listen */
 	struct cfg_listen *listen;

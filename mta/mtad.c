@@ -376,6 +376,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 		 "addresses, queue %s", X400_VERSION, cfg->mta_name,
 		 cfg->domain, cfg->nlinks, cfg->nlisten, cfg->queue_dir);
 	mtad_gate_start(m);
+	mtad_prune_start(m);
 	mtad_ctl_start(m);
 	mtad_metrics_start(m);
 	return 0;
@@ -467,6 +468,7 @@ void mtad_stop(struct mtad *m)
 	for (i = 0; i < m->nlisteners; i++)
 		conn_listener_close(m->listeners[i]);
 	mtad_gate_stop(m);
+	mtad_prune_stop(m);
 	mtad_ctl_stop(m);
 	mtad_metrics_stop(m);
 	mtad_ping_stop(m);

@@ -30,6 +30,10 @@
  *			expiry
  *	mtad_ops.c	the operators' x400q actions, read from the
  *			queue's journal, logged as events
+ *	mtad_prune.c	the queue's housekeeping: the journal and the
+ *			duplicate identifiers kept limits.history
+ *	mtad_gate.c	the front door's refusals, counted and logged
+ *			once an interval
  *	mtad_check.c	x400d -t: what start-up and later would meet on
  *			this machine (users, directories, addresses)
  *	mtad_ctl.c	the control socket queue_dir/x400d.ctl: x400q
@@ -166,6 +170,8 @@ struct mtad {
 	uv_timer_t	kick;		/* run the scheduler soon */
 	int		kicked;
 	uv_timer_t	hold;		/* run it when a link's hold ends */
+	uv_timer_t	prune;		/* the journal's housekeeping */
+	int		pruning;	/* a prune is being committed */
 	int64_t		hold_at;	/* when hold fires (ms), 0: idle */
 	uint64_t	seq;		/* for MTS identifiers we make */
 	unsigned	nin, nout;
@@ -231,6 +237,11 @@ void	mtad_link_fail(struct mtad_link *l, enum log_level lvl, unsigned ev,
 		       const char *peer, const char *layer,
 		       const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/* mtad_prune.c: drop the journal and the identifiers of removed
+ *	messages older than limits.history, now and then */
+void	mtad_prune_start(struct mtad *m);
+void	mtad_prune_stop(struct mtad *m);
 
 /* mtad_gate.c: refusals before a bind, counted by reason and source
  *	(addr, "" unknown) and logged as one event per interval */
