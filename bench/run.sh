@@ -37,7 +37,12 @@
 #	rows). BENCH_SIZES, BENCH_ASSOCS: the relay table's sizes and
 #	association counts. BENCH_PERF=FILE: perf record -g of x400d during
 #	the relay table's 4 KB x 10 run (BENCH_PERF_QUEUED=1: also the
-#	queued runs').
+#	queued runs'). BENCH_QUEUED=N: the queued row with N messages
+#	(default 100,000 times BENCH_SCALE; issue 19 measures 1,000,000).
+#	BENCH_BIG_ASSOCS=N: a row with N inbound associations at once
+#	(issue 19: 10,000) after the 1,000 row. "anon MB" is x400d's
+#	anonymous resident memory at the end of the run (heap, stacks):
+#	what x400d holds itself, apart from the store's file pages.
 set -u
 export LC_ALL=C
 BUILD=${BUILD:-build}
@@ -59,7 +64,8 @@ RESULTS=$B/bench-results.txt
 HZ=$(getconf CLK_TCK)
 PIDS=""
 
-ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null
+ulimit -n 65536 2>/dev/null || ulimit -n 8192 2>/dev/null ||
+    ulimit -n 4096 2>/dev/null
 
 cleanup() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
@@ -101,6 +107,9 @@ cpu() {
 }
 
 hwm() { awk '/^VmHWM/ { print $2 }' /proc/$1/status 2>/dev/null; }
+# anon PID - its anonymous resident memory now (KB): the heap and stacks,
+#	without the store's file pages that the kernel maps in and may drop
+anon() { awk '/^RssAnon/ { print $2 }' /proc/$1/status 2>/dev/null; }
 
 # first_line FILE PID - wait (10 s at most) for the first line a
 #	starting program prints (its port)
@@ -144,6 +153,8 @@ relay_start() {
 	for try in 1 2 3 4 5; do
 		port=$(free_port)
 		sed -e "s|@QUEUE@|$q|" -e "s|@LOG@|$d/relay.log|" \
+		    -e "s|@MAXIN@|${RELAY_MAXIN:-1100}|" \
+		    -e "s|@LOADMAX@|${RELAY_LOADMAX:-1000}|" \
 		    -e "s|@LOGLEVEL@|$LOGLEVEL|" -e "s|@PORT@|$port|" \
 		    -e "s|@SINKPORT@|$2|" -e "s|@DIR@|$d|" \
 		    "$SRC/relay.conf.in" >"$d/relay.conf"
@@ -201,6 +212,7 @@ ours() {
 	fi
 	R_CPU=$(calc %.3f "($c1 - $c0) / $HZ / $n * 1000")
 	R_RSS=$(( $(hwm $RELAY_PID) / 1024 ))
+	R_ANON=$(( $(anon $RELAY_PID) / 1024 ))
 	R_P50=$(echo "$out" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
 	R_P99=$(echo "$out" | sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p')
 	R_SEND=$(echo "$out" | sed -n 's/.* s: \([0-9.]*\) msg\/s.*/\1/p')
@@ -355,9 +367,20 @@ assoc_part() {
 	[ "$n" -ge 1000 ] || n=1000	# one message at least on each
 	log "1,000 associations, $n messages"
 	ours 4096 1000 $n
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' \
+	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' \
 	    '1,000 inbound associations' $n "$R_RATE" "$R_P50" "$R_P99" \
-	    "$R_CPU" "$R_RSS")"
+	    "$R_CPU" "$R_RSS" "$R_ANON")"
+	[ "${BENCH_BIG_ASSOCS:-0}" -gt 0 ] || return 0
+	# BENCH_BIG_ASSOCS=10000: as many associations at once, one message
+	# each at least (descriptors: ulimit -n above)
+	n=$(count 10000)
+	[ "$n" -ge "$BENCH_BIG_ASSOCS" ] || n=$BENCH_BIG_ASSOCS
+	log "$BENCH_BIG_ASSOCS associations, $n messages"
+	RELAY_MAXIN=$((BENCH_BIG_ASSOCS + 100)) RELAY_LOADMAX=$BENCH_BIG_ASSOCS \
+	    ours 4096 "$BENCH_BIG_ASSOCS" $n
+	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' \
+	    "$BENCH_BIG_ASSOCS inbound associations" $n "$R_RATE" "$R_P50" \
+	    "$R_P99" "$R_CPU" "$R_RSS" "$R_ANON")"
 }
 
 # queued_part - the same load on an empty queue and on one holding
@@ -366,13 +389,13 @@ assoc_part() {
 queued_part() {
 	local n base_rate base_cpu q=$W/queued/queue t0 t1 nq
 	n=$(count 5000)
-	nq=$(count 100000)
+	nq=${BENCH_QUEUED:-$(count 100000)}
 	log "10 associations on an empty queue, $n messages"
 	BENCH_PERF="${BENCH_PERF_QUEUED:+$BENCH_PERF}" ours 4096 10 $n
 	base_rate=$R_RATE base_cpu=$R_CPU
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' \
+	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' \
 	    'empty queue, 10 associations' $n "$R_RATE" "$R_P50" "$R_P99" \
-	    "$R_CPU" "$R_RSS")"
+	    "$R_CPU" "$R_RSS" "$R_ANON")"
 	rm -rf "$W/queued"
 	mkdir -p "$W/queued"
 	log "filling a queue with $nq messages"
@@ -383,9 +406,9 @@ queued_part() {
 	log "filled in $(calc %.1f "$t1 - $t0") s: $(cat "$W/queued/fill.out")"
 	log "10 associations over $nq queued, $n messages"
 	BENCH_KEEP=1 ours 4096 10 $n "$q"
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' \
+	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' \
 	    "$nq queued, 10 associations" $n "$R_RATE" "$R_P50" \
-	    "$R_P99" "$R_CPU" "$R_RSS")"
+	    "$R_P99" "$R_CPU" "$R_RSS" "$R_ANON")"
 	case "$base_cpu:$R_CPU" in
 	*-*|*timeout*) ;;
 	*) say "  cost per message with the queue full / empty: cpu $(calc \
@@ -398,8 +421,8 @@ queued_part() {
 scale_head() {
 	say ""
 	say "Scaling (x400d, 4 KB messages)"
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s' run msgs 'msg/s' \
-	    'p50 ms' 'p99 ms' 'cpu s/1k' 'RSS MB')"
+	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' run msgs 'msg/s' \
+	    'p50 ms' 'p99 ms' 'cpu s/1k' 'RSS MB' 'anon MB')"
 }
 
 codec_part() {

@@ -59,7 +59,7 @@ const struct cfg_key cfg_assoc_tab[] = {
 	{ "recovery", CFG_K_BOOL, 0, 1, L(recovery) },
 	{ "recovery_timeout", CFG_K_DUR, 1000, DUR_MAX_MS,
 	  L(recovery_timeout_ms) },
-	{ "max_associations", CFG_K_UINT, 1, 1000, L(max_assoc) },
+	{ "max_associations", CFG_K_UINT, 1, 100000, L(max_assoc) },
 	{ "max_transfers", CFG_K_UINT, 0, 1000000, L(max_transfers) },
 	{ "connect_timeout", CFG_K_DUR, 100, 3600000, L(connect_timeout_ms) },
 	{ "idle_timeout", CFG_K_DUR, 100, DUR_MAX_MS, L(idle_timeout_ms) },
