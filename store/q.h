@@ -116,7 +116,9 @@ enum {
 };
 
 /* Defaults and limits */
-#define Q_MAPSIZE_DEFAULT	(8ull << 30)	/* 8 GiB, sparse */
+#define Q_MAPSIZE_DEFAULT	(256ull << 30)	/* 256 GiB of address space,
+						 * sparse: the file grows
+						 * with the data */
 #define Q_BATCH_DEFAULT		1024		/* submissions per group */
 #define Q_BATCH_BYTES		(64u << 20)	/* octets per group, unless
 						 * one submission is larger */
