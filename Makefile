@@ -259,6 +259,7 @@ $(BUILD)/$(1)/tests/fuzz_replay: $(BUILD)/$(1)/tests/fuzz/fuzz_pdu.o \
 	@$(2) $(3) -o $$@ $$^ $(LIBS)
 $(BUILD)/$(1)/tests/netfuzz: $(BUILD)/$(1)/tests/fuzz/netfuzz.o \
 		$(BUILD)/$(1)/tests/fuzz/netfuzz_mut.o \
+		$(BUILD)/$(1)/tests/fuzz/netfuzz_stall.o \
 		$(BUILD)/$(1)/tests/support/capture.o
 	@echo "LD[$(1)] $$@"
 	@$(2) $(3) -o $$@ $$^ -lpcap

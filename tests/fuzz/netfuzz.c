@@ -6,6 +6,7 @@
  *	netfuzz [-n N] [-s SEED] [-t SECS] [-B BATCH] [-w MS] [-b SRC]...
  *		[-V PCAP -a SRC [-R NAME]] [-i INDEX | -r FILE...] [-o DIR]
  *		[-d] ADDR:PORT PCAP...
+ *	netfuzz -S K [-H SECS] -V PCAP [-a SRC] [-R NAME] ADDR:PORT
  *
  * DESCRIPTION
  *	Issue 17, must-show 5. Reads the initiator's TPKTs of the
@@ -44,9 +45,20 @@
  *	The last line on stdout sums up: connections, batches, and how
  *	many valid associations succeeded.
  *
+ *	-S K (netfuzz_stall.c) sends no fuzz: a peer that stops in the
+ *	middle. It replays the first K TPKTs of the -V association as the
+ *	valid check does (each answer checked), then sends nothing and
+ *	keeps the connection open for up to SECS (-H, 60) seconds,
+ *	reading what comes, and prints how long the target took to close
+ *	it (or "still open"). With pp-p1-loop-success.pcap, K 3 stops
+ *	after S-ACTIVITY-START, K 4 after the message's data, before the
+ *	S-ACTIVITY-END (tests/integration/stall.sh, issue 17).
+ *
  * EXIT STATUS
  *	0 when every valid association succeeded and the target accepted
  *	every connection; 1 when not; 2 on a usage or capture error.
+ *	-S: 0 when the target closed the connection within SECS, 1 when
+ *	not or when the first K TPKTs were not answered as captured.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -80,7 +92,8 @@ struct nf {
 	const char	*rname, *outdir;
 	unsigned long	n, batch;
 	uint64_t	seed;
-	double		secs;
+	double		secs, hold;	/* -t, -H */
+	long		stall;		/* -S K, or -1 */
 	int		wait_ms, describe;
 	/* results */
 	unsigned long	done, closed_first, resets, pieces, lockstep;
@@ -476,7 +489,7 @@ static int names_mta(const unsigned char *p, size_t n, const char *name)
 }
 
 /* expect - the answers to TPKT k must be the capture's */
-static int expect(struct nf *nf, struct rx *x, const struct nf_pkt *k,
+static int expect(const char *rname, struct rx *x, const struct nf_pkt *k,
 		  size_t kn, char *why, size_t whyn)
 {
 	for (size_t j = 0; j < k->nans; j++) {
@@ -495,48 +508,60 @@ static int expect(struct nf *nf, struct rx *x, const struct nf_pkt *k,
 				 k->ans[j].si);
 			return -1;
 		}
-		if (got.si == SPDU_AC && nf->rname &&
-		    !names_mta(x->last, x->lastn, nf->rname)) {
+		if (got.si == SPDU_AC && rname &&
+		    !names_mta(x->last, x->lastn, rname)) {
 			snprintf(why, whyn, "TPKT %zu: the AC (bind result) "
-				 "does not name MTA \"%s\"", kn, nf->rname);
+				 "does not name MTA \"%s\"", kn, rname);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-/* valid_one - the valid association, as captured; 0 when every answer
- *	was the capture's */
-static int valid_one(struct nf *nf, char *why, size_t whyn)
+/* nf_replay - see netfuzz.h */
+int nf_replay(const struct sockaddr_in *dst, const struct sockaddr_in *src,
+	      const struct nf_flow *f, size_t k, const char *rname,
+	      char *why, size_t whyn)
 {
 	struct rx *x = calloc(1, sizeof(*x));
-	const struct nf_flow *f = nf->valid;
-	int rc = 0;
+	int rc = 0, fd;
 
 	if (x == NULL) {
 		snprintf(why, whyn, "out of memory");
 		return -1;
 	}
-	x->fd = tcp_open(&nf->dst, nf->have_vsrc ? &nf->vsrc : NULL);
-	if (x->fd < 0) {
+	if ((fd = x->fd = tcp_open(dst, src)) < 0) {
 		snprintf(why, whyn, "cannot connect: %s", strerror(errno));
 		free(x);
 		return -1;
 	}
-	for (size_t k = 0; rc == 0 && k < f->n; k++) {
-		if (send_all(x->fd, f->pkt[k].p, f->pkt[k].n, 0) &&
-		    k + 1 < f->n) {
-			snprintf(why, whyn, "TPKT %zu: cannot send: %s", k,
+	for (size_t i = 0; rc == 0 && i < k && i < f->n; i++) {
+		if (send_all(fd, f->pkt[i].p, f->pkt[i].n, 0) && i + 1 < f->n) {
+			snprintf(why, whyn, "TPKT %zu: cannot send: %s", i,
 				 strerror(errno));
 			rc = -1;
 		} else {
-			rc = expect(nf, x, &f->pkt[k], k, why, whyn);
+			rc = expect(rname, x, &f->pkt[i], i, why, whyn);
 		}
 	}
-	hang_up(x->fd, 0, 100);
 	free(x->a.buf);
 	free(x);
-	return rc;
+	if (rc != 0)
+		hang_up(fd, 0, 100);
+	return rc ? -1 : fd;
+}
+
+/* valid_one - the valid association, as captured; 0 when every answer
+ *	was the capture's */
+static int valid_one(struct nf *nf, char *why, size_t whyn)
+{
+	int fd = nf_replay(&nf->dst, nf->have_vsrc ? &nf->vsrc : NULL,
+			   nf->valid, nf->valid->n, nf->rname, why, whyn);
+
+	if (fd < 0)
+		return -1;
+	hang_up(fd, 0, 100);
+	return 0;
 }
 
 /* valid_check - after a batch: the valid association, counted */
@@ -623,7 +648,9 @@ static int usage(void)
 	fprintf(stderr, "usage: netfuzz [-n N] [-s SEED] [-t SECS] "
 		"[-B BATCH] [-w MS] [-b SRC]...\n"
 		"\t[-V PCAP -a SRC [-R NAME]] [-i INDEX | -r FILE...] "
-		"[-o DIR] [-d] ADDR:PORT PCAP...\n");
+		"[-o DIR] [-d] ADDR:PORT PCAP...\n"
+		"       netfuzz -S K [-H SECS] -V PCAP [-a SRC] [-R NAME] "
+		"ADDR:PORT\n");
 	return 2;
 }
 
@@ -681,7 +708,8 @@ static int options(struct nf *nf, int argc, char **argv, const char **vpath,
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "n:s:t:B:w:b:V:a:R:i:ro:d")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:t:B:w:b:V:a:R:i:ro:dS:H:")) !=
+	       -1) {
 		switch (c) {
 		case 'n': nf->n = strtoul(optarg, NULL, 10); break;
 		case 's': nf->seed = strtoull(optarg, NULL, 0); break;
@@ -704,10 +732,14 @@ static int options(struct nf *nf, int argc, char **argv, const char **vpath,
 		case 'r': *replay = 1; break;
 		case 'o': nf->outdir = optarg; break;
 		case 'd': nf->describe = 1; break;
+		case 'S': nf->stall = atol(optarg); break;
+		case 'H': nf->hold = atof(optarg); break;
 		default: return -1;
 		}
 	}
 	if (optind >= argc || nf->batch == 0 || nf->wait_ms < 0 ||
+	    (nf->stall >= 0 && (*vpath == NULL || nf->stall == 0 ||
+				nf->hold <= 0)) ||
 	    addr_parse(argv[optind], -1, &nf->dst))
 		return -1;
 	return 0;
@@ -715,7 +747,8 @@ static int options(struct nf *nf, int argc, char **argv, const char **vpath,
 
 int main(int argc, char **argv)
 {
-	struct nf nf = { .n = 2000, .batch = 200, .seed = 1, .wait_ms = 20 };
+	struct nf nf = { .n = 2000, .batch = 200, .seed = 1, .wait_ms = 20,
+			 .stall = -1, .hold = 60 };
 	const char *vpath = NULL;
 	long index = -1;
 	int replay = 0, rc;
@@ -730,6 +763,12 @@ int main(int argc, char **argv)
 	if (load(&nf, argv, replay ? 0 : argc, vpath) != 0) {
 		unload(&nf);
 		return replay || argc ? 2 : usage();
+	}
+	if (nf.stall >= 0) {
+		rc = nf_stall(&nf.dst, nf.have_vsrc ? &nf.vsrc : NULL,
+			      nf.valid, (size_t)nf.stall, nf.hold, nf.rname);
+		unload(&nf);
+		return rc;
 	}
 	if (replay)
 		rc = replay_files(&nf, argv, argc);

@@ -7,6 +7,8 @@
  *	nf_rng_seed(&rng, seed, index);
  *	nf_plan_make(&plan, &flows[k], flows, nflows, &rng);
  *	nf_plan_free(&plan);
+ *	fd = nf_replay(&dst, &src, &flow, k, name, why, sizeof(why));
+ *	nf_stall(&dst, &src, &flow, k, secs, name);
  *
  * DESCRIPTION
  *	Test support for tests/fuzz/netfuzz.c (see there). A flow is the
@@ -84,5 +86,22 @@ void	nf_plan_free(struct nf_plan *pl);
 
 /* nf_sig_of - the signature of one whole TSDU (DT) or TPDU */
 struct nf_sig nf_sig_of(int kind, const unsigned char *p, size_t n);
+
+struct sockaddr_in;
+
+/* nf_replay (netfuzz.c) - a connection to dst (from src; NULL: any)
+ *	that got flow f's first k TPKTs as captured, each answered as the
+ *	capture's responder answered it (the AC naming MTA rname, unless
+ *	NULL): its descriptor, the caller's to close; -1 and why when not */
+int	nf_replay(const struct sockaddr_in *dst, const struct sockaddr_in *src,
+		  const struct nf_flow *f, size_t k, const char *rname,
+		  char *why, size_t whyn);
+
+/* nf_stall (netfuzz_stall.c) - netfuzz -S: f's first k TPKTs, then
+ *	silence for up to hold seconds; 0 when the target closed the
+ *	connection meanwhile, 1 when not, 2 on a usage error (printed) */
+int	nf_stall(const struct sockaddr_in *dst, const struct sockaddr_in *src,
+		 const struct nf_flow *f, size_t k, double hold,
+		 const char *rname);
 
 #endif
