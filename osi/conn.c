@@ -22,6 +22,8 @@
 #include <sys/socket.h>
 
 #include "conn.h"
+#include "conn_tls.h"
+#include "tlsid.h"
 #include "log.h"
 #include "pcapw.h"
 #include "xalloc.h"
@@ -66,6 +68,9 @@ struct conn {
 	uint64_t	linger_ms;
 	uint64_t	bytes_in, bytes_out;
 	const char	*how;		/* why it closed, for the event */
+	struct conn_tls	*tls;		/* TLS on this connection, or NULL */
+	int		tls_failed;	/* reported through the defer timer */
+	struct tlsid	tls_id;		/* outbound: who the server must be */
 	unsigned char	rbuf[RBUF_LEN];
 };
 
@@ -90,10 +95,13 @@ struct conn_listener {
 	int		nclose;
 	conn_accept_fn	*fn;
 	void		*arg;
+	struct conn_tls_ctx *tls;	/* borrowed; NULL: plain TCP */
 };
 
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
+
+static void on_defer(uv_timer_t *t);
 
 /* ---- names and events -------------------------------------------------- */
 
@@ -101,6 +109,10 @@ const char *conn_strerror(int err)
 {
 	if (err == CONN_E_SRCADDR)
 		return "source address not usable on this host";
+	if (err == CONN_E_TLS)
+		return "TLS handshake failed";
+	if (err == CONN_E_TLS_PEER)
+		return "the TLS peer is not the one expected";
 	if (err == 0)
 		return "success";
 	return uv_strerror(err);
@@ -244,8 +256,9 @@ int conn_pcap(struct conn *c, const char *path)
 		       "was more than could be held" : strerror(-err));
 		return err;
 	}
-	log_ev(LOG_INFO, EV_PCAP_START, &w, "capturing %s <-> %s to %s",
-	       c->local, c->peer, path);
+	log_ev(LOG_INFO, EV_PCAP_START, &w, "capturing %s <-> %s to %s%s",
+	       c->local, c->peer, path, c->tls ? " (the decrypted stream "
+	       "inside TLS: what goes into and comes out of TLS)" : "");
 	return 0;
 }
 
@@ -277,6 +290,9 @@ static void conn_free(struct conn *c)
 		       (unsigned long long)c->bytes_out);
 	pcapw_close(c->pcap);
 	c->pcap = NULL;
+	ctls_free(c->tls);
+	c->tls = NULL;
+	tlsid_free(&c->tls_id);
 	if (c->cbs.closed)
 		c->cbs.closed(c, c->arg);
 	free(c->link);
@@ -345,6 +361,11 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 		return;
 	if (nread > 0) {
 		c->bytes_in += (uint64_t)nread;
+		if (c->tls) {
+			if (c->state == CS_OPEN)
+				ctls_input(c->tls, c->rbuf, (size_t)nread);
+			return;
+		}
 		pcap_data(c, PCAPW_FROM_PEER, c->rbuf, (size_t)nread);
 		if (c->state == CS_OPEN && c->cbs.read)
 			c->cbs.read(c, c->rbuf, (size_t)nread, c->arg);
@@ -400,6 +421,9 @@ void conn_resume(struct conn *c)
 	c->paused = 0;
 	if (c->state == CS_OPEN)
 		read_start(c);
+	/* plaintext TLS may hold already: delivered from the loop */
+	if (c->tls && c->state == CS_OPEN)
+		uv_timer_start(&c->defer, on_defer, 0, 0);
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -437,18 +461,14 @@ static void on_write(uv_write_t *req, int status)
 	}
 }
 
-/* write_mem - queue mem[off..off+n) and take mem */
-static int write_mem(struct conn *c, unsigned char *mem, size_t off,
-		     size_t n)
+/* sock_write - queue mem[off..off+n) to the socket and take mem */
+static int sock_write(struct conn *c, unsigned char *mem, size_t off,
+		      size_t n)
 {
 	struct wreq *w;
 	uv_buf_t ub;
 	int rc;
 
-	if ((c->state != CS_OPEN && c->state != CS_WAIT_START) || c->werr) {
-		free(mem);
-		return UV_EPIPE;
-	}
 	w = XNEW(struct wreq);
 	w->c = c;
 	w->mem = mem;
@@ -460,12 +480,31 @@ static int write_mem(struct conn *c, unsigned char *mem, size_t off,
 		free(w);
 		return rc;
 	}
-	pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);
+	if (c->tls == NULL)
+		pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);
 	c->pending += n;
 	c->bytes_out += n;
 	if (c->pending > c->lowat)
 		c->above_lowat = 1;
 	return 0;
+}
+
+/* write_mem - the user's bytes: to the socket, or into TLS; takes mem */
+static int write_mem(struct conn *c, unsigned char *mem, size_t off,
+		     size_t n)
+{
+	int rc;
+
+	if ((c->state != CS_OPEN && c->state != CS_WAIT_START) || c->werr) {
+		free(mem);
+		return UV_EPIPE;
+	}
+	if (c->tls == NULL)
+		return sock_write(c, mem, off, n);
+	pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);	/* plaintext */
+	rc = ctls_write(c->tls, mem + off, n);
+	free(mem);
+	return rc;
 }
 
 int conn_write(struct conn *c, const void *p, size_t n)
@@ -577,6 +616,8 @@ void conn_close(struct conn *c)
 	}
 	c->state = CS_CLOSING;
 	c->how = "orderly close";
+	if (c->tls && !c->werr)
+		ctls_close_notify(c->tls);
 	uv_timer_start(&c->timer, on_timer, c->linger_ms, 0);
 	read_start(c);			/* drain the peer until its FIN */
 	if (c->pending == 0)
@@ -594,6 +635,111 @@ void conn_abort(struct conn *c)
 		c->how = "aborted while connecting";
 	}
 	close_handles(c, 1);
+}
+
+/* ---- TLS (conn_tls.h) ----------------------------------------------------- */
+
+/* tls_failed - from the defer timer: an outbound connection that never
+ *	came up fails like a connect; else the user sees the end of input */
+static void tls_failed(struct conn *c)
+{
+	c->werr = 1;
+	if (c->outbound && !ctls_up(c->tls) && c->state == CS_OPEN) {
+		c->how = "TLS handshake failed";
+		if (c->cbs.connected)
+			c->cbs.connected(c, CONN_E_TLS, c->arg);
+		close_handles(c, 1);
+		return;
+	}
+	c->how = ctls_up(c->tls) ? "TLS failed" : "TLS handshake failed";
+	if (c->state == CS_OPEN)
+		deliver_eof(c, CONN_E_TLS);
+	else
+		close_handles(c, 1);
+}
+
+int conni_plain(struct conn *c, const uint8_t *p, size_t n)
+{
+	pcap_data(c, PCAPW_FROM_PEER, p, n);
+	if (c->state == CS_OPEN && c->cbs.read)
+		c->cbs.read(c, p, n, c->arg);
+	return c->state == CS_OPEN && !c->paused ? 0 : -1;
+}
+
+int conni_raw(struct conn *c, unsigned char *mem, size_t n)
+{
+	if (c->state == CS_CLOSED || c->werr) {
+		free(mem);
+		return UV_EPIPE;
+	}
+	return sock_write(c, mem, 0, n);
+}
+
+/* conni_tls_up - outbound: the server's identity, before any byte of
+ *	the user's (the COTP CR) is sent */
+void conni_tls_up(struct conn *c)
+{
+	struct log_who w = who(c);
+
+	if (!c->outbound)
+		return;
+	if (tlsid_check(&c->tls_id, ctls_peer_cert(c->tls),
+			ctls_peer_chain(c->tls), &w) != 0) {
+		c->werr = 1;
+		c->how = "TLS peer refused";
+		if (c->cbs.connected)
+			c->cbs.connected(c, CONN_E_TLS_PEER, c->arg);
+		close_handles(c, 1);
+		return;
+	}
+	if (c->cbs.connected)
+		c->cbs.connected(c, 0, c->arg);
+}
+
+void conni_tls_failed(struct conn *c)
+{
+	c->tls_failed = 1;
+	uv_timer_start(&c->defer, on_defer, 0, 0);
+}
+
+struct log_who conni_who(const struct conn *c)
+{
+	return who(c);
+}
+
+int conni_outbound(const struct conn *c)
+{
+	return c->outbound;
+}
+
+void conn_listener_tls(struct conn_listener *l, struct conn_tls_ctx *t)
+{
+	l->tls = t;
+}
+
+int conn_is_tls(const struct conn *c)
+{
+	return c->tls != NULL;
+}
+
+const struct x509_st *conn_tls_peer_cert(const struct conn *c)
+{
+	return c->tls && ctls_up(c->tls) ? ctls_peer_cert(c->tls) : NULL;
+}
+
+struct stack_st_X509 *conn_tls_peer_chain(const struct conn *c)
+{
+	return c->tls && ctls_up(c->tls) ? ctls_peer_chain(c->tls) : NULL;
+}
+
+const char *conn_tls_version(const struct conn *c)
+{
+	return c->tls && ctls_up(c->tls) ? ctls_version(c->tls) : "";
+}
+
+const char *conn_tls_cipher(const struct conn *c)
+{
+	return c->tls && ctls_up(c->tls) ? ctls_cipher(c->tls) : "";
 }
 
 /* ---- outbound ---------------------------------------------------------- */
@@ -628,6 +774,10 @@ static void on_defer(uv_timer_t *t)
 
 	if (c->state == CS_CONNECTING)
 		fail_connect(c, c->deferred_status);
+	else if (c->tls && c->tls_failed)
+		tls_failed(c);
+	else if (c->tls && c->state == CS_OPEN && !c->paused)
+		ctls_input(c->tls, NULL, 0);
 }
 
 /* defer_fail - a failure found inside conn_connect, reported later */
@@ -711,6 +861,10 @@ static void on_connect(uv_connect_t *req, int status)
 	if (c->pcap_path)
 		(void)conn_pcap(c, c->pcap_path);
 	read_start(c);
+	if (c->tls) {			/* connected() once it is up */
+		ctls_start(c->tls);
+		return;
+	}
 	if (c->cbs.connected)
 		c->cbs.connected(c, 0, c->arg);
 }
@@ -770,6 +924,10 @@ int conn_connect(uv_loop_t *loop, const char *addr, unsigned port,
 		c->enforce = o->enforce;
 		c->link = o->link ? xstrdup(o->link) : NULL;
 		c->pcap_path = o->pcap ? xstrdup(o->pcap) : NULL;
+		if (o->tls)
+			c->tls = ctls_new(c, o->tls);
+		if (o->tls && o->tls_id)
+			tlsid_copy(&c->tls_id, o->tls_id);
 	}
 	uv_tcp_init(loop, &c->tcp);
 	start_connect(c);
@@ -806,8 +964,10 @@ static void on_connection(uv_stream_t *server, int status)
 	w = who(c);
 	/* at debug: the listener's user logs what matters (an accepted
 	 * bind, or a count of refusals) */
-	log_ev(LOG_DEBUG, EV_CONN_ACCEPTED, &w, "connection from %s to %s",
-	       c->peer, c->local);
+	log_ev(LOG_DEBUG, EV_CONN_ACCEPTED, &w, "connection from %s to %s%s",
+	       c->peer, c->local, l->tls ? " (TLS)" : "");
+	if (l->tls)
+		c->tls = ctls_new(c, l->tls);
 	l->fn(c, l->arg);
 }
 
