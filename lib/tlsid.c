@@ -103,7 +103,7 @@ static void subject(const X509 *x, char *buf, size_t len)
 
 /* check_pin - the certificate against the pin */
 static unsigned check_pin(const struct tlsid *id, const X509 *cert,
-			  const struct log_who *w)
+			  char *why, size_t len)
 {
 	unsigned char got[TLSID_PIN_LEN];
 	char want_s[TLSID_STRLEN], got_s[TLSID_STRLEN], subj[256];
@@ -117,15 +117,14 @@ static unsigned check_pin(const struct tlsid *id, const X509 *cert,
 	else
 		snprintf(got_s, sizeof(got_s), "none");
 	subject(cert, subj, sizeof(subj));
-	log_ev(LOG_WARNING, EV_TLS_PIN_MISMATCH, w, "the peer's certificate "
-	       "%s does not match tls_pin: expected %s, got %s", subj,
-	       want_s, got_s);
+	snprintf(why, len, "the peer's certificate %s does not match "
+		 "tls_pin: expected %s, got %s", subj, want_s, got_s);
 	return EV_TLS_PIN_MISMATCH;
 }
 
 /* verify_chain - cert and chain against the CA file */
 static unsigned verify_chain(const struct tlsid *id, const X509 *cert,
-			     STACK_OF(X509) *chain, const struct log_who *w)
+			     STACK_OF(X509) *chain, char *why, size_t len)
 {
 	X509_STORE *st = X509_STORE_new();
 	X509_STORE_CTX *x = X509_STORE_CTX_new();
@@ -146,15 +145,15 @@ static unsigned verify_chain(const struct tlsid *id, const X509 *cert,
 	     e == X509_V_ERR_CERT_NOT_YET_VALID ? EV_TLS_CERT_NOT_YET_VALID :
 	     EV_TLS_UNKNOWN_CA;
 	subject(cert, subj, sizeof(subj));
-	log_ev(LOG_WARNING, ev, w, "the peer's certificate %s does not "
-	       "verify against the link's tls_ca %s: %s", subj, id->ca,
-	       X509_verify_cert_error_string(e));
+	snprintf(why, len, "the peer's certificate %s does not verify "
+		 "against the link's tls_ca %s: %s", subj, id->ca,
+		 X509_verify_cert_error_string(e));
 	return ev;
 }
 
 /* check_name - the name in the subjectAltName (or the CN) */
 static unsigned check_name(const struct tlsid *id, const X509 *cert,
-			   const struct log_who *w)
+			   char *why, size_t len)
 {
 	char subj[256];
 	X509 *x = (X509 *)cert;
@@ -163,31 +162,29 @@ static unsigned check_name(const struct tlsid *id, const X509 *cert,
 	    X509_check_ip_asc(x, id->name, 0) == 1)
 		return 0;
 	subject(cert, subj, sizeof(subj));
-	log_ev(LOG_WARNING, EV_TLS_NAME_MISMATCH, w, "the peer's "
-	       "certificate %s does not name \"%s\" (tls_name)", subj,
-	       id->name);
+	snprintf(why, len, "the peer's certificate %s does not name \"%s\" "
+		 "(tls_name)", subj, id->name);
 	return EV_TLS_NAME_MISMATCH;
 }
 
 unsigned tlsid_check(const struct tlsid *id, const X509 *cert,
-		     STACK_OF(X509) *chain, const struct log_who *who)
+		     STACK_OF(X509) *chain, char *why, size_t len)
 {
-	struct log_who w = *who;
 	unsigned ev;
 
-	w.layer = "tls";
+	snprintf(why, len, "the peer's certificate is the one expected");
 	if (id->kind != TLSID_NONE)
-		return check_pin(id, cert, &w);
+		return check_pin(id, cert, why, len);
 	if (id->ca == NULL)
 		return 0;
 	if (cert == NULL) {
-		log_ev(LOG_WARNING, EV_TLS_UNKNOWN_CA, &w, "the peer sent no "
-		       "certificate; the link's tls_ca needs one");
+		snprintf(why, len, "the peer sent no certificate; the link's "
+			 "tls_ca needs one");
 		return EV_TLS_UNKNOWN_CA;
 	}
-	if ((ev = verify_chain(id, cert, chain, &w)) != 0)
+	if ((ev = verify_chain(id, cert, chain, why, len)) != 0)
 		return ev;
-	return id->name ? check_name(id, cert, &w) : 0;
+	return id->name ? check_name(id, cert, why, len) : 0;
 }
 
 int tlsid_active(const struct tlsid *id)

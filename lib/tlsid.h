@@ -7,7 +7,7 @@
  *	struct tlsid id = TLSID_INIT;
  *	tlsid_parse_pin("sha256-spki:4f:9a:...", &id, err, sizeof(err));
  *	id.ca = xstrdup("ca.pem");  id.name = xstrdup("mta-b.example");
- *	ev = tlsid_check(&id, cert, chain, &who);   0: it is the peer
+ *	ev = tlsid_check(&id, cert, chain, why, sizeof(why));  0: it is
  *
  * DESCRIPTION
  *	A pin is the SHA-256 of the peer's certificate (DER), written
@@ -36,7 +36,6 @@
 
 #include <openssl/x509.h>
 
-#include "log.h"
 
 #define TLSID_PIN_LEN	32
 
@@ -63,9 +62,10 @@ void	tlsid_pin_str(enum tlsid_pin kind, const unsigned char *pin,
 int	tlsid_pin_of(const X509 *x, enum tlsid_pin kind,
 		     unsigned char pin[TLSID_PIN_LEN]);
 /* tlsid_check - 0 if cert (with its chain) is the peer id names, else
- *	the event number, logged at warning with who */
+ *	the event number (not logged: the caller's); why says what was
+ *	found either way */
 unsigned tlsid_check(const struct tlsid *id, const X509 *cert,
-		     STACK_OF(X509) *chain, const struct log_who *who);
+		     STACK_OF(X509) *chain, char *why, size_t len);
 /* tlsid_active - 1 if id names a peer (a pin, or a CA) */
 int	tlsid_active(const struct tlsid *id);
 void	tlsid_copy(struct tlsid *dst, const struct tlsid *src);

@@ -680,11 +680,17 @@ int conni_raw(struct conn *c, unsigned char *mem, size_t n)
 void conni_tls_up(struct conn *c)
 {
 	struct log_who w = who(c);
+	char why[600];
+	unsigned ev;
 
 	if (!c->outbound)
 		return;
-	if (tlsid_check(&c->tls_id, ctls_peer_cert(c->tls),
-			ctls_peer_chain(c->tls), &w) != 0) {
+	if ((ev = tlsid_check(&c->tls_id, ctls_peer_cert(c->tls),
+			      ctls_peer_chain(c->tls), why,
+			      sizeof(why))) != 0) {
+		w.layer = "tls";
+		log_ev(LOG_WARNING, ev, &w, "%s; not sending anything on "
+		       "this connection", why);
 		c->werr = 1;
 		c->how = "TLS peer refused";
 		if (c->cbs.connected)
