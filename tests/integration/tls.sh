@@ -129,6 +129,10 @@ wait_files "$WORK/b/mailboxes" 1 20
 ok $? "pins: A's message reached B over TLS (sha256-cert pin)"
 wait_files "$WORK/a/mailboxes" 1 20
 ok $? "pins: B's message reached A over TLS (sha256-spki pin)"
+send a -r "$B;S=Large" -s "large" -b "big" -z 3000000
+ok $? "pins: A takes a 3 MB message for B"
+wait_files "$WORK/b/mailboxes" 2 30
+ok $? "pins: the 3 MB message crossed the TLS link (RTSE checkpoints, flow control)"
 [ "$(events_with a 2047 TLSv1.3)" -ge 2 ] && [ "$(events_with b 2047 TLSv1.3)" -ge 2 ]
 ok $? "pins: tls-established (2047) names TLSv1.3 on both sides, both ways"
 check "pins: the capture says it holds the decrypted stream" \
@@ -194,6 +198,12 @@ check "tls required: the event names the fix" \
     grep -q '"event":2046,.*tls_addresses' "$WORK/b/x400d.log"
 wait_until 10 test "$(events a 3006)" -ge 1
 ok $? "tls required: A sees its bind refused"
+"$X400_BIN/x400send" -q -a "$BA:$TB" -n ua -w pw-ua -g "$B" \
+    -f "$B;S=Smith" -r "$B;S=Brown" -s "plain on TLS" -b "x" 2>/dev/null
+[ $? -ne 0 ]
+ok $? "a plain caller on B's TLS port fails"
+wait_until 10 test "$(events b 2040)" -ge 1
+ok $? "and B logs tls-handshake-failed (2040)"
 
 stop a
 stop b
