@@ -9,14 +9,17 @@
 #   1. pins: A pins B's certificate (sha256-cert), B pins A's public key
 #      (sha256-spki); mail flows, TLS 1.3 is logged (2047), and the
 #      capture of the link holds the decrypted stream (pcap-start says
-#      so; the bind is in it, the password readable only there)
+#      so; the bind is in it, the password readable only there); as
+#      root with dumpcap, the wire itself (both TLS ports) carries TLS
+#      ClientHellos and no password; a 3 MB message crosses
 #   2. tls_ca + tls_name: mail flows
 #   3. B pins the wrong key: A's bind is refused at B (2044, inbound,
 #      authentication-error), and B's own call stops before its bind
 #      (2044, outbound: A logs no bind from B)
 #   4. B expects the wrong name: the same with 2045
 #   5. B's certificate has expired: 2041 at A, both ways
-#   6. A calls B's plain port for a link with tls = "required": 2046
+#   6. A calls B's plain port for a link with tls = "required": 2046;
+#      a plain caller on B's TLS port: 2040
 set -u
 . tests/support/sites.sh
 sites_init tls
@@ -124,6 +127,14 @@ PIN_BX=$(certpin "$K/bx.pem")
 # 1. pins
 restart "tls = \"required\"; tls_pin = \"$PIN_B\";" \
     "tls = \"required\"; tls_pin = \"$PIN_A\";"
+# what crosses the wire to the TLS ports, seen from outside (root only)
+wire=""
+if [ "$(id -u)" = 0 ] && command -v dumpcap >/dev/null 2>&1; then
+	dumpcap -q -i lo -f "tcp port $TB or tcp port $TA" -w "$WORK/wire.pcapng" \
+	    2>"$WORK/dumpcap.err" &
+	wire=$!
+	wait_until 10 grep -q "Capturing on" "$WORK/dumpcap.err" || sleep 1
+fi
 both_ways "pins"
 wait_files "$WORK/b/mailboxes" 1 20
 ok $? "pins: A's message reached B over TLS (sha256-cert pin)"
@@ -138,6 +149,19 @@ ok $? "pins: tls-established (2047) names TLSv1.3 on both sides, both ways"
 check "pins: the capture says it holds the decrypted stream" \
     grep -q '"event":2030,.*decrypted' "$WORK/a/x400d.log"
 is "$(events a 3000 to-B) $(events b 3000 to-A)" "1 1" "pins: one bind accepted each side"
+if [ -n "$wire" ]; then
+	sleep 1
+	kill "$wire" 2>/dev/null
+	wait "$wire" 2>/dev/null
+	n=$(tshark -r "$WORK/wire.pcapng" -d tcp.port==$TB,tls -d tcp.port==$TA,tls \
+	    -Y 'tls.handshake.type == 1' 2>/dev/null | wc -l)
+	[ "$n" -ge 2 ]
+	ok $? "the wire: $n TLS ClientHellos on the TLS ports, both ways"
+	! grep -q 'pw-mta-' "$WORK/wire.pcapng"
+	ok $? "the wire: neither bind password crosses in clear"
+else
+	skip "the wire holds no password" "needs root and dumpcap"
+fi
 stop a
 stop b
 f=$(ls "$WORK/a/pcap"/*.pcap 2>/dev/null | head -n 1)
