@@ -23,7 +23,6 @@
 
 #include "conn.h"
 #include "conn_tls.h"
-#include "tlsid.h"
 #include "log.h"
 #include "pcapw.h"
 #include "xalloc.h"
@@ -70,7 +69,6 @@ struct conn {
 	const char	*how;		/* why it closed, for the event */
 	struct conn_tls	*tls;		/* TLS on this connection, or NULL */
 	int		tls_failed;	/* reported through the defer timer */
-	struct tlsid	tls_id;		/* outbound: who the server must be */
 	unsigned char	rbuf[RBUF_LEN];
 };
 
@@ -292,7 +290,6 @@ static void conn_free(struct conn *c)
 	c->pcap = NULL;
 	ctls_free(c->tls);
 	c->tls = NULL;
-	tlsid_free(&c->tls_id);
 	if (c->cbs.closed)
 		c->cbs.closed(c, c->arg);
 	free(c->link);
@@ -679,18 +676,9 @@ int conni_raw(struct conn *c, unsigned char *mem, size_t n)
  *	the user's (the COTP CR) is sent */
 void conni_tls_up(struct conn *c)
 {
-	struct log_who w = who(c);
-	char why[600];
-	unsigned ev;
-
 	if (!c->outbound)
 		return;
-	if ((ev = tlsid_check(&c->tls_id, ctls_peer_cert(c->tls),
-			      ctls_peer_chain(c->tls), why,
-			      sizeof(why))) != 0) {
-		w.layer = "tls";
-		log_ev(LOG_WARNING, ev, &w, "%s; not sending anything on "
-		       "this connection", why);
+	if (ctls_peer_refused(c->tls)) {
 		c->werr = 1;
 		c->how = "TLS peer refused";
 		if (c->cbs.connected)
@@ -713,9 +701,9 @@ struct log_who conni_who(const struct conn *c)
 	return who(c);
 }
 
-int conni_outbound(const struct conn *c)
+struct conn_tls *conni_tls(const struct conn *c)
 {
-	return c->outbound;
+	return c->tls;
 }
 
 void conn_listener_tls(struct conn_listener *l, struct conn_tls_ctx *t)
@@ -723,30 +711,6 @@ void conn_listener_tls(struct conn_listener *l, struct conn_tls_ctx *t)
 	l->tls = t;
 }
 
-int conn_is_tls(const struct conn *c)
-{
-	return c->tls != NULL;
-}
-
-const struct x509_st *conn_tls_peer_cert(const struct conn *c)
-{
-	return c->tls && ctls_up(c->tls) ? ctls_peer_cert(c->tls) : NULL;
-}
-
-struct stack_st_X509 *conn_tls_peer_chain(const struct conn *c)
-{
-	return c->tls && ctls_up(c->tls) ? ctls_peer_chain(c->tls) : NULL;
-}
-
-const char *conn_tls_version(const struct conn *c)
-{
-	return c->tls && ctls_up(c->tls) ? ctls_version(c->tls) : "";
-}
-
-const char *conn_tls_cipher(const struct conn *c)
-{
-	return c->tls && ctls_up(c->tls) ? ctls_cipher(c->tls) : "";
-}
 
 /* ---- outbound ---------------------------------------------------------- */
 
@@ -931,9 +895,7 @@ int conn_connect(uv_loop_t *loop, const char *addr, unsigned port,
 		c->link = o->link ? xstrdup(o->link) : NULL;
 		c->pcap_path = o->pcap ? xstrdup(o->pcap) : NULL;
 		if (o->tls)
-			c->tls = ctls_new(c, o->tls);
-		if (o->tls && o->tls_id)
-			tlsid_copy(&c->tls_id, o->tls_id);
+			c->tls = ctls_new(c, o->tls, o->tls_id);
 	}
 	uv_tcp_init(loop, &c->tcp);
 	start_connect(c);
@@ -973,7 +935,7 @@ static void on_connection(uv_stream_t *server, int status)
 	log_ev(LOG_DEBUG, EV_CONN_ACCEPTED, &w, "connection from %s to %s%s",
 	       c->peer, c->local, l->tls ? " (TLS)" : "");
 	if (l->tls)
-		c->tls = ctls_new(c, l->tls);
+		c->tls = ctls_new(c, l->tls, NULL);
 	l->fn(c, l->arg);
 }
 

@@ -119,8 +119,9 @@
  *
  * DIAGNOSTICS
  *	Functions return 0 or a negative errno (libuv's UV_E*), or
- *	CONN_E_SRCADDR; conn_strerror() names them. Events 2000-2008,
- *	2030-2031 (layer "conn", peer "addr:port").
+ *	CONN_E_SRCADDR, CONN_E_TLS, CONN_E_TLS_PEER; conn_strerror()
+ *	names them. Events 2000-2008, 2030-2031 (layer "conn", peer
+ *	"addr:port"); TLS: 2040-2045, 2047 (layer "tls").
  */
 #ifndef X400_CONN_H
 #define X400_CONN_H

@@ -30,6 +30,7 @@ struct conn_tls {
 	int		up, failed;
 	int		verr;		/* fatal verify error, 0 none */
 	X509		*verr_cert;	/* the certificate it is about */
+	struct tlsid	id;		/* outbound: who the server must be */
 	unsigned char	*held;		/* plaintext before the handshake */
 	size_t		nheld;
 };
@@ -226,11 +227,14 @@ static void fail(struct conn_tls *s, int r)
 	conni_tls_failed(s->c);
 }
 
-struct conn_tls *ctls_new(struct conn *c, struct conn_tls_ctx *t)
+struct conn_tls *ctls_new(struct conn *c, struct conn_tls_ctx *t,
+			  const struct tlsid *id)
 {
 	struct conn_tls *s = XNEW(struct conn_tls);
 
 	s->c = c;
+	if (id)
+		tlsid_copy(&s->id, id);
 	s->strict = t->strict;
 	s->ssl = SSL_new(t->ctx);
 	s->rbio = BIO_new(BIO_s_mem());
@@ -253,6 +257,7 @@ void ctls_free(struct conn_tls *s)
 		return;
 	SSL_free(s->ssl);
 	X509_free(s->verr_cert);
+	tlsid_free(&s->id);
 	free(s->held);
 	free(s);
 }
@@ -279,9 +284,10 @@ static void established(struct conn_tls *s)
 
 	s->up = 1;
 	w.layer = "tls";
-	name_of(ctls_peer_cert(s), 1, subj, sizeof(subj));
+	name_of(SSL_get0_peer_certificate(s->ssl), 1, subj, sizeof(subj));
 	log_ev(LOG_INFO, EV_TLS_ESTABLISHED, &w, "%s %s; peer certificate "
-	       "%s", ctls_version(s), ctls_cipher(s), subj);
+	       "%s", SSL_get_version(s->ssl), SSL_get_cipher_name(s->ssl),
+	       subj);
 	s->held = NULL;
 	s->nheld = 0;
 	if (n)
@@ -363,6 +369,22 @@ void ctls_close_notify(struct conn_tls *s)
 	(void)flush(s);
 }
 
+int ctls_peer_refused(const struct conn_tls *s)
+{
+	struct log_who w = conni_who(s->c);
+	char why[600];
+	unsigned ev;
+
+	ev = tlsid_check(&s->id, SSL_get0_peer_certificate(s->ssl),
+			 SSL_get_peer_cert_chain(s->ssl), why, sizeof(why));
+	if (ev == 0)
+		return 0;
+	w.layer = "tls";
+	log_ev(LOG_WARNING, ev, &w, "%s; not sending anything on this "
+	       "connection", why);
+	return 1;
+}
+
 /* ---- accessors ---------------------------------------------------------- */
 
 int ctls_up(const struct conn_tls *s)
@@ -370,22 +392,35 @@ int ctls_up(const struct conn_tls *s)
 	return s->up;
 }
 
-void *ctls_peer_cert(const struct conn_tls *s)
+/* up - c's TLS state once its handshake is done, else NULL */
+static const struct conn_tls *up(const struct conn *c)
 {
-	return SSL_get0_peer_certificate(s->ssl);
+	const struct conn_tls *s = conni_tls(c);
+
+	return s && s->up ? s : NULL;
 }
 
-void *ctls_peer_chain(const struct conn_tls *s)
+int conn_is_tls(const struct conn *c)
 {
-	return SSL_get_peer_cert_chain(s->ssl);
+	return conni_tls(c) != NULL;
 }
 
-const char *ctls_version(const struct conn_tls *s)
+const struct x509_st *conn_tls_peer_cert(const struct conn *c)
 {
-	return SSL_get_version(s->ssl);
+	return up(c) ? SSL_get0_peer_certificate(up(c)->ssl) : NULL;
 }
 
-const char *ctls_cipher(const struct conn_tls *s)
+struct stack_st_X509 *conn_tls_peer_chain(const struct conn *c)
 {
-	return SSL_get_cipher_name(s->ssl);
+	return up(c) ? SSL_get_peer_cert_chain(up(c)->ssl) : NULL;
+}
+
+const char *conn_tls_version(const struct conn *c)
+{
+	return up(c) ? SSL_get_version(up(c)->ssl) : "";
+}
+
+const char *conn_tls_cipher(const struct conn *c)
+{
+	return up(c) ? SSL_get_cipher_name(up(c)->ssl) : "";
 }

@@ -26,7 +26,8 @@
  *
  * OWNERSHIP
  *	struct conn_tls belongs to its struct conn (ctls_free from
- *	conn_free). It holds a reference on the SSL_CTX.
+ *	conn_free). It holds a reference on the SSL_CTX, and its own
+ *	copy of the peer's tlsid.
  */
 #ifndef X400_CONN_TLS_H
 #define X400_CONN_TLS_H
@@ -36,11 +37,15 @@
 
 #include "conn.h"
 #include "log.h"
+#include "tlsid.h"
 
 struct conn_tls;
 
 /* ---- provided by conn_tls.c ---- */
-struct conn_tls *ctls_new(struct conn *c, struct conn_tls_ctx *t);
+/* ctls_new - TLS state for c with t; id (copied; NULL: anyone) is who
+ *	the server must be, outbound */
+struct conn_tls *ctls_new(struct conn *c, struct conn_tls_ctx *t,
+			  const struct tlsid *id);
 void	ctls_free(struct conn_tls *s);
 /* ctls_start - client: send the ClientHello */
 void	ctls_start(struct conn_tls *s);
@@ -52,10 +57,9 @@ int	ctls_write(struct conn_tls *s, const void *p, size_t n);
 /* ctls_close_notify - send the TLS close_notify alert */
 void	ctls_close_notify(struct conn_tls *s);
 int	ctls_up(const struct conn_tls *s);
-void	*ctls_peer_cert(const struct conn_tls *s);	/* X509 * */
-void	*ctls_peer_chain(const struct conn_tls *s);	/* STACK_OF(X509) */
-const char *ctls_version(const struct conn_tls *s);
-const char *ctls_cipher(const struct conn_tls *s);
+/* ctls_peer_refused - outbound, once up: 1 (event logged) if the server
+ *	is not the one ctls_new()'s id names */
+int	ctls_peer_refused(const struct conn_tls *s);
 
 /* ---- provided by conn.c ---- */
 /* conni_plain - deliver decrypted bytes to the user; 0 if more may
@@ -68,6 +72,6 @@ void	conni_tls_up(struct conn *c);
 /* conni_tls_failed - the handshake or a record failed (event logged) */
 void	conni_tls_failed(struct conn *c);
 struct log_who conni_who(const struct conn *c);
-int	conni_outbound(const struct conn *c);
+struct conn_tls *conni_tls(const struct conn *c);	/* NULL: plain */
 
 #endif
