@@ -54,6 +54,36 @@ int mtad_tls_start(struct mtad *m, char *err, size_t errlen)
 		   err, errlen);
 }
 
+int mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen)
+{
+	struct conn_tls_ctx *t = NULL;
+	int any = 0;
+
+	for (size_t i = 0; i < c->nlisten; i++)
+		any |= c->listen[i].tls;
+	if (any && conn_tls_ctx_new(1, c->listen_tls_cert ?
+	    c->listen_tls_cert : c->tls_cert, c->listen_tls_cert ?
+	    c->listen_tls_key : c->tls_key, c->listen_tls_ca, &t, err,
+	    errlen) < 0)
+		return -1;
+	conn_tls_ctx_free(t);
+	t = NULL;
+	if (conn_tls_ctx_new(0, c->tls_cert, c->tls_key, NULL, &t, err,
+			     errlen) < 0)
+		return -1;
+	conn_tls_ctx_free(t);
+	for (size_t i = 0; i < c->nlinks; i++) {
+		const struct cfg_link *l = &c->links[i];
+
+		if (l->tls_id.ca && conn_tls_ctx_new(0, NULL, NULL,
+		    l->tls_id.ca, &t, err, errlen) < 0)
+			return -1;
+		if (l->tls_id.ca)
+			conn_tls_ctx_free(t);
+	}
+	return 0;
+}
+
 void mtad_tls_listener(struct mtad *m, struct conn_listener *l, int tls)
 {
 	if (tls)

@@ -20,6 +20,9 @@ struct mtad;
 
 /* mtad_tls_start - the contexts; 0, or -1 with err (event 2048) */
 int	mtad_tls_start(struct mtad *m, char *err, size_t errlen);
+/* mtad_tls_files_ok - x400d -t: every certificate, key and CA file
+ *	loads (as the starting user); 0, or -1 with the first problem */
+int	mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen);
 /* mtad_tls_listener - a listener of listen.tls_addresses (tls 1) */
 void	mtad_tls_listener(struct mtad *m, struct conn_listener *l, int tls);
 void	mtad_tls_stop(struct mtad *m);
