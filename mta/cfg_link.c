@@ -411,6 +411,15 @@ void cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g, int idx)
 
 /* ---- across links ---------------------------------------------------- */
 
+/* tls_listening - 1 if some listen address takes TLS */
+static int tls_listening(const struct cfg *cfg)
+{
+	for (size_t i = 0; i < cfg->nlisten; i++)
+		if (cfg->listen[i].tls)
+			return 1;
+	return 0;
+}
+
 /* cfg_check_links - what involves several links, or links and the rest */
 void cfg_check_links(struct cfg_ctx *c, const config_setting_t *root)
 {
@@ -466,6 +475,11 @@ void cfg_check_links(struct cfg_ctx *c, const config_setting_t *root)
 				    cfg_member(g, "direction") : g, lw,
 				    "direction", "the link receives, but "
 				    "listen.addresses is empty");
+		if ((l->dir & CFG_IN) && l->tls == CFG_TLS_REQUIRED &&
+		    !tls_listening(cfg))
+			cfg_warn(c, cfg_member(g, "tls"), lw, "tls", "required, "
+				 "but listen.tls_addresses is empty: every bind "
+				 "from %s will be refused", l->peer_mta);
 		if (l->pcap && cfg->pcap_dir == NULL)
 			cfg_problem(c, cfg_member(g, "pcap"), lw, "pcap",
 				    "true, but global.pcap_dir is not set");
