@@ -706,6 +706,11 @@ struct conn_tls *conni_tls(const struct conn *c)
 	return c->tls;
 }
 
+int conni_quiet(const struct conn *c)
+{
+	return c->quiet;
+}
+
 void conn_listener_tls(struct conn_listener *l, struct conn_tls_ctx *t)
 {
 	l->tls = t;

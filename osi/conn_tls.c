@@ -5,6 +5,7 @@
  * conn_tls_*). Nothing here touches a socket: conn.c feeds us what it
  * reads and writes what we produce.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,14 +218,23 @@ static void fail(struct conn_tls *s, int r)
 	w.layer = "tls";
 	if (s->verr)
 		log_verr(s);
-	else
-		log_ev(LOG_NOTICE, EV_TLS_HANDSHAKE_FAILED, &w, "TLS %s "
+	else	/* a caller not yet bound: at debug (the front door) */
+		log_ev(conni_quiet(s->c) ? LOG_DEBUG : LOG_NOTICE,
+		       EV_TLS_HANDSHAKE_FAILED, &w, "TLS %s "
 		       "failed: %s", s->up ? "record" : "handshake",
 		       e ? ERR_reason_error_string(e) :
 		       r == SSL_ERROR_SYSCALL ? "unexpected data" :
 		       "protocol error");
 	ERR_clear_error();
 	conni_tls_failed(s->c);
+}
+
+/* is_ip - a numeric address (SNI carries host names only) */
+static int is_ip(const char *s)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
 }
 
 struct conn_tls *ctls_new(struct conn *c, struct conn_tls_ctx *t,
@@ -244,6 +254,8 @@ struct conn_tls *ctls_new(struct conn *c, struct conn_tls_ctx *t,
 	BIO_set_mem_eof_return(s->rbio, -1);	/* empty: retry */
 	SSL_set_bio(s->ssl, s->rbio, s->wbio);
 	SSL_set_app_data(s->ssl, s);
+	if (!t->server && s->id.name && !is_ip(s->id.name))	/* SNI */
+		(void)SSL_set_tlsext_host_name(s->ssl, s->id.name);
 	if (t->server)
 		SSL_set_accept_state(s->ssl);
 	else

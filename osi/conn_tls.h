@@ -73,5 +73,6 @@ void	conni_tls_up(struct conn *c);
 void	conni_tls_failed(struct conn *c);
 struct log_who conni_who(const struct conn *c);
 struct conn_tls *conni_tls(const struct conn *c);	/* NULL: plain */
+int	conni_quiet(const struct conn *c);	/* conn_set_quiet() */
 
 #endif
