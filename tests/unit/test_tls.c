@@ -4,6 +4,7 @@
  * OpenSSL's API (a CA, a leaf it signs, a stranger)
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +18,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "conn.h"
 #include "events.h"
+#include "log.h"
 #include "tlsid.h"
 
 static const char hex[] =
@@ -192,12 +195,192 @@ static void test_ca_name(void **state)
 	EVP_PKEY_free(ks);
 }
 
+/* ---- conn.c over TLS: a server and a client on loopback ------------ */
+
+#define NBYTES	300000u
+
+static uv_loop_t loop;
+static struct {
+	int	status, connected, closed, eofs, paused, pin_events;
+	size_t	got, bad;
+	char	version[32];
+	struct conn *srv;
+	uv_timer_t resume;
+} T;
+
+static void sink(const struct log_rec *r, void *arg)
+{
+	(void)arg;
+	if (r->event == EV_TLS_PIN_MISMATCH)
+		T.pin_events++;
+}
+
+static void on_resume(uv_timer_t *t)
+{
+	(void)t;
+	conn_resume(T.srv);
+}
+
+static void srv_read(struct conn *c, const uint8_t *p, size_t n, void *arg)
+{
+	(void)arg;
+	snprintf(T.version, sizeof(T.version), "%s", conn_tls_version(c));
+	for (size_t i = 0; i < n; i++, T.got++)
+		T.bad += p[i] != (uint8_t)(T.got * 7);
+	if (!T.paused) {	/* backpressure: what TLS holds waits */
+		T.paused = 1;
+		conn_pause(c);
+		uv_timer_start(&T.resume, on_resume, 20, 0);
+	}
+}
+
+static void any_eof(struct conn *c, int status, void *arg)
+{
+	(void)status, (void)arg;
+	T.eofs++;
+	conn_close(c);
+}
+
+static void any_closed(struct conn *c, void *arg)
+{
+	(void)c, (void)arg;
+	T.closed++;
+}
+
+static void cli_connected(struct conn *c, int status, void *arg)
+{
+	static uint8_t buf[NBYTES];
+
+	(void)arg;
+	T.connected = 1;
+	T.status = status;
+	if (status != 0)
+		return;
+	for (size_t i = 0; i < NBYTES; i++)
+		buf[i] = (uint8_t)(i * 7);
+	for (size_t off = 0; off < NBYTES; off += 10000)
+		assert_int_equal(conn_write(c, buf + off, 10000), 0);
+	conn_close(c);
+}
+
+static const struct conn_cbs srv_cbs = {
+	.read = srv_read, .eof = any_eof, .closed = any_closed
+};
+static const struct conn_cbs cli_cbs = {
+	.connected = cli_connected, .eof = any_eof, .closed = any_closed
+};
+
+static void on_accept(struct conn *c, void *arg)
+{
+	(void)arg;
+	T.srv = c;
+	conn_start(c, &srv_cbs, NULL);
+}
+
+/* pem_files - the key and a self-signed certificate, in two files */
+static void pem_files(char *kpath, char *cpath)
+{
+	EVP_PKEY *k = key();
+	X509 *x = cert("mta-b.example", k, NULL, NULL, 0, 30);
+	FILE *fp;
+	int fd;
+
+	assert_true((fd = mkstemp(kpath)) >= 0);
+	assert_non_null(fp = fdopen(fd, "w"));
+	PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL);
+	fclose(fp);
+	assert_true((fd = mkstemp(cpath)) >= 0);
+	assert_non_null(fp = fdopen(fd, "w"));
+	PEM_write_X509(fp, x);
+	fclose(fp);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+/* session - one client connection with id (NULL: anyone), run until
+ *	every connection closed */
+static void session(const struct tlsid *id)
+{
+	char kp[] = "/tmp/test_tls_kXXXXXX", cp[] = "/tmp/test_tls_cXXXXXX";
+	char err[400];
+	struct conn_tls_ctx *sc, *cc;
+	struct conn_listener *l;
+	struct conn_opts o = { .tls_id = id };
+	const char *addr = "127.0.0.1";
+	struct conn *c;
+	int want;
+
+	memset(&T, 0, sizeof(T));
+	log_set_sink(sink, NULL);
+	log_quiet(1);
+	pem_files(kp, cp);
+	assert_int_equal(conn_tls_ctx_new(1, cp, kp, NULL, &sc, err,
+					  sizeof(err)), 0);
+	assert_int_equal(conn_tls_ctx_new(0, NULL, NULL, NULL, &cc, err,
+					  sizeof(err)), 0);
+	/* a key that is not the certificate's is refused */
+	assert_int_equal(conn_tls_ctx_new(1, cp, cp, NULL, &sc, err,
+					  sizeof(err)) == 0 ? 0 : -1, -1);
+	uv_loop_init(&loop);
+	uv_timer_init(&loop, &T.resume);
+	assert_int_equal(conn_listen(&loop, &addr, 1, 0, on_accept, NULL,
+				     &l), 0);
+	conn_listener_tls(l, sc);
+	o.tls = cc;
+	assert_int_equal(conn_connect(&loop, addr, conn_listener_port(l, 0),
+				      &o, &cli_cbs, NULL, &c), 0);
+	want = 2;
+	for (int i = 0; i < 5000 && T.closed < want; i++) {
+		uv_run(&loop, UV_RUN_NOWAIT);
+		usleep(1000);
+	}
+	conn_listener_close(l);
+	uv_close((uv_handle_t *)&T.resume, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	conn_tls_ctx_free(sc);
+	conn_tls_ctx_free(cc);
+	unlink(kp);
+	unlink(cp);
+	log_set_sink(NULL, NULL);
+	log_quiet(0);
+}
+
+static void test_conn_tls(void **state)
+{
+	(void)state;
+	session(NULL);
+	assert_true(T.connected);
+	assert_int_equal(T.status, 0);
+	assert_int_equal(T.got, NBYTES);
+	assert_int_equal(T.bad, 0);
+	assert_true(T.paused);
+	assert_string_equal(T.version, "TLSv1.3");
+	assert_int_equal(T.closed, 2);
+}
+
+static void test_conn_pin_mismatch(void **state)
+{
+	struct tlsid id = TLSID_INIT;
+
+	(void)state;
+	id.kind = TLSID_CERT;	/* a pin of zeros: not the server */
+	session(&id);
+	assert_int_equal(T.status, CONN_E_TLS_PEER);
+	assert_int_equal(T.got, 0);
+	assert_int_equal(T.pin_events, 1);
+	assert_int_equal(T.closed, 2);
+}
+
 int main(void)
 {
+	signal(SIGPIPE, SIG_IGN);	/* as x400d: a reset peer is an error */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_ca_name),
+		cmocka_unit_test(test_conn_tls),
+		cmocka_unit_test(test_conn_pin_mismatch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
