@@ -22,82 +22,11 @@
 #include <sys/socket.h>
 
 #include "conn.h"
+#include "conn_int.h"
 #include "conn_tls.h"
 #include "log.h"
 #include "pcapw.h"
 #include "xalloc.h"
-
-#define RBUF_LEN	65536
-
-enum conn_state {
-	CS_CONNECTING, CS_WAIT_START, CS_OPEN, CS_CLOSING, CS_CLOSED
-};
-
-struct conn {
-	uv_loop_t	*loop;
-	uv_tcp_t	tcp;
-	uv_timer_t	timer;		/* user timer; linger when closing */
-	uv_timer_t	defer;		/* zero-delay completions */
-	uv_connect_t	creq;
-	uv_shutdown_t	sreq;
-	enum conn_state	state;
-	int		nclose;		/* close callbacks still to come */
-	int		reopening;	/* tcp closing for a fallback retry */
-	int		outbound;
-	struct conn_cbs	cbs;
-	void		*arg;
-	char		*link;
-	int		quiet;		/* accept and close logged at debug */
-	/* addresses */
-	struct sockaddr_storage dst, src, lsa, psa;
-	int		have_src, enforce, fallback;
-	char		src_str[CONN_ADDRSTRLEN];
-	char		peer[CONN_ADDRSTRLEN], local[CONN_ADDRSTRLEN];
-	char		peer_addr[CONN_ADDRSTRLEN], local_addr[CONN_ADDRSTRLEN];
-	unsigned	local_port;
-	/* I/O */
-	char		*pcap_path;	/* outbound: start once connected */
-	struct pcapw	*pcap;
-	size_t		pending, lowat;
-	int		above_lowat;
-	int		paused, reading, eof_seen, eof_delivered;
-	int		shutdown_sent, shutdown_done;
-	int		werr;		/* a write failed */
-	int		deferred_status;
-	uint64_t	linger_ms;
-	uint64_t	bytes_in, bytes_out;
-	const char	*how;		/* why it closed, for the event */
-	struct conn_tls	*tls;		/* TLS on this connection, or NULL */
-	int		tls_failed;	/* reported through the defer timer */
-	unsigned char	rbuf[RBUF_LEN];
-};
-
-struct wreq {
-	uv_write_t	req;
-	struct conn	*c;
-	unsigned char	*mem;
-	size_t		len;
-};
-
-struct lsock {
-	uv_tcp_t	tcp;
-	struct conn_listener *l;
-	unsigned	port;
-	char		name[CONN_ADDRSTRLEN];
-};
-
-struct conn_listener {
-	uv_loop_t	*loop;
-	struct lsock	*socks;
-	size_t		n;
-	int		nclose;
-	conn_accept_fn	*fn;
-	void		*arg;
-	struct conn_tls_ctx *tls;	/* borrowed; NULL: plain TCP */
-};
-
-#define container_of(p, type, member) \
-	((type *)((char *)(p) - offsetof(type, member)))
 
 static void on_defer(uv_timer_t *t);
 
@@ -694,26 +623,6 @@ void conni_tls_failed(struct conn *c)
 {
 	c->tls_failed = 1;
 	uv_timer_start(&c->defer, on_defer, 0, 0);
-}
-
-struct log_who conni_who(const struct conn *c)
-{
-	return who(c);
-}
-
-struct conn_tls *conni_tls(const struct conn *c)
-{
-	return c->tls;
-}
-
-int conni_quiet(const struct conn *c)
-{
-	return c->quiet;
-}
-
-void conn_listener_tls(struct conn_listener *l, struct conn_tls_ctx *t)
-{
-	l->tls = t;
 }
 
 

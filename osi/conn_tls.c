@@ -14,6 +14,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "conn_int.h"
 #include "conn_tls.h"
 #include "xalloc.h"
 
@@ -35,6 +36,15 @@ struct conn_tls {
 	unsigned char	*held;		/* plaintext before the handshake */
 	size_t		nheld;
 };
+
+/* who - the log_who of c's TLS events */
+static struct log_who who(const struct conn *c)
+{
+	struct log_who w = { .peer = c->peer, .link = c->link,
+			     .layer = "tls" };
+
+	return w;
+}
 
 /* ---- contexts ---------------------------------------------------------- */
 
@@ -160,7 +170,7 @@ static void asn1_time(const ASN1_TIME *t, char *buf, size_t len)
 /* log_verr - the event for a fatal verify error */
 static void log_verr(struct conn_tls *s)
 {
-	struct log_who w = conni_who(s->c);
+	struct log_who w = who(s->c);
 	char subj[256], iss[256], when[64];
 
 	w.layer = "tls";
@@ -208,7 +218,7 @@ static int flush(struct conn_tls *s)
 /* fail - the handshake or a record failed: say why, once */
 static void fail(struct conn_tls *s, int r)
 {
-	struct log_who w = conni_who(s->c);
+	struct log_who w = who(s->c);
 	unsigned long e = ERR_peek_error();
 
 	if (s->failed)
@@ -219,7 +229,7 @@ static void fail(struct conn_tls *s, int r)
 	if (s->verr)
 		log_verr(s);
 	else	/* a caller not yet bound: at debug (the front door) */
-		log_ev(conni_quiet(s->c) ? LOG_DEBUG : LOG_NOTICE,
+		log_ev(s->c->quiet ? LOG_DEBUG : LOG_NOTICE,
 		       EV_TLS_HANDSHAKE_FAILED, &w, "TLS %s "
 		       "failed: %s", s->up ? "record" : "handshake",
 		       e ? ERR_reason_error_string(e) :
@@ -289,7 +299,7 @@ void ctls_start(struct conn_tls *s)
  *	held */
 static void established(struct conn_tls *s)
 {
-	struct log_who w = conni_who(s->c);
+	struct log_who w = who(s->c);
 	char subj[256];
 	unsigned char *held = s->held;
 	size_t n = s->nheld;
@@ -383,7 +393,7 @@ void ctls_close_notify(struct conn_tls *s)
 
 int ctls_peer_refused(const struct conn_tls *s)
 {
-	struct log_who w = conni_who(s->c);
+	struct log_who w = who(s->c);
 	char why[600];
 	unsigned ev;
 
@@ -407,14 +417,19 @@ int ctls_up(const struct conn_tls *s)
 /* up - c's TLS state once its handshake is done, else NULL */
 static const struct conn_tls *up(const struct conn *c)
 {
-	const struct conn_tls *s = conni_tls(c);
+	const struct conn_tls *s = c->tls;
 
 	return s && s->up ? s : NULL;
 }
 
 int conn_is_tls(const struct conn *c)
 {
-	return conni_tls(c) != NULL;
+	return c->tls != NULL;
+}
+
+void conn_listener_tls(struct conn_listener *l, struct conn_tls_ctx *t)
+{
+	l->tls = t;
 }
 
 const struct x509_st *conn_tls_peer_cert(const struct conn *c)

@@ -71,8 +71,5 @@ int	conni_raw(struct conn *c, unsigned char *mem, size_t n);
 void	conni_tls_up(struct conn *c);
 /* conni_tls_failed - the handshake or a record failed (event logged) */
 void	conni_tls_failed(struct conn *c);
-struct log_who conni_who(const struct conn *c);
-struct conn_tls *conni_tls(const struct conn *c);	/* NULL: plain */
-int	conni_quiet(const struct conn *c);	/* conn_set_quiet() */
 
 #endif
