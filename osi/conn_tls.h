@@ -24,6 +24,9 @@
  *	Plaintext written before the handshake completed is held and
  *	sent after it.
  *
+ *	conn_tls.c also sees struct conn (conn_int.h): it implements the
+ *	TLS accessors of conn.h and reads the connection's names.
+ *
  * OWNERSHIP
  *	struct conn_tls belongs to its struct conn (ctls_free from
  *	conn_free). It holds a reference on the SSL_CTX, and its own
