@@ -46,7 +46,7 @@ FUZZSAN	:= -fsanitize=fuzzer-no-link,address,undefined \
 # (pointer-overflow) and memcpy()s 0 octets from NULL (nonnull-attribute).
 # These three are relaxed for generated code only.
 GENRELAX := -w -fno-sanitize=shift-base,pointer-overflow,nonnull-attribute
-LIBS	:= -luv -llmdb -ljansson -lconfig -lcrypto -lpthread
+LIBS	:= -luv -llmdb -ljansson -lconfig -lssl -lcrypto -lpthread
 TESTLIBS := -lcmocka -lpcap
 
 ASN1_SRC := $(sort $(wildcard asn1/*.asn1))

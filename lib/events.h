@@ -90,6 +90,24 @@
 	/* X.224: the transport connection was released by a DR (normal disconnect or with a reason) */ \
 	EVENT(2027, EV_COTP_TOO_BIG, "cotp-too-big", "a TSDU over the reassembly limit; DR sent") \
 	/* X.224: a TSDU larger than our reassembly limit: DR sent, nothing more is buffered */ \
+	EVENT(2040, EV_TLS_HANDSHAKE_FAILED, "tls-handshake-failed", "a TLS handshake (or a TLS record) failed") \
+	/* names OpenSSL's reason: a caller that does not speak TLS on a TLS port, no common version or cipher, a bad record; the connection is dropped (docs/links.md, Securing a link) */ \
+	EVENT(2041, EV_TLS_CERT_EXPIRED, "tls-cert-expired", "the peer's TLS certificate has expired") \
+	/* names the certificate's subject and end date; the handshake fails; the peer must renew it */ \
+	EVENT(2042, EV_TLS_CERT_NOT_YET_VALID, "tls-cert-not-yet-valid", "the peer's TLS certificate is not yet valid") \
+	/* names the subject and start date; check both clocks; the handshake fails */ \
+	EVENT(2043, EV_TLS_UNKNOWN_CA, "tls-unknown-ca", "the peer's TLS certificate does not verify against the CA configured") \
+	/* names the subject, the issuer and OpenSSL's reason; listen.tls_ca at the handshake, the link's tls_ca at the bind (inbound) or before it (outbound) */ \
+	EVENT(2044, EV_TLS_PIN_MISMATCH, "tls-pin-mismatch", "the peer's TLS certificate does not match the link's tls_pin") \
+	/* names the pin expected and the one presented; inbound the bind is refused, outbound nothing is sent and the link counts a failure */ \
+	EVENT(2045, EV_TLS_NAME_MISMATCH, "tls-name-mismatch", "the peer's TLS certificate does not carry the link's tls_name") \
+	/* names the name expected and the subject; inbound the bind is refused, outbound nothing is sent and the link counts a failure */ \
+	EVENT(2046, EV_TLS_REQUIRED, "tls-required", "a bind for a link with tls = \"required\" arrived over plain TCP, or TLS could not be set up for it") \
+	/* the bind is refused (authentication-error); the peer must call our listen.tls_addresses, or set the link's tls = "optional" */ \
+	EVENT(2047, EV_TLS_ESTABLISHED, "tls-established", "a TLS session is up; names the version, the cipher and the peer's certificate") \
+	/* the association runs inside it; its capture (pcap) holds the decrypted stream */ \
+	EVENT(2048, EV_TLS_CONFIG, "tls-config", "a TLS certificate, key or CA file cannot be used") \
+	/* names the file and OpenSSL's reason; at start x400d exits, on a link the link cannot use TLS */ \
 	EVENT(2030, EV_PCAP_START, "pcap-start", "pcap capture of a connection started; names the file") \
 	/* a link with pcap = true: the capture file for this connection */ \
 	EVENT(2031, EV_PCAP_ERROR, "pcap-error", "pcap capture of a connection failed and stopped") \

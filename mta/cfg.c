@@ -323,6 +323,7 @@ void cfg_link_free(struct cfg_link *l)
 {
 	free(l->name);
 	free(l->file);
+	tlsid_free(&l->tls_id);
 	free(l->peer_mta);
 	auth_verifier_free(l->peer_pw);
 	for (size_t j = 0; j < l->naddr; j++) {
@@ -352,6 +353,11 @@ void cfg_free(struct cfg *cfg)
 	free(cfg->log_file);
 	free(cfg->user);
 	free(cfg->pcap_dir);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
+	free(cfg->listen_tls_cert);
+	free(cfg->listen_tls_key);
+	free(cfg->listen_tls_ca);
 	free(cfg->metrics_addr);
 	free(cfg->secrets_file);
 	free_src(&cfg->src);

@@ -81,6 +81,7 @@
 
 #include "acl.h"
 #include "auth.h"
+#include "tlsid.h"
 #include "GlobalDomainIdentifier.h"
 #include "log.h"
 #include "p1_ext.h"
@@ -111,7 +112,11 @@ struct cfg_sels {
 struct cfg_listen {
 	char		*addr;		/* numeric, no brackets */
 	unsigned	port;
+	int		tls;		/* listen.tls_addresses: TLS first */
 };
+
+/* A link's TLS (issue 18): off, or TLS with an identity check. */
+enum cfg_tls { CFG_TLS_OFF, CFG_TLS_OPTIONAL, CFG_TLS_REQUIRED };
 
 /* One address of a peer, with the selectors we call there. */
 struct cfg_addr {
@@ -186,6 +191,10 @@ struct cfg_link {
 	int		pcap;
 	int		reports;	/* the peer takes report transfers */
 	int		allow_plaintext;
+	/* TLS: the mode; who the peer must be (a pin, or tls_ca and
+	 * tls_name) */
+	enum cfg_tls	tls;
+	struct tlsid	tls_id;
 };
 
 /* An address space (routing.routes) or a local domain (routing.local:
@@ -218,6 +227,7 @@ struct cfg {
 	struct cfg_src	src;		/* default for links */
 	char		*password;	/* default we send, "" none */
 	int		allow_plaintext;
+	char		*tls_cert, *tls_key;	/* ours; NULL: none */
 	unsigned	max_assoc_in, max_assoc_out;
 	uint64_t	max_message_size;
 	/* the front door (issue 17): connections not yet bound */
@@ -232,6 +242,9 @@ struct cfg {
 	struct cfg_listen *listen;
 	size_t		nlisten;
 	struct cfg_sels	sel;		/* our selectors */
+	char		*listen_tls_cert, *listen_tls_key;	/* NULL:
+							 * global's */
+	char		*listen_tls_ca;	/* callers' chains; NULL: any */
 	/* links */
 	struct cfg_link	*links;
 	size_t		nlinks;

@@ -247,6 +247,8 @@ static void global_kv(const struct cfg *cfg, int show, struct kvl *l)
 	kv(l, 0, "password", "%s", secret(t, sizeof(t), cfg->password, show));
 	kv(l, 0, "allow_plaintext", "%s",
 	   cfg->allow_plaintext ? "true" : "false");
+	kv(l, KV_RESTART, "tls_cert", "%s", q(&b, cfg->tls_cert));
+	kv(l, KV_RESTART, "tls_key", "%s", q(&b, cfg->tls_key));
 	keys_kv(l, "limits.", cfg_limits_tab, cfg);
 	keys_kv(l, "bind_backoff.", cfg_backoff_tab, &cfg->backoff);
 	kv(l, 0, "bind_backoff.slots", "%zu", cfg->backoff.slots);
@@ -259,11 +261,13 @@ static void listen_kv(const struct cfg *cfg, struct kvl *l)
 	struct buf b = BUF_INIT;
 
 	buf_add(&b, "[", 1);
-	for (size_t i = 0; i < cfg->nlisten; i++) {
+	for (size_t i = 0, k = 0; i < cfg->nlisten; i++) {
 		char a[INET6_ADDRSTRLEN + 16];
 		const struct cfg_listen *e = &cfg->listen[i];
 
-		snprintf(a, sizeof(a), "%s\"%s%s%s:%u\"", i ? ", " : "",
+		if (e->tls)
+			continue;
+		snprintf(a, sizeof(a), "%s\"%s%s%s:%u\"", k++ ? ", " : "",
 			 strchr(e->addr, ':') ? "[" : "", e->addr,
 			 strchr(e->addr, ':') ? "]" : "", e->port);
 		buf_add(&b, a, strlen(a));
@@ -272,6 +276,24 @@ static void listen_kv(const struct cfg *cfg, struct kvl *l)
 	kv(l, KV_RESTART | KV_MANDATORY, "addresses", "%s",
 	   (const char *)buf_ptr(&b));
 	sels_kv(l, KV_RESTART, "", &cfg->sel);
+	buf_reset(&b);
+	buf_add(&b, "[", 1);
+	for (size_t i = 0, k = 0; i < cfg->nlisten; i++) {
+		char a[INET6_ADDRSTRLEN + 16];
+		const struct cfg_listen *e = &cfg->listen[i];
+
+		if (!e->tls)
+			continue;
+		snprintf(a, sizeof(a), "%s\"%s%s%s:%u\"", k++ ? ", " : "",
+			 strchr(e->addr, ':') ? "[" : "", e->addr,
+			 strchr(e->addr, ':') ? "]" : "", e->port);
+		buf_add(&b, a, strlen(a));
+	}
+	buf_add(&b, "]", 2);
+	kv(l, KV_RESTART, "tls_addresses", "%s", (const char *)buf_ptr(&b));
+	kv(l, KV_RESTART, "tls_cert", "%s", q(&b, cfg->listen_tls_cert));
+	kv(l, KV_RESTART, "tls_key", "%s", q(&b, cfg->listen_tls_key));
+	kv(l, KV_RESTART, "tls_ca", "%s", q(&b, cfg->listen_tls_ca));
 	buf_free(&b);
 }
 
@@ -346,6 +368,17 @@ static void link_kv(const struct cfg_link *k, int show, struct kvl *l)
 	kv(l, 0, "reports", "%s", k->reports ? "true" : "false");
 	kv(l, 0, "allow_plaintext", "%s",
 	   k->allow_plaintext ? "true" : "false");
+	kv(l, 0, "tls", "\"%s\"", cfg_tls_names[k->tls]);
+	if (k->tls_id.kind != TLSID_NONE) {
+		char pin[TLSID_STRLEN];
+
+		tlsid_pin_str(k->tls_id.kind, k->tls_id.pin, pin);
+		kv(l, 0, "tls_pin", "%s", q(&b, pin));
+	} else {
+		kv(l, 0, "tls_pin", "%s", q(&b, NULL));
+	}
+	kv(l, 0, "tls_ca", "%s", q(&b, k->tls_id.ca));
+	kv(l, 0, "tls_name", "%s", q(&b, k->tls_id.name));
 	buf_free(&a);
 	buf_free(&b);
 }

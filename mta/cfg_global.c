@@ -23,7 +23,7 @@ const char *const cfg_global_keys[] = {
 	"log_format", "log_syslog", "metrics_listen", "user",
 	"pcap_dir", "secrets_file", "sync", "source_address",
 	"source_enforce", "password", "password_ref", "allow_plaintext",
-	"limits", "bind_backoff", NULL
+	"tls_cert", "tls_key", "limits", "bind_backoff", NULL
 };
 const char *const cfg_limits_keys[] = {
 	"max_associations_in", "max_associations_out", "max_message_size",
@@ -198,6 +198,11 @@ void cfg_parse_global(struct cfg_ctx *c, const config_setting_t *g)
 	cfg_get_bool(c, g, w, "source_enforce", &cfg->src.enforce);
 	cfg_get_password(c, g, w, "password", &cfg->password);
 	cfg_get_bool(c, g, w, "allow_plaintext", &cfg->allow_plaintext);
+	cfg_get_path(c, g, w, "tls_cert", &cfg->tls_cert);
+	cfg_get_path(c, g, w, "tls_key", &cfg->tls_key);
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
+		cfg_problem(c, g, w, cfg->tls_cert ? "tls_key" : "tls_cert",
+			    "tls_cert and tls_key go together");
 	if (cfg_get_group(c, g, w, "limits", CONFIG_TYPE_GROUP, &sub) == 1)
 		parse_limits(c, sub);
 	if (cfg_get_group(c, g, w, "bind_backoff", CONFIG_TYPE_GROUP, &sub) ==
@@ -208,8 +213,66 @@ void cfg_parse_global(struct cfg_ctx *c, const config_setting_t *g)
 /* ---- listen ---------------------------------------------------------- */
 
 const char *const cfg_listen_keys[] = {
-	"addresses", "port", "tsel", "ssel", "psel", NULL
+	"addresses", "port", "tsel", "ssel", "psel", "tls_addresses",
+	"tls_cert", "tls_key", "tls_ca", NULL
 };
+
+/* add_listen - one address of listen.addresses (tls 0) or
+ *	listen.tls_addresses (tls 1) */
+static void add_listen(struct cfg_ctx *c, config_setting_t *at,
+		       const char *key, const char *v, unsigned port, int tls)
+{
+	struct cfg *cfg = c->cfg;
+	const char *w = "listen.";
+	struct cfg_listen l;
+	char err[200];
+
+	if (cfg_hostport_parse(v, port, &l.addr, &l.port, err,
+			       sizeof(err)) < 0) {
+		cfg_problem(c, at, w, key, "%s", err);
+		return;
+	}
+	l.tls = tls;
+	for (size_t j = 0; j < cfg->nlisten; j++) {
+		if (cfg->listen[j].port == l.port &&
+		    strcmp(cfg->listen[j].addr, l.addr) == 0) {
+			cfg_problem(c, at, w, key, "\"%s\" given twice", v);
+			free(l.addr);
+			return;
+		}
+	}
+	cfg->listen = xrealloc(cfg->listen, (cfg->nlisten + 1) * sizeof(l));
+	cfg->listen[cfg->nlisten++] = l;
+}
+
+/* parse_listen_tls - listen.tls_*: where TLS callers are taken */
+static void parse_listen_tls(struct cfg_ctx *c, const config_setting_t *g,
+			     unsigned port)
+{
+	struct cfg *cfg = c->cfg;
+	const char *w = "listen.", **v;
+	config_setting_t *at;
+	size_t n;
+
+	if (cfg_get_strlist(c, g, w, "tls_addresses", &v, &n, &at) == 1) {
+		for (size_t i = 0; i < n; i++)
+			add_listen(c, at, "tls_addresses", v[i], port, 1);
+		c->listen_given += n;
+		free(v);
+	}
+	cfg_get_path(c, g, w, "tls_cert", &cfg->listen_tls_cert);
+	cfg_get_path(c, g, w, "tls_key", &cfg->listen_tls_key);
+	cfg_get_path(c, g, w, "tls_ca", &cfg->listen_tls_ca);
+	if ((cfg->listen_tls_cert == NULL) != (cfg->listen_tls_key == NULL))
+		cfg_problem(c, g, w, "tls_cert", "tls_cert and tls_key go "
+			    "together");
+	if (cfg_member(g, "tls_addresses") && !cfg->listen_tls_cert &&
+	    !cfg->tls_cert)
+		cfg_problem(c, cfg_member(g, "tls_addresses"), w,
+			    "tls_addresses", "TLS needs our certificate: "
+			    "listen.tls_cert and tls_key, or global.tls_cert "
+			    "and tls_key");
+}
 
 /* cfg_parse_listen - the listen group */
 void cfg_parse_listen(struct cfg_ctx *c, const config_setting_t *g)
@@ -223,34 +286,13 @@ void cfg_parse_listen(struct cfg_ctx *c, const config_setting_t *g)
 	cfg_check_keys(c, g, w, cfg_listen_keys);
 	cfg_get_uint(c, g, w, "port", 1, 65535, &port);
 	cfg_get_sels(c, g, w, "", &cfg->sel);
-	if (cfg_get_strlist(c, g, w, "addresses", &v, &n, &at) == 0)
+	if (cfg_get_strlist(c, g, w, "addresses", &v, &n, &at) == 0 &&
+	    cfg_member(g, "tls_addresses") == NULL)
 		cfg_missing(c, g, w, "addresses", "e.g. [\"0.0.0.0\", "
 			    "\"[::]\"]");
 	c->listen_given = n;
-	for (size_t i = 0; i < n; i++) {
-		struct cfg_listen l;
-		char err[200];
-
-		if (cfg_hostport_parse(v[i], port, &l.addr, &l.port, err,
-				       sizeof(err)) < 0) {
-			cfg_problem(c, at, w, "addresses", "%s", err);
-			continue;
-		}
-		for (size_t j = 0; j < cfg->nlisten; j++) {
-			if (cfg->listen[j].port == l.port &&
-			    strcmp(cfg->listen[j].addr, l.addr) == 0) {
-				cfg_problem(c, at, w, "addresses", "\"%s\" "
-					    "given twice", v[i]);
-				free(l.addr);
-				l.addr = NULL;
-				break;
-			}
-		}
-		if (l.addr == NULL)
-			continue;
-		cfg->listen = xrealloc(cfg->listen,
-				       (cfg->nlisten + 1) * sizeof(l));
-		cfg->listen[cfg->nlisten++] = l;
-	}
+	for (size_t i = 0; i < n; i++)
+		add_listen(c, at, "addresses", v[i], port, 0);
 	free(v);
+	parse_listen_tls(c, g, port);
 }

@@ -31,8 +31,10 @@ const char *const cfg_link_keys[] = {
 	"recovery_timeout", "max_associations", "max_transfers",
 	"connect_timeout", "idle_timeout", "size_limit", "open_interval",
 	"transfer_retries", "transfer_interval", "max_age", "source_address",
-	"source_enforce", "allow", "pcap", "reports", "allow_plaintext", NULL
+	"source_enforce", "allow", "pcap", "reports", "allow_plaintext", "tls", "tls_pin", "tls_ca",
+	"tls_name", NULL
 };
+const char *const cfg_tls_names[] = { "off", "optional", "required", NULL };
 const char *const cfg_addr_keys[] = {
 	"host", "port", "tsel", "ssel", "psel", NULL
 };
@@ -238,6 +240,35 @@ static char *get_ap_title(struct cfg_ctx *c, const config_setting_t *g,
 	return xstrdup(v ? v : "");
 }
 
+/* parse_tls - tls, tls_pin, tls_ca, tls_name */
+static void parse_tls(struct cfg_ctx *c, const config_setting_t *g,
+		      const char *lw, struct cfg_link *l)
+{
+	const char *v;
+	char err[200];
+	int i;
+
+	if (cfg_get_choice(c, g, lw, "tls", cfg_tls_names, &i) == 1)
+		l->tls = (enum cfg_tls)i;
+	if (cfg_get_str(c, g, lw, "tls_pin", &v) == 1 && v && *v &&
+	    tlsid_parse_pin(v, &l->tls_id, err, sizeof(err)) < 0)
+		cfg_problem(c, cfg_member(g, "tls_pin"), lw, "tls_pin", "%s",
+			    err);
+	cfg_get_path(c, g, lw, "tls_ca", &l->tls_id.ca);
+	if (cfg_get_str(c, g, lw, "tls_name", &v) == 1 && v && *v)
+		l->tls_id.name = xstrdup(v);
+	if (l->tls_id.kind != TLSID_NONE && l->tls_id.ca)
+		cfg_problem(c, cfg_member(g, "tls_ca"), lw, "tls_ca", "give "
+			    "tls_pin or tls_ca (with tls_name), not both");
+	else if (l->tls_id.ca && !l->tls_id.name)
+		cfg_missing(c, g, lw, "tls_name", "the name (subjectAltName "
+			    "or CN) the peer's certificate must carry");
+	else if (l->tls != CFG_TLS_OFF && !tlsid_active(&l->tls_id))
+		cfg_problem(c, cfg_member(g, "tls"), lw, "tls", "TLS needs "
+			    "to know the peer: tls_pin, or tls_ca and "
+			    "tls_name");
+}
+
 /* cfg_link_defaults - see cfg_int.h */
 void cfg_link_defaults(struct cfg_link *l, const struct cfg *cfg)
 {
@@ -375,9 +406,19 @@ void cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g, int idx)
 	parse_allow(c, g, lw, l);
 	cfg_get_bool(c, g, lw, "pcap", &l->pcap);
 	cfg_get_bool(c, g, lw, "reports", &l->reports);
+	parse_tls(c, g, lw, l);
 }
 
 /* ---- across links ---------------------------------------------------- */
+
+/* tls_listening - 1 if some listen address takes TLS */
+static int tls_listening(const struct cfg *cfg)
+{
+	for (size_t i = 0; i < cfg->nlisten; i++)
+		if (cfg->listen[i].tls)
+			return 1;
+	return 0;
+}
 
 /* cfg_check_links - what involves several links, or links and the rest */
 void cfg_check_links(struct cfg_ctx *c, const config_setting_t *root)
@@ -434,6 +475,11 @@ void cfg_check_links(struct cfg_ctx *c, const config_setting_t *root)
 				    cfg_member(g, "direction") : g, lw,
 				    "direction", "the link receives, but "
 				    "listen.addresses is empty");
+		if ((l->dir & CFG_IN) && l->tls == CFG_TLS_REQUIRED &&
+		    !tls_listening(cfg))
+			cfg_warn(c, cfg_member(g, "tls"), lw, "tls", "required, "
+				 "but listen.tls_addresses is empty: every bind "
+				 "from %s will be refused", l->peer_mta);
 		if (l->pcap && cfg->pcap_dir == NULL)
 			cfg_problem(c, cfg_member(g, "pcap"), lw, "pcap",
 				    "true, but global.pcap_dir is not set");

@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "mtad.h"
+#include "mtad_tls.h"
 #include "xalloc.h"
 #include "x400_version.h"
 
@@ -323,6 +324,8 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 	seed(s);
 	m->rl = rl_new(&cfg->backoff, s);
 
+	if (mtad_tls_start(m, err, errlen) != 0)
+		return -1;
 	for (i = 0; i < cfg->nlisten; i++) {
 		const char *a = cfg->listen[i].addr;
 		struct conn_listener *l;
@@ -335,6 +338,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 				 "%s", a, cfg->listen[i].port, uv_strerror(rc));
 			return -1;
 		}
+		mtad_tls_listener(m, l, cfg->listen[i].tls);
 		if (i == 0)
 			m->listener = l;
 		m->listeners = xrealloc(m->listeners,
@@ -493,6 +497,7 @@ void mtad_free(struct mtad *m)
 		q_writer_stop(m->q);
 		q_close(m->q);
 	}
+	mtad_tls_stop(m);
 	route_table_free(m->routes);
 	rl_free(m->rl);
 	free(m->links);

@@ -196,6 +196,8 @@ struct mtad {
 	struct mtad_ping *pings;	/* test associations (x400q ping) */
 	struct mtad_gate gate;		/* refusals before a bind */
 	int64_t		pcap_last_ms;	/* the last capture file's name */
+	struct conn_tls_ctx *tls_server;	/* mtad_tls.c; NULL: none */
+	struct conn_tls_ctx *tls_client;
 };
 
 /* mtad_start - open the queue, listen, start the scheduler; m takes

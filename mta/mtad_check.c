@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "mtad.h"
+#include "mtad_tls.h"
 
 #define MAX_GROUPS	64
 
@@ -236,7 +237,7 @@ int mtad_check(const struct cfg *c, FILE *out)
 	struct who self, run;
 	const struct who *r = &self;
 	struct passwd *pw = NULL;
-	char me[64];
+	char me[64], tls[400];
 
 	snprintf(me, sizeof(me), "uid %u", (unsigned)geteuid());
 	who_self(&self, geteuid() == 0 ? "root" : me);
@@ -250,6 +251,8 @@ int mtad_check(const struct cfg *c, FILE *out)
 		    "as root");
 	}
 	listen_ok(&k, c);
+	if (mtad_tls_files_ok(c, tls, sizeof(tls)) < 0)
+		say(&k, 1, "TLS: %s", tls);
 	if (c->queue_dir)	/* made by root, then given to the run user */
 		dir_ok(&k, "global.queue_dir", c->queue_dir, &self, &self);
 	dir_ok(&k, "routing.local_dir", c->local_dir ? c->local_dir :

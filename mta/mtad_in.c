@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "mtad.h"
+#include "mtad_tls.h"
 #include "xalloc.h"
 
 #define IN_IDLE_DEFAULT_MS	300000	/* a link's idle_timeout of 0 */
@@ -380,7 +381,8 @@ static const struct cfg_link *credentials(struct in_assoc *ia)
 	const struct assoc_bind *peer = &ia->bind;
 	const struct cfg_link *l, *out;
 	enum cfg_match why;
-	char b1[160], b2[160], acl[300];
+	char b1[160], b2[160], acl[300], twhy[900];
+	unsigned tls;
 	int pw;
 
 	l = cfg_link_inbound(m->cfg, peer->name, &ia->called, &why);
@@ -420,6 +422,11 @@ static const struct cfg_link *credentials(struct in_assoc *ia)
 		       ia->peer_addr, peer->name, l->name,
 		       acl_describe(l->allow, acl, sizeof(acl)), peer->name,
 		       ia->peer_addr);
+	else if ((tls = mtad_tls_refusal(l, assoc_conn(ia->a), twhy,
+					 sizeof(twhy))) != 0)
+		refuse(ia, tls, ASSOC_BE_AUTHENTICATION, 1, l->name, "caller "
+		       "%s claimed MTA \"%s\": %s", ia->peer_addr,
+		       peer->name, twhy);
 	else if (l->peer_pw && (pw = password_ok(ia, l)) <= 0) {
 		if (pw < 0)
 			return NULL;	/* hashing: decide() again later */

@@ -25,6 +25,7 @@
 #include "codec.h"
 #include "log.h"
 #include "mtad.h"
+#include "mtad_tls.h"
 #include "p1_addr.h"
 #include "p1_asn.h"
 #include "p1_downgrade.h"
@@ -796,6 +797,7 @@ const struct cfg_addr *mtad_out_assoc_cfg(struct mtad *m,
 				 c->connect_timeout_ms : 60000);
 	ac->idle_ms = (unsigned)c->idle_timeout_ms;
 	ac->bind_bare = c->mode == RTSE_X410 && !c->x410_bind_wrapped;
+	mtad_tls_assoc(m, c, ac);
 	ac->edition = p1_edition_name(c->edition);
 	return ad;
 }

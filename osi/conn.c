@@ -22,78 +22,13 @@
 #include <sys/socket.h>
 
 #include "conn.h"
+#include "conn_int.h"
+#include "conn_tls.h"
 #include "log.h"
 #include "pcapw.h"
 #include "xalloc.h"
 
-#define RBUF_LEN	65536
-
-enum conn_state {
-	CS_CONNECTING, CS_WAIT_START, CS_OPEN, CS_CLOSING, CS_CLOSED
-};
-
-struct conn {
-	uv_loop_t	*loop;
-	uv_tcp_t	tcp;
-	uv_timer_t	timer;		/* user timer; linger when closing */
-	uv_timer_t	defer;		/* zero-delay completions */
-	uv_connect_t	creq;
-	uv_shutdown_t	sreq;
-	enum conn_state	state;
-	int		nclose;		/* close callbacks still to come */
-	int		reopening;	/* tcp closing for a fallback retry */
-	int		outbound;
-	struct conn_cbs	cbs;
-	void		*arg;
-	char		*link;
-	int		quiet;		/* accept and close logged at debug */
-	/* addresses */
-	struct sockaddr_storage dst, src, lsa, psa;
-	int		have_src, enforce, fallback;
-	char		src_str[CONN_ADDRSTRLEN];
-	char		peer[CONN_ADDRSTRLEN], local[CONN_ADDRSTRLEN];
-	char		peer_addr[CONN_ADDRSTRLEN], local_addr[CONN_ADDRSTRLEN];
-	unsigned	local_port;
-	/* I/O */
-	char		*pcap_path;	/* outbound: start once connected */
-	struct pcapw	*pcap;
-	size_t		pending, lowat;
-	int		above_lowat;
-	int		paused, reading, eof_seen, eof_delivered;
-	int		shutdown_sent, shutdown_done;
-	int		werr;		/* a write failed */
-	int		deferred_status;
-	uint64_t	linger_ms;
-	uint64_t	bytes_in, bytes_out;
-	const char	*how;		/* why it closed, for the event */
-	unsigned char	rbuf[RBUF_LEN];
-};
-
-struct wreq {
-	uv_write_t	req;
-	struct conn	*c;
-	unsigned char	*mem;
-	size_t		len;
-};
-
-struct lsock {
-	uv_tcp_t	tcp;
-	struct conn_listener *l;
-	unsigned	port;
-	char		name[CONN_ADDRSTRLEN];
-};
-
-struct conn_listener {
-	uv_loop_t	*loop;
-	struct lsock	*socks;
-	size_t		n;
-	int		nclose;
-	conn_accept_fn	*fn;
-	void		*arg;
-};
-
-#define container_of(p, type, member) \
-	((type *)((char *)(p) - offsetof(type, member)))
+static void on_defer(uv_timer_t *t);
 
 /* ---- names and events -------------------------------------------------- */
 
@@ -101,6 +36,10 @@ const char *conn_strerror(int err)
 {
 	if (err == CONN_E_SRCADDR)
 		return "source address not usable on this host";
+	if (err == CONN_E_TLS)
+		return "TLS handshake failed";
+	if (err == CONN_E_TLS_PEER)
+		return "the TLS peer is not the one expected";
 	if (err == 0)
 		return "success";
 	return uv_strerror(err);
@@ -244,8 +183,9 @@ int conn_pcap(struct conn *c, const char *path)
 		       "was more than could be held" : strerror(-err));
 		return err;
 	}
-	log_ev(LOG_INFO, EV_PCAP_START, &w, "capturing %s <-> %s to %s",
-	       c->local, c->peer, path);
+	log_ev(LOG_INFO, EV_PCAP_START, &w, "capturing %s <-> %s to %s%s",
+	       c->local, c->peer, path, c->tls ? " (the decrypted stream "
+	       "inside TLS: what goes into and comes out of TLS)" : "");
 	return 0;
 }
 
@@ -277,6 +217,8 @@ static void conn_free(struct conn *c)
 		       (unsigned long long)c->bytes_out);
 	pcapw_close(c->pcap);
 	c->pcap = NULL;
+	ctls_free(c->tls);
+	c->tls = NULL;
 	if (c->cbs.closed)
 		c->cbs.closed(c, c->arg);
 	free(c->link);
@@ -345,6 +287,11 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 		return;
 	if (nread > 0) {
 		c->bytes_in += (uint64_t)nread;
+		if (c->tls) {
+			if (c->state == CS_OPEN)
+				ctls_input(c->tls, c->rbuf, (size_t)nread);
+			return;
+		}
 		pcap_data(c, PCAPW_FROM_PEER, c->rbuf, (size_t)nread);
 		if (c->state == CS_OPEN && c->cbs.read)
 			c->cbs.read(c, c->rbuf, (size_t)nread, c->arg);
@@ -400,6 +347,9 @@ void conn_resume(struct conn *c)
 	c->paused = 0;
 	if (c->state == CS_OPEN)
 		read_start(c);
+	/* plaintext TLS may hold already: delivered from the loop */
+	if (c->tls && c->state == CS_OPEN)
+		uv_timer_start(&c->defer, on_defer, 0, 0);
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -437,18 +387,14 @@ static void on_write(uv_write_t *req, int status)
 	}
 }
 
-/* write_mem - queue mem[off..off+n) and take mem */
-static int write_mem(struct conn *c, unsigned char *mem, size_t off,
-		     size_t n)
+/* sock_write - queue mem[off..off+n) to the socket and take mem */
+static int sock_write(struct conn *c, unsigned char *mem, size_t off,
+		      size_t n)
 {
 	struct wreq *w;
 	uv_buf_t ub;
 	int rc;
 
-	if ((c->state != CS_OPEN && c->state != CS_WAIT_START) || c->werr) {
-		free(mem);
-		return UV_EPIPE;
-	}
 	w = XNEW(struct wreq);
 	w->c = c;
 	w->mem = mem;
@@ -460,12 +406,31 @@ static int write_mem(struct conn *c, unsigned char *mem, size_t off,
 		free(w);
 		return rc;
 	}
-	pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);
+	if (c->tls == NULL)
+		pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);
 	c->pending += n;
 	c->bytes_out += n;
 	if (c->pending > c->lowat)
 		c->above_lowat = 1;
 	return 0;
+}
+
+/* write_mem - the user's bytes: to the socket, or into TLS; takes mem */
+static int write_mem(struct conn *c, unsigned char *mem, size_t off,
+		     size_t n)
+{
+	int rc;
+
+	if ((c->state != CS_OPEN && c->state != CS_WAIT_START) || c->werr) {
+		free(mem);
+		return UV_EPIPE;
+	}
+	if (c->tls == NULL)
+		return sock_write(c, mem, off, n);
+	pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);	/* plaintext */
+	rc = ctls_write(c->tls, mem + off, n);
+	free(mem);
+	return rc;
 }
 
 int conn_write(struct conn *c, const void *p, size_t n)
@@ -577,6 +542,8 @@ void conn_close(struct conn *c)
 	}
 	c->state = CS_CLOSING;
 	c->how = "orderly close";
+	if (c->tls && !c->werr)
+		ctls_close_notify(c->tls);
 	uv_timer_start(&c->timer, on_timer, c->linger_ms, 0);
 	read_start(c);			/* drain the peer until its FIN */
 	if (c->pending == 0)
@@ -595,6 +562,69 @@ void conn_abort(struct conn *c)
 	}
 	close_handles(c, 1);
 }
+
+/* ---- TLS (conn_tls.h) ----------------------------------------------------- */
+
+/* tls_failed - from the defer timer: an outbound connection that never
+ *	came up fails like a connect; else the user sees the end of input */
+static void tls_failed(struct conn *c)
+{
+	c->werr = 1;
+	if (c->outbound && !ctls_up(c->tls) && c->state == CS_OPEN) {
+		c->how = "TLS handshake failed";
+		if (c->cbs.connected)
+			c->cbs.connected(c, CONN_E_TLS, c->arg);
+		close_handles(c, 1);
+		return;
+	}
+	c->how = ctls_up(c->tls) ? "TLS failed" : "TLS handshake failed";
+	if (c->state == CS_OPEN)
+		deliver_eof(c, CONN_E_TLS);
+	else
+		close_handles(c, 1);
+}
+
+int conni_plain(struct conn *c, const uint8_t *p, size_t n)
+{
+	pcap_data(c, PCAPW_FROM_PEER, p, n);
+	if (c->state == CS_OPEN && c->cbs.read)
+		c->cbs.read(c, p, n, c->arg);
+	return c->state == CS_OPEN && !c->paused ? 0 : -1;
+}
+
+int conni_raw(struct conn *c, unsigned char *mem, size_t n)
+{
+	if (c->state == CS_CLOSED || c->werr) {
+		free(mem);
+		return UV_EPIPE;
+	}
+	return sock_write(c, mem, 0, n);
+}
+
+/* conni_tls_up - outbound: the server's identity, before any byte of
+ *	the user's (the COTP CR) is sent */
+void conni_tls_up(struct conn *c)
+{
+	if (!c->outbound)
+		return;
+	if (ctls_peer_refused(c->tls)) {
+		c->werr = 1;
+		c->how = "TLS peer refused";
+		if (c->cbs.connected)
+			c->cbs.connected(c, CONN_E_TLS_PEER, c->arg);
+		close_handles(c, 1);
+		return;
+	}
+	if (c->cbs.connected)
+		c->cbs.connected(c, 0, c->arg);
+}
+
+void conni_tls_failed(struct conn *c)
+{
+	c->tls_failed = 1;
+	uv_timer_start(&c->defer, on_defer, 0, 0);
+}
+
 
 /* ---- outbound ---------------------------------------------------------- */
 
@@ -628,6 +658,10 @@ static void on_defer(uv_timer_t *t)
 
 	if (c->state == CS_CONNECTING)
 		fail_connect(c, c->deferred_status);
+	else if (c->tls && c->tls_failed)
+		tls_failed(c);
+	else if (c->tls && c->state == CS_OPEN && !c->paused)
+		ctls_input(c->tls, NULL, 0);
 }
 
 /* defer_fail - a failure found inside conn_connect, reported later */
@@ -711,6 +745,10 @@ static void on_connect(uv_connect_t *req, int status)
 	if (c->pcap_path)
 		(void)conn_pcap(c, c->pcap_path);
 	read_start(c);
+	if (c->tls) {			/* connected() once it is up */
+		ctls_start(c->tls);
+		return;
+	}
 	if (c->cbs.connected)
 		c->cbs.connected(c, 0, c->arg);
 }
@@ -770,6 +808,8 @@ int conn_connect(uv_loop_t *loop, const char *addr, unsigned port,
 		c->enforce = o->enforce;
 		c->link = o->link ? xstrdup(o->link) : NULL;
 		c->pcap_path = o->pcap ? xstrdup(o->pcap) : NULL;
+		if (o->tls)
+			c->tls = ctls_new(c, o->tls, o->tls_id);
 	}
 	uv_tcp_init(loop, &c->tcp);
 	start_connect(c);
@@ -806,8 +846,10 @@ static void on_connection(uv_stream_t *server, int status)
 	w = who(c);
 	/* at debug: the listener's user logs what matters (an accepted
 	 * bind, or a count of refusals) */
-	log_ev(LOG_DEBUG, EV_CONN_ACCEPTED, &w, "connection from %s to %s",
-	       c->peer, c->local);
+	log_ev(LOG_DEBUG, EV_CONN_ACCEPTED, &w, "connection from %s to %s%s",
+	       c->peer, c->local, l->tls ? " (TLS)" : "");
+	if (l->tls)
+		c->tls = ctls_new(c, l->tls, NULL);
 	l->fn(c, l->arg);
 }
 

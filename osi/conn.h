@@ -90,6 +90,25 @@
  *	drops it. If more than max was held, conn_pcap() fails (event
  *	2031) and nothing is captured. Files are created mode 0600.
  *
+ *	TLS (issue 18, as in IEC 62351-4: TLS directly on TCP, RFC 1006
+ *	inside): conn_tls_ctx_new() makes a context (our certificate and
+ *	key, and optionally a CA); conn_opts.tls (outbound) or
+ *	conn_listener_tls() (inbound) puts every connection made with it
+ *	under TLS (1.2 at least, 1.3 preferred). Outbound, connected() is
+ *	called once the handshake is done (or with CONN_E_TLS when it
+ *	failed); inbound, read() starts after it. The user reads and
+ *	writes plaintext; the byte counters count the wire. An expired
+ *	or not yet valid peer certificate fails the handshake, and so
+ *	does one that does not verify against the context's CA, if it
+ *	has one. The peer's identity (a pin, or a CA and a name, tlsid.h):
+ *	outbound, conn_opts.tls_id is checked before connected(), which
+ *	gets CONN_E_TLS_PEER on a mismatch (nothing of the user's was
+ *	sent); inbound it is the user's check, once it knows who the
+ *	peer claims to be, with conn_tls_peer_cert() (mta/mtad_tls.c). A capture of
+ *	a TLS connection holds the plaintext, so tshark reads it, and
+ *	pcap-start says so. Events 2040-2043, 2047 (layer "tls"); the
+ *	details are in conn_tls.h.
+ *
  *	No callback is ever called from inside a conn_* call: completions
  *	found at once (a failed bind) are deferred through a zero timer.
  *
@@ -100,8 +119,9 @@
  *
  * DIAGNOSTICS
  *	Functions return 0 or a negative errno (libuv's UV_E*), or
- *	CONN_E_SRCADDR; conn_strerror() names them. Events 2000-2008,
- *	2030-2031 (layer "conn", peer "addr:port").
+ *	CONN_E_SRCADDR, CONN_E_TLS, CONN_E_TLS_PEER; conn_strerror()
+ *	names them. Events 2000-2008, 2030-2031 (layer "conn", peer
+ *	"addr:port"); TLS: 2040-2045, 2047 (layer "tls").
  */
 #ifndef X400_CONN_H
 #define X400_CONN_H
@@ -113,12 +133,18 @@
 #include "buf.h"
 
 #define CONN_E_SRCADDR	(-30001)	/* source address not usable */
+#define CONN_E_TLS	(-30002)	/* TLS handshake failed */
+#define CONN_E_TLS_PEER	(-30003)	/* TLS peer not the one expected */
 #define CONN_LOWAT	(64u << 10)
 #define CONN_LINGER_MS	30000
 #define CONN_ADDRSTRLEN	64		/* "[v6addr]:port" or "v4:port" */
 
 struct conn;
 struct conn_listener;
+struct conn_tls_ctx;
+struct x509_st;			/* OpenSSL's X509 */
+struct stack_st_X509;		/* OpenSSL's STACK_OF(X509) */
+struct tlsid;			/* tlsid.h */
 
 struct conn_cbs {
 	/* outbound: the connection is up (0) or failed (<0); closed()
@@ -142,6 +168,11 @@ struct conn_opts {
 	int		enforce;	/* src unusable: fail, not fall back */
 	const char	*link;		/* link name for events, or NULL */
 	const char	*pcap;		/* capture to this file, or NULL */
+	struct conn_tls_ctx *tls;	/* TLS client context, or NULL;
+					 * borrowed (the SSL keeps a
+					 * reference) */
+	const struct tlsid *tls_id;	/* with tls: who the server must
+					 * be (copied), NULL: anyone */
 };
 
 typedef void conn_accept_fn(struct conn *c, void *arg);
@@ -161,6 +192,29 @@ int	conn_listen(uv_loop_t *loop, const char *const *addrs, size_t n,
 unsigned conn_listener_port(const struct conn_listener *l, size_t i);
 /* conn_listener_close - stop listening; freed once every socket closed */
 void	conn_listener_close(struct conn_listener *l);
+
+/* conn_tls_ctx_new - a TLS context, server (1) or client (0): our
+ *	certificate chain and key files (PEM; NULL: none), the CA file
+ *	that the peer's chain must verify against (NULL: any chain, the
+ *	identity is the user's check); 0, or -1 with err. The caller owns
+ *	it: conn_tls_ctx_free() (connections made with it keep what they
+ *	need) */
+int	conn_tls_ctx_new(int server, const char *cert, const char *key,
+			 const char *ca, struct conn_tls_ctx **out,
+			 char *err, size_t errlen);
+void	conn_tls_ctx_free(struct conn_tls_ctx *t);
+/* conn_listener_tls - every connection accepted on l from now on runs
+ *	TLS with t (borrowed: it must outlive l) */
+void	conn_listener_tls(struct conn_listener *l, struct conn_tls_ctx *t);
+/* conn_is_tls - 1 if the connection runs (or is setting up) TLS */
+int	conn_is_tls(const struct conn *c);
+/* the peer's certificate and chain, once the handshake is done (else
+ *	NULL); borrowed, valid as long as c */
+const struct x509_st *conn_tls_peer_cert(const struct conn *c);
+struct stack_st_X509 *conn_tls_peer_chain(const struct conn *c);
+/* "TLSv1.3", "TLS_AES_256_GCM_SHA384"; "" without TLS */
+const char *conn_tls_version(const struct conn *c);
+const char *conn_tls_cipher(const struct conn *c);
 
 /* conn_start - an accepted connection: set callbacks, start reading */
 void	conn_start(struct conn *c, const struct conn_cbs *cbs, void *arg);

@@ -279,6 +279,8 @@ int assoc_open(uv_loop_t *loop, const struct assoc_cfg *cfg,
 	o.enforce = cfg->enforce;
 	o.link = a->link[0] ? a->link : NULL;
 	o.pcap = a->cfg.pcap;
+	o.tls = cfg->tls;
+	o.tls_id = cfg->tls_id;
 	a->phase = PH_CONNECTING;
 	a->t_open = uv_hrtime();
 	a->connect_ms = -1;

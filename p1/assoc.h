@@ -75,6 +75,8 @@ struct assoc_cfg {
 	/* both */
 	const char	*link;
 	const char	*pcap;		/* capture file, or NULL */
+	struct conn_tls_ctx *tls;	/* outbound TLS context, or NULL */
+	const struct tlsid *tls_id;	/* with tls: who the server must be */
 	struct assoc_bind ours;		/* initiator: our bind argument */
 	unsigned	open_ms;	/* 0: 60 s */
 	unsigned	idle_ms;	/* 0: none */

@@ -1059,6 +1059,60 @@ static void test_nondefault(void **state)
 	free(s);
 }
 
+/* TLS (issue 18): the link's mode and who the peer is; listen's TLS
+ * addresses and our certificate */
+static void test_tls_keys(void **state)
+{
+	static const char pin[] = "sha256-spki:00112233445566778899aabb"
+		"ccddeeff00112233445566778899aabbccddeeff";
+	const struct cfg_link *l;
+	struct cfg c;
+	char t[2048];
+
+	(void)state;
+	load(minimal, 0, &c);
+	assert_int_equal(c.links[0].tls, CFG_TLS_OFF);
+	assert_false(tlsid_active(&c.links[0].tls_id));
+	cfg_free(&c);
+	snprintf(t, sizeof(t), G L LINK("tls = \"required\"; tls_pin = "
+		 "\"%s\";") ROUTE, pin);
+	load(t, 0, &c);
+	l = &c.links[0];
+	assert_int_equal(l->tls, CFG_TLS_REQUIRED);
+	assert_int_equal(l->tls_id.kind, TLSID_SPKI);
+	assert_int_equal(l->tls_id.pin[1], 0x11);
+	cfg_free(&c);
+	load(G L LINK("tls = \"optional\"; tls_ca = \"ca.pem\"; "
+		      "tls_name = \"mta-b.example\";") ROUTE, 0, &c);
+	assert_int_equal(c.links[0].tls, CFG_TLS_OPTIONAL);
+	assert_string_equal(c.links[0].tls_id.ca, "/etc/x400/ca.pem");
+	assert_string_equal(c.links[0].tls_id.name, "mta-b.example");
+	cfg_free(&c);
+	refused(G L LINK("tls = \"required\";") ROUTE, "tls_pin, or tls_ca");
+	refused(G L LINK("tls = \"on\";") ROUTE, "tls");
+	refused(G L LINK("tls_pin = \"sha1:00\";") ROUTE, "sha256-cert:");
+	refused(G L LINK("tls_ca = \"ca.pem\";") ROUTE, "tls_name");
+	snprintf(t, sizeof(t), G L LINK("tls_pin = \"%s\"; tls_ca = "
+		 "\"ca.pem\"; tls_name = \"b\";") ROUTE, pin);
+	refused(t, "not both");
+	/* listen: TLS addresses need our certificate; alone they do */
+	refused(G "listen = { tls_addresses = [ \"127.0.0.1:3102\" ]; };\n"
+		LINK("") ROUTE, "TLS needs our certificate");
+	load("global = { mta_name = \"mta-a\"; domain = \"C=XX;A=ADMDA\"; "
+	     "queue_dir = \"/q\"; tls_cert = \"a.pem\"; tls_key = "
+	     "\"a.key\"; };\n"
+	     "listen = { tls_addresses = [ \"127.0.0.1:3102\" ]; };\n"
+	     LINK("") ROUTE, 0, &c);
+	assert_int_equal(c.nlisten, 1);
+	assert_int_equal(c.listen[0].tls, 1);
+	assert_int_equal(c.listen[0].port, 3102);
+	assert_string_equal(c.tls_cert, "/etc/x400/a.pem");
+	cfg_free(&c);
+	refused("global = { mta_name = \"mta-a\"; domain = \"C=XX;A=ADMDA\"; "
+		"queue_dir = \"/q\"; tls_cert = \"a.pem\"; };\n" L
+		LINK("") ROUTE, "go together");
+}
+
 /* every key the parser knows is documented, and in the example */
 static void test_documented(void **state)
 {
@@ -1093,6 +1147,7 @@ int main(void)
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_nondefault),
 		cmocka_unit_test(test_documented),
+		cmocka_unit_test(test_tls_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

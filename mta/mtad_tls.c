@@ -1,0 +1,133 @@
+/*
+ * mtad_tls.c - x400d's TLS (issue 18): the contexts, and the identity
+ *	checks of a link's peer
+ *
+ * Contexts: at start, a server context for listen.tls_addresses (our
+ * certificate: listen.tls_cert/tls_key, else global.tls_cert/tls_key;
+ * the callers' chains must verify against listen.tls_ca if it is set)
+ * and a client context for links with tls (global.tls_cert/tls_key,
+ * so that the peer can pin us). A file that cannot be used stops the
+ * start (event 2048).
+ *
+ * Inbound, the identity can only be checked once the bind names the
+ * link: mtad_tls_refusal() (from mtad_in.c's credentials()). Outbound,
+ * conn.c checks the server before connected() with the link's tlsid
+ * (mtad_tls_assoc(), from mtad_out_assoc_cfg()).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "conn.h"
+#include "events.h"
+#include "mtad.h"
+#include "mtad_tls.h"
+
+/* ctx - one context, or -1 with the event logged and err set */
+static int ctx(int server, const char *cert, const char *key,
+	       const char *ca, struct conn_tls_ctx **out, char *err,
+	       size_t errlen)
+{
+	struct log_who w = { .layer = "tls" };
+	char e[400];
+
+	if (conn_tls_ctx_new(server, cert, key, ca, out, e, sizeof(e)) == 0)
+		return 0;
+	log_ev(LOG_ERR, EV_TLS_CONFIG, &w, "TLS %s context: %s",
+	       server ? "server (listen.tls_*)" : "client (global.tls_*)", e);
+	snprintf(err, errlen, "TLS: %s", e);
+	return -1;
+}
+
+int mtad_tls_start(struct mtad *m, char *err, size_t errlen)
+{
+	const struct cfg *cfg = m->cfg;
+	int any = 0;
+
+	for (size_t i = 0; i < cfg->nlisten; i++)
+		any |= cfg->listen[i].tls;
+	if (any && ctx(1, cfg->listen_tls_cert ? cfg->listen_tls_cert :
+		       cfg->tls_cert, cfg->listen_tls_cert ?
+		       cfg->listen_tls_key : cfg->tls_key,
+		       cfg->listen_tls_ca, &m->tls_server, err, errlen) < 0)
+		return -1;
+	return ctx(0, cfg->tls_cert, cfg->tls_key, NULL, &m->tls_client,
+		   err, errlen);
+}
+
+int mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen)
+{
+	struct conn_tls_ctx *t = NULL;
+	int any = 0;
+
+	for (size_t i = 0; i < c->nlisten; i++)
+		any |= c->listen[i].tls;
+	if (any && conn_tls_ctx_new(1, c->listen_tls_cert ?
+	    c->listen_tls_cert : c->tls_cert, c->listen_tls_cert ?
+	    c->listen_tls_key : c->tls_key, c->listen_tls_ca, &t, err,
+	    errlen) < 0)
+		return -1;
+	conn_tls_ctx_free(t);
+	t = NULL;
+	if (conn_tls_ctx_new(0, c->tls_cert, c->tls_key, NULL, &t, err,
+			     errlen) < 0)
+		return -1;
+	conn_tls_ctx_free(t);
+	for (size_t i = 0; i < c->nlinks; i++) {
+		const struct cfg_link *l = &c->links[i];
+
+		if (l->tls_id.ca && conn_tls_ctx_new(0, NULL, NULL,
+		    l->tls_id.ca, &t, err, errlen) < 0)
+			return -1;
+		if (l->tls_id.ca)
+			conn_tls_ctx_free(t);
+	}
+	return 0;
+}
+
+void mtad_tls_listener(struct mtad *m, struct conn_listener *l, int tls)
+{
+	if (tls)
+		conn_listener_tls(l, m->tls_server);
+}
+
+void mtad_tls_stop(struct mtad *m)
+{
+	conn_tls_ctx_free(m->tls_server);
+	conn_tls_ctx_free(m->tls_client);
+	m->tls_server = m->tls_client = NULL;
+}
+
+void mtad_tls_assoc(struct mtad *m, const struct cfg_link *l,
+		    struct assoc_cfg *ac)
+{
+	if (l->tls == CFG_TLS_OFF)
+		return;
+	ac->tls = m->tls_client;
+	ac->tls_id = &l->tls_id;
+}
+
+unsigned mtad_tls_refusal(const struct cfg_link *l, const struct conn *c,
+			  char *why, size_t len)
+{
+	unsigned ev;
+	char what[600];
+
+	if (!conn_is_tls(c)) {
+		if (l->tls != CFG_TLS_REQUIRED)
+			return 0;
+		snprintf(why, len, "link %s has tls = \"required\", but the "
+			 "caller came over plain TCP; the caller must call "
+			 "one of our listen.tls_addresses with TLS, or set "
+			 "tls = \"optional\" on link %s", l->name, l->name);
+		return EV_TLS_REQUIRED;
+	}
+	if (!tlsid_active(&l->tls_id))
+		return 0;
+	ev = tlsid_check(&l->tls_id, conn_tls_peer_cert(c),
+			 conn_tls_peer_chain(c), what, sizeof(what));
+	if (ev)
+		snprintf(why, len, "%s; set tls_pin (or tls_ca and tls_name) "
+			 "on link %s to the caller's certificate", what,
+			 l->name);
+	return ev;
+}

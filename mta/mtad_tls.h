@@ -1,0 +1,39 @@
+/*
+ * mtad_tls.h - x400d's TLS contexts and link identity checks
+ *	(mtad_tls.c; issue 18)
+ *
+ * OWNERSHIP
+ *	The contexts are m's (m->tls_server, m->tls_client), made by
+ *	mtad_tls_start() and freed by mtad_tls_stop(). Everything else is
+ *	borrowed.
+ */
+#ifndef X400_MTAD_TLS_H
+#define X400_MTAD_TLS_H
+
+#include <stddef.h>
+
+#include "assoc.h"
+#include "cfg.h"
+#include "conn.h"
+
+struct mtad;
+
+/* mtad_tls_start - the contexts; 0, or -1 with err (event 2048) */
+int	mtad_tls_start(struct mtad *m, char *err, size_t errlen);
+/* mtad_tls_files_ok - x400d -t: every certificate, key and CA file
+ *	loads (as the starting user); 0, or -1 with the first problem */
+int	mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen);
+/* mtad_tls_listener - a listener of listen.tls_addresses (tls 1) */
+void	mtad_tls_listener(struct mtad *m, struct conn_listener *l, int tls);
+void	mtad_tls_stop(struct mtad *m);
+/* mtad_tls_assoc - an outbound association of link l: TLS, and who the
+ *	server must be (checked by conn.c before the COTP CR) */
+void	mtad_tls_assoc(struct mtad *m, const struct cfg_link *l,
+		       struct assoc_cfg *ac);
+/* mtad_tls_refusal - inbound, once the bind names link l: 0 if c may
+ *	bind as l's peer, else the event (2046 tls-required, 2044 pin,
+ *	2045 name, 2041-2043 chain) and why, with the fix */
+unsigned mtad_tls_refusal(const struct cfg_link *l, const struct conn *c,
+			  char *why, size_t len);
+
+#endif
