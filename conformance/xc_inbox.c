@@ -172,6 +172,7 @@ static void on_accept(struct conn *c, void *arg)
 	ac.osi.rtse.max_apdu = 80u << 20;
 	ac.link = "inbox";
 	ac.pcap = ib->capturing ? xc_pcap_part(ib->x) : NULL;
+	ac.pcap_secrets = 1;	/* the case's evidence, byte for byte */
 	ac.open_ms = 60000;
 	ia->next = ib->live;
 	ib->live = ia;

@@ -111,6 +111,19 @@ static int out(struct pcapw *pw, const void *p, size_t n)
 	return 0;
 }
 
+/* tcp_sum - the TCP checksum of a segment (its checksum field taken as
+ *	0) over the pseudo-header of its IP header ip */
+static uint16_t tcp_sum(const struct pcapw *pw, const uint8_t *ip,
+			const uint8_t *tcp, const uint8_t *data, size_t n)
+{
+	uint32_t s = pw->v6 ? sum16(0, ip + 8, 32) : sum16(0, ip + 12, 8);
+
+	s += (uint32_t)(TCP_LEN + n) + 6;
+	s = sum16(s, tcp, 16);			/* up to the checksum */
+	s = sum16(s, tcp + 18, TCP_LEN - 18);	/* and after it */
+	return fold(sum16(s, data, n));
+}
+
 /* frame - write one TCP segment from side `from` */
 static int frame(struct pcapw *pw, int from, unsigned flags,
 		 const uint8_t *data, size_t n)
@@ -120,7 +133,6 @@ static int frame(struct pcapw *pw, int from, unsigned flags,
 	size_t iplen = pw->v6 ? IP6_LEN : IP4_LEN;
 	size_t caplen = ETH_LEN + iplen + TCP_LEN + n;
 	int to = !from, rc;
-	uint32_t s;
 	struct timeval tv;
 
 	tcp = ip + iplen;
@@ -155,8 +167,6 @@ static int frame(struct pcapw *pw, int from, unsigned flags,
 		ip[7] = 64;
 		memcpy(ip + 8, pw->addr[from], 16);
 		memcpy(ip + 24, pw->addr[to], 16);
-		s = sum16(0, ip + 8, 32);
-		s += (uint32_t)(TCP_LEN + n) + 6;
 	} else {
 		memset(ip, 0, IP4_LEN);
 		ip[0] = 0x45;
@@ -168,12 +178,8 @@ static int frame(struct pcapw *pw, int from, unsigned flags,
 		memcpy(ip + 12, pw->addr[from], 4);
 		memcpy(ip + 16, pw->addr[to], 4);
 		put16(ip + 10, fold(sum16(0, ip, IP4_LEN)));
-		s = sum16(0, ip + 12, 8);
-		s += (uint32_t)(TCP_LEN + n) + 6;
 	}
-	s = sum16(s, tcp, TCP_LEN);
-	s = sum16(s, data, n);
-	put16(tcp + 16, fold(s));
+	put16(tcp + 16, tcp_sum(pw, ip, tcp, data, n));
 	if ((rc = out(pw, hdr, 16 + ETH_LEN + iplen + TCP_LEN)) != 0 ||
 	    (n && (rc = out(pw, data, n)) != 0))
 		return rc;
@@ -368,4 +374,104 @@ const char *pcapw_path(const struct pcapw *pw)
 int pcapw_held(const struct pcapw *pw)
 {
 	return pw->fp == NULL;
+}
+
+/* ---- redaction of held captures ------------------------------------------ */
+
+/* A segment of one direction's payload in the held memory. */
+struct seg {
+	size_t	rec;		/* offset of its record header */
+	size_t	data;		/* offset of its payload */
+	size_t	n;
+};
+
+/* segs - the records of held memory carrying payload from side `from`,
+ *	in order; their number (*out: malloc'd) */
+static size_t segs(const struct pcapw *pw, int from, struct seg **out)
+{
+	const uint8_t *m = buf_ptr(&pw->mem);
+	size_t len = buf_avail(&pw->mem), off = 24, k = 0, cap = 0;
+	size_t hl = ETH_LEN + (pw->v6 ? IP6_LEN : IP4_LEN) + TCP_LEN;
+	struct seg *v = NULL;
+
+	while (off + 16 <= len) {
+		size_t caplen = (size_t)m[off + 8] | (size_t)m[off + 9] << 8 |
+		    (size_t)m[off + 10] << 16 | (size_t)m[off + 11] << 24;
+
+		if (off + 16 + caplen > len || caplen < hl)
+			break;		/* cannot happen: we wrote it */
+		if (m[off + 16 + 11] == from + 1 && caplen > hl) {
+			if (k == cap)
+				v = xrealloc(v, (cap = cap ? 2 * cap : 16) *
+					     sizeof(*v));
+			v[k].rec = off;
+			v[k].data = off + 16 + hl;
+			v[k++].n = caplen - hl;
+		}
+		off += 16 + caplen;
+	}
+	*out = v;
+	return k;
+}
+
+/* ber_value_at - is s[i..i+n) the value of a primitive BER TLV whose
+ *	length ends at i: a string tag (universal OCTET STRING or a
+ *	character string, or a context-specific primitive tag) followed
+ *	by the definite length n, short or long form? */
+static int ber_value_at(const uint8_t *s, size_t i, size_t n)
+{
+	static const uint8_t str[] = { 0x04, 0x0c, 0x12, 0x13, 0x14, 0x15,
+				       0x16, 0x19, 0x1a, 0x1b, 0x1c, 0x1e };
+	size_t t;
+
+	if (n < 0x80 && i >= 2 && s[i - 1] == n)
+		t = i - 2;
+	else if (n < 0x100 && i >= 3 && s[i - 2] == 0x81 && s[i - 1] == n)
+		t = i - 3;
+	else if (i >= 4 && s[i - 3] == 0x82 && s[i - 2] == (n >> 8 & 0xff) &&
+		 s[i - 1] == (n & 0xff))
+		t = i - 4;
+	else
+		return 0;
+	if ((s[t] & 0xe0) == 0x80 && (s[t] & 0x1f) != 0x1f)
+		return 1;		/* [n] IMPLICIT, primitive */
+	return memchr(str, s[t], sizeof(str)) != NULL;
+}
+
+int pcapw_redact(struct pcapw *pw, int from, const void *secret, size_t n)
+{
+	struct seg *v;
+	size_t k, i, total = 0, at;
+	uint8_t *m, *s;
+	int found = 0;
+
+	if (pw->fp || pw->lost)
+		return -EINVAL;
+	if (n == 0)
+		return 0;
+	k = segs(pw, from, &v);
+	for (i = 0; i < k; i++)
+		total += v[i].n;
+	s = xmalloc(total ? total : 1);
+	m = buf_ptr(&pw->mem);
+	for (i = 0, at = 0; i < k; at += v[i].n, i++)
+		memcpy(s + at, m + v[i].data, v[i].n);
+	for (i = 0; i + n <= total; i++)
+		if (memcmp(s + i, secret, n) == 0 && ber_value_at(s, i, n)) {
+			memset(s + i, PCAPW_FILLER, n);
+			found++;
+			i += n - 1;
+		}
+	for (i = 0, at = 0; found && i < k; at += v[i].n, i++) {
+		uint8_t *ip = m + v[i].rec + 16 + ETH_LEN;
+		uint8_t *tcp = ip + (pw->v6 ? IP6_LEN : IP4_LEN);
+
+		if (memcmp(m + v[i].data, s + at, v[i].n) == 0)
+			continue;
+		memcpy(m + v[i].data, s + at, v[i].n);
+		put16(tcp + 16, tcp_sum(pw, ip, tcp, m + v[i].data, v[i].n));
+	}
+	free(s);
+	free(v);
+	return found;
 }

@@ -15,6 +15,7 @@
  *
  *	pw = pcapw_open_mem(local, peer, local_initiated, max, &err);
  *	pcapw_data(pw, ...);  pcapw_held(pw);  pcapw_save(pw, path);
+ *	pcapw_redact(pw, PCAPW_FROM_PEER, password, len);
  *
  * DESCRIPTION
  *	The connection module (conn.c) switches this on per connection
@@ -65,6 +66,7 @@
 
 #define PCAPW_FROM_LOCAL	0
 #define PCAPW_FROM_PEER		1
+#define PCAPW_FILLER		'*'	/* what replaces a redacted octet */
 
 struct pcapw;
 
@@ -79,6 +81,11 @@ struct pcapw *pcapw_open_mem(const struct sockaddr *local,
 			     size_t max, int *err);
 /* pcapw_save - create path, write what memory held, go on there */
 int	pcapw_save(struct pcapw *pw, const char *path);
+/* pcapw_redact - blank secret (n octets) wherever side `from` sent it as a
+ *	BER string value, in held memory; how many found, -EINVAL if not
+ *	held (or the memory was dropped) */
+int	pcapw_redact(struct pcapw *pw, int from, const void *secret,
+		     size_t n);
 /* pcapw_held - 1 while pw writes to memory */
 int	pcapw_held(const struct pcapw *pw);
 /* pcapw_data - one direction's bytes, as segments with ACK|PSH */

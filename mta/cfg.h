@@ -189,6 +189,7 @@ struct cfg_link {
 	struct acl	*allow;		/* NULL: any caller */
 	/* switches */
 	int		pcap;
+	int		pcap_secrets;	/* captures keep the bind passwords */
 	int		reports;	/* the peer takes report transfers */
 	int		allow_plaintext;
 	/* TLS: the mode; who the peer must be (a pin, or tls_ca and

@@ -365,6 +365,7 @@ static void link_kv(const struct cfg_link *k, int show, struct kvl *l)
 	else
 		kv(l, 0, "allow", "\"(any address)\"");
 	kv(l, 0, "pcap", "%s", k->pcap ? "true" : "false");
+	kv(l, 0, "pcap_secrets", "%s", k->pcap_secrets ? "true" : "false");
 	kv(l, 0, "reports", "%s", k->reports ? "true" : "false");
 	kv(l, 0, "allow_plaintext", "%s",
 	   k->allow_plaintext ? "true" : "false");

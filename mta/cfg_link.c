@@ -31,7 +31,7 @@ const char *const cfg_link_keys[] = {
 	"recovery_timeout", "max_associations", "max_transfers",
 	"connect_timeout", "idle_timeout", "size_limit", "open_interval",
 	"transfer_retries", "transfer_interval", "max_age", "source_address",
-	"source_enforce", "allow", "pcap", "reports", "allow_plaintext", "tls", "tls_pin", "tls_ca",
+	"source_enforce", "allow", "pcap", "pcap_secrets", "reports", "allow_plaintext", "tls", "tls_pin", "tls_ca",
 	"tls_name", NULL
 };
 const char *const cfg_tls_names[] = { "off", "optional", "required", NULL };
@@ -405,6 +405,7 @@ void cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g, int idx)
 	cfg_get_bool(c, g, lw, "source_enforce", &l->src.enforce);
 	parse_allow(c, g, lw, l);
 	cfg_get_bool(c, g, lw, "pcap", &l->pcap);
+	cfg_get_bool(c, g, lw, "pcap_secrets", &l->pcap_secrets);
 	cfg_get_bool(c, g, lw, "reports", &l->reports);
 	parse_tls(c, g, lw, l);
 }

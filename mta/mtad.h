@@ -339,9 +339,10 @@ const char *mtad_pcap_path(struct mtad *m, const char *link, int inbound,
 /* mtad_pcap_in_hold - an accepted connection: hold its capture in
  *	memory if some receiving link captures; 1 if it is held */
 int	mtad_pcap_in_hold(struct mtad *m, struct conn *c);
-/* mtad_pcap_in - its bind named link l (NULL: no link): write the held
- *	capture to l's file if l captures, else drop it */
-void	mtad_pcap_in(struct mtad *m, struct conn *c,
+/* mtad_pcap_in - its bind named link l (NULL: no link): the held
+ *	capture goes to l's file once the bind is over, passwords blanked
+ *	unless l has pcap_secrets, if l captures; else it is dropped */
+void	mtad_pcap_in(struct mtad *m, struct assoc *a,
 		     const struct cfg_link *l);
 
 /* mtad_ops.c: x400q's actions, from the journal, as events 5008 */

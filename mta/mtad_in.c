@@ -388,7 +388,7 @@ static const struct cfg_link *credentials(struct in_assoc *ia)
 	l = cfg_link_inbound(m->cfg, peer->name, &ia->called, &why);
 	if (ia->pcap_held) {	/* once: decide() may run again */
 		ia->pcap_held = 0;
-		mtad_pcap_in(m, assoc_conn(ia->a), l);
+		mtad_pcap_in(m, ia->a, l);
 	}
 	out = why == CFG_NO_LINK ? outbound_only(m->cfg, peer->name) : NULL;
 	if ((why != CFG_MATCHED || (l->allow && !acl_match_text(l->allow,

@@ -788,6 +788,7 @@ const struct cfg_addr *mtad_out_assoc_cfg(struct mtad *m,
 	ac->link = c->name;
 	if (c->pcap)
 		ac->pcap = mtad_pcap_path(m, c->name, 0, pcap, n);
+	ac->pcap_secrets = c->pcap_secrets;
 	snprintf(ac->ours.name, sizeof(ac->ours.name), "%s", c->our_mta ?
 		 c->our_mta : m->cfg->mta_name);
 	ac->ours.password_len = strlen(l->our_pw) > ASSOC_PW_MAX ?

@@ -7,10 +7,13 @@
  * exchanged; so every inbound connection is captured into memory from
  * its accept (conn_pcap_hold(), at most MTAD_PCAP_HOLD octets, and only
  * while some receiving link has pcap = true), and once the bind names
- * its link (accepted or refused) that capture goes to a file, if the
- * link wants one, or is dropped. A file is thus written only for a link
- * that asked, and is whole: handshake, CR, CC, bind, bind result, every
- * transfer, release.
+ * its link (accepted or refused) that capture goes to a file when the
+ * bind is over, if the link wants one, or is dropped. A file is thus
+ * written only for a link that asked, and is whole: handshake, CR, CC,
+ * bind, bind result, every transfer, release. The passwords of both
+ * binds are blanked in it first (assoc.h, "Captures"), unless the link
+ * says pcap_secrets = true; outbound captures are held until the bind
+ * is over for the same reason.
  *
  * Names (docs/operators-guide.md, "Captures"):
  *	PCAPDIR/LINK-MS.pcap	 an association we made on link LINK
@@ -61,13 +64,13 @@ int mtad_pcap_in_hold(struct mtad *m, struct conn *c)
 	return in_wanted(m->cfg) && conn_pcap_hold(c, MTAD_PCAP_HOLD) == 0;
 }
 
-void mtad_pcap_in(struct mtad *m, struct conn *c, const struct cfg_link *l)
+void mtad_pcap_in(struct mtad *m, struct assoc *a, const struct cfg_link *l)
 {
 	char path[600];
 
 	if (l && l->pcap && (l->dir & CFG_IN) &&
 	    mtad_pcap_path(m, l->name, 1, path, sizeof(path)))
-		(void)conn_pcap(c, path);	/* failure: event 2031 */
+		assoc_pcap_to(a, path, l->pcap_secrets);
 	else
-		(void)conn_pcap(c, NULL);
+		assoc_pcap_to(a, NULL, 0);
 }

@@ -97,98 +97,6 @@ static struct log_who who(const struct conn *c)
 	return w;
 }
 
-/* ---- pcap ---------------------------------------------------------------- */
-
-/* pcap_fail - a capture write failed: say so once and stop capturing */
-static void pcap_fail(struct conn *c, int rc)
-{
-	struct log_who w = who(c);
-
-	log_ev(LOG_WARNING, EV_PCAP_ERROR, &w, "capture to %s stopped: %s",
-	       pcapw_path(c->pcap), strerror(-rc));
-	pcapw_close(c->pcap);
-	c->pcap = NULL;
-}
-
-static void pcap_data(struct conn *c, int from, const void *p, size_t n)
-{
-	int rc;
-
-	if (c->pcap && (rc = pcapw_data(c->pcap, from, p, n)))
-		pcap_fail(c, rc);
-}
-
-static void pcap_fin(struct conn *c, int from)
-{
-	int rc;
-
-	if (c->pcap && (rc = pcapw_fin(c->pcap, from)))
-		pcap_fail(c, rc);
-}
-
-static void pcap_rst(struct conn *c, int from)
-{
-	int rc;
-
-	if (c->pcap && (rc = pcapw_rst(c->pcap, from)))
-		pcap_fail(c, rc);
-}
-
-int conn_pcap_hold(struct conn *c, size_t max)
-{
-	int err;
-
-	if (c->state != CS_WAIT_START && c->state != CS_OPEN)
-		return UV_ENOTCONN;
-	pcapw_close(c->pcap);
-	c->pcap = pcapw_open_mem((struct sockaddr *)&c->lsa,
-				 (struct sockaddr *)&c->psa, c->outbound, max,
-				 &err);
-	return c->pcap ? 0 : err;
-}
-
-/* pcap_to - capture to path: what was held, or from now on */
-static int pcap_to(struct conn *c, const char *path)
-{
-	int err;
-
-	if (c->pcap && pcapw_held(c->pcap)) {
-		if ((err = pcapw_save(c->pcap, path)) == 0)
-			return 0;
-		pcapw_close(c->pcap);
-		c->pcap = NULL;
-		return err;
-	}
-	pcapw_close(c->pcap);
-	c->pcap = pcapw_open(path, (struct sockaddr *)&c->lsa,
-			     (struct sockaddr *)&c->psa, c->outbound, &err);
-	return c->pcap ? 0 : err;
-}
-
-int conn_pcap(struct conn *c, const char *path)
-{
-	struct log_who w = who(c);
-	int err;
-
-	if (path == NULL) {		/* stop capturing */
-		pcapw_close(c->pcap);
-		c->pcap = NULL;
-		return 0;
-	}
-	if (c->state != CS_WAIT_START && c->state != CS_OPEN)
-		return UV_ENOTCONN;
-	if ((err = pcap_to(c, path)) != 0) {
-		log_ev(LOG_WARNING, EV_PCAP_ERROR, &w, "cannot capture to "
-		       "%s: %s", path, err == -EFBIG ? "the connection's start "
-		       "was more than could be held" : strerror(-err));
-		return err;
-	}
-	log_ev(LOG_INFO, EV_PCAP_START, &w, "capturing %s <-> %s to %s%s",
-	       c->local, c->peer, path, c->tls ? " (the decrypted stream "
-	       "inside TLS: what goes into and comes out of TLS)" : "");
-	return 0;
-}
-
 /* ---- life and death ---------------------------------------------------- */
 
 /* conn_new - a conn with its timers; the socket is initialised later */
@@ -292,7 +200,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 				ctls_input(c->tls, c->rbuf, (size_t)nread);
 			return;
 		}
-		pcap_data(c, PCAPW_FROM_PEER, c->rbuf, (size_t)nread);
+		conn_pcap_data(c, PCAPW_FROM_PEER, c->rbuf, (size_t)nread);
 		if (c->state == CS_OPEN && c->cbs.read)
 			c->cbs.read(c, c->rbuf, (size_t)nread, c->arg);
 		return;
@@ -302,9 +210,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 	c->reading = 0;
 	uv_read_stop(s);
 	if (nread == UV_EOF)
-		pcap_fin(c, PCAPW_FROM_PEER);
+		conn_pcap_fin(c, PCAPW_FROM_PEER);
 	else
-		pcap_rst(c, PCAPW_FROM_PEER);
+		conn_pcap_rst(c, PCAPW_FROM_PEER);
 	if (c->state == CS_CLOSING) {
 		if (nread != UV_EOF) {
 			c->how = "reset by the peer while closing";
@@ -407,7 +315,7 @@ static int sock_write(struct conn *c, unsigned char *mem, size_t off,
 		return rc;
 	}
 	if (c->tls == NULL)
-		pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);
+		conn_pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);
 	c->pending += n;
 	c->bytes_out += n;
 	if (c->pending > c->lowat)
@@ -427,7 +335,7 @@ static int write_mem(struct conn *c, unsigned char *mem, size_t off,
 	}
 	if (c->tls == NULL)
 		return sock_write(c, mem, off, n);
-	pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);	/* plaintext */
+	conn_pcap_data(c, PCAPW_FROM_LOCAL, mem + off, n);	/* plaintext */
 	rc = ctls_write(c->tls, mem + off, n);
 	free(mem);
 	return rc;
@@ -479,7 +387,7 @@ static void on_timer(uv_timer_t *t)
 		       "within %llu ms of our FIN; resetting",
 		       (unsigned long long)c->linger_ms);
 		c->how = "reset after the linger time";
-		pcap_rst(c, PCAPW_FROM_LOCAL);
+		conn_pcap_rst(c, PCAPW_FROM_LOCAL);
 		close_handles(c, 1);
 		return;
 	}
@@ -524,7 +432,7 @@ static void on_shutdown(uv_shutdown_t *req, int status)
 static void do_shutdown(struct conn *c)
 {
 	c->shutdown_sent = 1;
-	pcap_fin(c, PCAPW_FROM_LOCAL);
+	conn_pcap_fin(c, PCAPW_FROM_LOCAL);
 	if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, on_shutdown) < 0) {
 		c->how = "shutdown failed";
 		close_handles(c, 1);
@@ -556,7 +464,7 @@ void conn_abort(struct conn *c)
 		return;
 	if (c->state != CS_CONNECTING) {
 		c->how = "aborted (reset) by us";
-		pcap_rst(c, PCAPW_FROM_LOCAL);
+		conn_pcap_rst(c, PCAPW_FROM_LOCAL);
 	} else {
 		c->how = "aborted while connecting";
 	}
@@ -586,7 +494,7 @@ static void tls_failed(struct conn *c)
 
 int conni_plain(struct conn *c, const uint8_t *p, size_t n)
 {
-	pcap_data(c, PCAPW_FROM_PEER, p, n);
+	conn_pcap_data(c, PCAPW_FROM_PEER, p, n);
 	if (c->state == CS_OPEN && c->cbs.read)
 		c->cbs.read(c, p, n, c->arg);
 	return c->state == CS_OPEN && !c->paused ? 0 : -1;

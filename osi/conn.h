@@ -89,6 +89,8 @@
  *	there (the file is whole, from the handshake), conn_pcap(c, NULL)
  *	drops it. If more than max was held, conn_pcap() fails (event
  *	2031) and nothing is captured. Files are created mode 0600.
+ *	While held, conn_pcap_redact() blanks a password in it, so that
+ *	the MTA-bind's credentials never reach the file (assoc.c).
  *
  *	TLS (issue 18, as in IEC 62351-4: TLS directly on TCP, RFC 1006
  *	inside): conn_tls_ctx_new() makes a context (our certificate and
@@ -245,6 +247,13 @@ int	conn_pcap(struct conn *c, const char *path);
 /* conn_pcap_hold - capture into memory (at most max octets) until
  *	conn_pcap() says where to, or that it is not wanted; 0 or -errno */
 int	conn_pcap_hold(struct conn *c, size_t max);
+/* conn_pcap_redact - blank secret (n octets) where the peer (from_peer
+ *	1) or we sent it as a BER string value in the held capture
+ *	(pcapw_redact()); how many found, -1 if nothing is held */
+int	conn_pcap_redact(struct conn *c, int from_peer, const void *secret,
+			 size_t n);
+/* conn_pcap_held - 1 while the capture is held in memory */
+int	conn_pcap_held(const struct conn *c);
 
 /* "addr:port" ("[addr]:port" for IPv6) of each side, and the bare
  *	addresses; "" before an outbound connection is up */

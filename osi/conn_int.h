@@ -1,6 +1,6 @@
 /*
- * conn_int.h - struct conn and its listener, private to osi/conn.c and
- *	osi/conn_tls.c
+ * conn_int.h - struct conn and its listener, private to osi/conn.c,
+ *	osi/conn_tls.c and osi/conn_pcap.c
  *
  * OWNERSHIP
  *	As conn.h says: conn.c allocates and frees them; conn_tls.c reads
@@ -87,6 +87,11 @@ struct conn_listener {
 	void		*arg;
 	struct conn_tls_ctx *tls;	/* borrowed; NULL: plain TCP */
 };
+
+/* conn_pcap.c: what conn.c and conn_tls.c capture */
+void	conn_pcap_data(struct conn *c, int from, const void *p, size_t n);
+void	conn_pcap_fin(struct conn *c, int from);
+void	conn_pcap_rst(struct conn *c, int from);
 
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))

@@ -18,6 +18,9 @@
 
 #define DEFAULT_OPEN_MS		60000
 #define CLOSE_WAIT_MS		10000	/* the peer should release by then */
+#define PCAP_HOLD		(64u << 10)	/* an outbound capture held until
+						 * the bind is over: CR, CC,
+						 * both binds */
 
 enum phase { PH_CONNECTING, PH_BINDING, PH_BOUND, PH_ENDING };
 
@@ -41,6 +44,7 @@ struct assoc {
 	char		pcap[512];
 	struct assoc_bind peer;
 	int		peer_bare;	/* the peer's bind value came bare */
+	int		peer_bad;	/* the peer's bind did not decode */
 	/* TWA: one APDU waiting for the turn */
 	struct buf	pending;
 	void		*pending_tag;
@@ -48,6 +52,7 @@ struct assoc {
 };
 
 static const struct conn_cbs conn_cbs;
+static void pcap_settle(struct assoc *a);
 
 const char *assoc_end_name(enum assoc_end how)
 {
@@ -93,6 +98,7 @@ static void finish(struct assoc *a, enum assoc_end how, const char *why)
 {
 	if (a->phase == PH_ENDING)
 		return;
+	pcap_settle(a);
 	a->phase = PH_ENDING;
 	a->how = how;
 	snprintf(a->why, sizeof(a->why), "%s", why);
@@ -128,6 +134,7 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 	case RTSE_OPEN_IND:
 		if (p1_bind_decode(ind->data, ind->len, 0, &a->peer, &a->peer_bare,
 			     why, sizeof(why)) != 0) {
+			a->peer_bad = 1;
 			logv(a, LOG_WARNING, EV_TRANSFER_BAD, why);
 			rtse_abort_req(&a->osi.rtse, RTSE_AB_PROTOCOL);
 			finish(a, ASSOC_ABORTED, why);
@@ -138,6 +145,7 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 	case RTSE_OPEN_CONF:
 		if (ind->len && p1_bind_decode(ind->data, ind->len, 1, &a->peer,
 					 &a->peer_bare, why, sizeof(why)) != 0) {
+			a->peer_bad = 1;
 			logv(a, LOG_WARNING, EV_TRANSFER_BAD, why);
 			rtse_abort_req(&a->osi.rtse, RTSE_AB_PROTOCOL);
 			finish(a, ASSOC_ABORTED, why);
@@ -154,6 +162,7 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 			 "monologue", a->cfg.edition ? a->cfg.edition :
 			 "1988", a->cfg.bind_bare ? "bare" : "[16]/[17]");
 		logv(a, LOG_INFO, EV_BIND_DONE, why);
+		pcap_settle(a);
 		conn_timer(a->conn, a->cfg.idle_ms);
 		a->cbs.bound(a, &a->peer, a->arg);
 		return;
@@ -234,6 +243,51 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 	}
 }
 
+/* ---- the capture ---------------------------------------------- */
+
+/* blank - blank one password in the held capture; 0 if it had to be
+ *	and was not found */
+static int blank(struct assoc *a, int from_peer, const struct assoc_bind *b)
+{
+	return b->password_len == 0 || conn_pcap_redact(a->conn, from_peer,
+	    b->password, b->password_len) > 0;
+}
+
+/* pcap_settle - the bind is over: the held capture, its passwords
+ *	blanked, goes to its file, or is dropped */
+static void pcap_settle(struct assoc *a)
+{
+	char why[800];
+
+	if (a->conn == NULL || !conn_pcap_held(a->conn))
+		return;
+	if (a->pcap[0] == 0) {
+		conn_pcap(a->conn, NULL);
+		return;
+	}
+	if (!a->cfg.pcap_secrets && (a->peer_bad || !blank(a, 1, &a->peer) ||
+	    !blank(a, 0, &a->cfg.ours))) {
+		snprintf(why, sizeof(why), "capture %s dropped: %s, so its "
+			 "password could not be blanked (pcap_secrets = true "
+			 "on the link keeps captures with passwords)", a->pcap,
+			 a->peer_bad ? "the peer's MTA-bind did not decode" :
+			 "a bind's password was not sent as one BER string");
+		logv(a, LOG_WARNING, EV_PCAP_ERROR, why);
+		conn_pcap(a->conn, NULL);
+		return;
+	}
+	(void)conn_pcap(a->conn, a->pcap);	/* failure: event 2031 */
+}
+
+void assoc_pcap_to(struct assoc *a, const char *path, int secrets)
+{
+	snprintf(a->pcap, sizeof(a->pcap), "%s", path ? path : "");
+	a->cfg.pcap = a->pcap[0] ? a->pcap : NULL;
+	a->cfg.pcap_secrets = secrets;
+	if (a->phase != PH_BINDING)	/* over already */
+		pcap_settle(a);
+}
+
 /* ---- the connection ------------------------------------------ */
 
 static struct assoc *assoc_new(const struct assoc_cfg *cfg,
@@ -278,7 +332,7 @@ int assoc_open(uv_loop_t *loop, const struct assoc_cfg *cfg,
 	o.src = cfg->src;
 	o.enforce = cfg->enforce;
 	o.link = a->link[0] ? a->link : NULL;
-	o.pcap = a->cfg.pcap;
+	o.pcap = a->cfg.pcap_secrets ? a->cfg.pcap : NULL;	/* else held */
 	o.tls = cfg->tls;
 	o.tls_id = cfg->tls_id;
 	a->phase = PH_CONNECTING;
@@ -323,9 +377,10 @@ static void on_connected(struct conn *c, int status, void *arg)
 		finish(a, ASSOC_FAILED, why);
 		return;		/* closed() follows */
 	}
-	(void)c;
 	a->connect_ms = (int64_t)((uv_hrtime() - a->t_open) / 1000000);
 	a->phase = PH_BINDING;
+	if (a->cfg.pcap && !a->cfg.pcap_secrets)
+		(void)conn_pcap_hold(c, PCAP_HOLD);
 	start_osi(a);
 	if (p1_bind_encode(&a->cfg.ours, 0, a->cfg.bind_bare, &bind) != 0 ||
 	    osi_connect(&a->osi, buf_ptr(&bind), buf_avail(&bind)) != 0) {
@@ -415,8 +470,10 @@ static void on_closed(struct conn *c, void *arg)
 	struct assoc *a = arg;
 
 	(void)c;
-	if (a->phase != PH_ENDING)
+	if (a->phase != PH_ENDING) {
+		a->conn = NULL;		/* gone: what it held with it */
 		finish(a, ASSOC_FAILED, "connection closed");
+	}
 	if (a->have_pending)
 		a->cbs.apdu_conf(a, a->pending_tag, 0, a->arg);
 	a->conn = NULL;
@@ -425,6 +482,8 @@ static void on_closed(struct conn *c, void *arg)
 	if (a->osi_ready)
 		osi_free(&a->osi);
 	buf_free(&a->pending);
+	explicit_bzero(&a->cfg.ours, sizeof(a->cfg.ours));
+	explicit_bzero(&a->peer, sizeof(a->peer));
 	free(a);
 }
 
@@ -453,6 +512,7 @@ void assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
 			return;
 		}
 		a->phase = PH_BOUND;
+		a->cfg.ours = *ours;	/* to be blanked in the capture */
 		conn_timer(a->conn, a->cfg.idle_ms);
 		snprintf(why, sizeof(why), "MTA \"%s\" bound (%s mode, "
 			 "checkpoint %zu KB, window %u, %s; its bind %s)",
@@ -473,6 +533,7 @@ void assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
 	}
 	buf_free(&b);
 	flush(a);
+	pcap_settle(a);		/* the result, and its password, written */
 }
 
 int assoc_can_send(const struct assoc *a)

@@ -35,6 +35,17 @@
  *	same values ride in PConnect and PAccept; a refusal there is a
  *	PRefuse with validationFailure, which cannot carry the error.
  *
+ *	Captures: cfg.pcap names the capture file of an outbound
+ *	association; an inbound one learns it from the bind, through
+ *	assoc_pcap_to() (its connection captured into memory from the
+ *	accept: conn_pcap_hold()). Unless pcap_secrets, the capture is
+ *	held in memory until the bind is over (accepted, refused, or the
+ *	association ended before), the passwords of both binds are then
+ *	blanked in it (conn_pcap_redact()), and only then does it go to
+ *	its file. One that cannot be blanked (the password not found as a
+ *	BER string, a bind that did not decode) is dropped with event
+ *	2031 rather than written.
+ *
  *	Timers: open_ms bounds the time until the bind is done, idle_ms
  *	the time without traffic on an open association (then it is
  *	released, or aborted if it cannot be). Every event names the
@@ -75,6 +86,7 @@ struct assoc_cfg {
 	/* both */
 	const char	*link;
 	const char	*pcap;		/* capture file, or NULL */
+	int		pcap_secrets;	/* 1: the binds' passwords stay in it */
 	struct conn_tls_ctx *tls;	/* outbound TLS context, or NULL */
 	const struct tlsid *tls_id;	/* with tls: who the server must be */
 	struct assoc_bind ours;		/* initiator: our bind argument */
@@ -135,6 +147,10 @@ int	assoc_connect_error(const struct assoc *a);
 int64_t	assoc_connect_ms(const struct assoc *a);
 /* assoc_osi - the stack, for what the caller called (selectors) */
 const struct osi *assoc_osi(const struct assoc *a);
+/* assoc_pcap_to - responder: where the capture held since the accept
+ *	goes once the bind is over: path (copied), or NULL (dropped);
+ *	secrets 1 writes the passwords as they were */
+void	assoc_pcap_to(struct assoc *a, const char *path, int secrets);
 /* assoc_set_idle - idle_ms from now on (a responder learns the link,
  *	and so its idle_timeout, only from the bind) */
 void	assoc_set_idle(struct assoc *a, unsigned ms);

@@ -51,7 +51,8 @@
  *	-k KB -y WIN	RTSE checkpoint size and window
  *	-q		quiet: print only the summary
  *	-P FILE		capture the association (both directions) to a
- *			pcap file, for Wireshark (with -c 1)
+ *			pcap file, for Wireshark (with -c 1); the bind
+ *			passwords blanked
  *	-h		the usage (--help); --version the version
  *
  *	Every option has a long name (usage_text below).

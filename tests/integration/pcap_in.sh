@@ -15,6 +15,12 @@
 #     refused: no file;
 #   - x400send binding as mta-a (the link captures) with a wrong
 #     password is refused, and that refusal is captured, RTORJ and all.
+# Passwords (issue 17): B's captures hold neither A's password (pw-mta-a,
+# in the bind) nor B's (pw-mta-b, in the result) nor the wrong one, but
+# fillers of their length, with TCP checksums tshark finds right; A's
+# link says pcap_secrets = true, so A's outbound capture keeps both; the
+# capture x400send -P writes (outbound, held until the bind is over)
+# has its password blanked.
 set -u
 . tests/support/sites.sh
 . tests/support/tshark.sh
@@ -28,7 +34,7 @@ mkdir -p "$WORK/a/pcap" "$WORK/b/pcap"
 
 SITE_MTA=mta-a SITE_ADDR=127.0.0.60
 site a mta-a "$A" 127.0.0.60 $PA \
-    "$(link to-B mta-b 127.0.0.61 $PB 1988-normal 'pcap = true;')" \
+    "$(link to-B mta-b 127.0.0.61 $PB 1988-normal 'pcap = true; pcap_secrets = true;')" \
     "    { pattern = \"$B\"; link = \"to-B\"; cost = 10; }" \
     "pcap_dir = \"$WORK/a/pcap\";"
 SITE_MTA=mta-b SITE_ADDR=127.0.0.61
@@ -98,6 +104,25 @@ ok $? "frames with RTSE, presentation or P1: $n"
 is "$(tsh "$IN" -Y 'p1.MTS_APDU' -T fields -e ip.src | sort -u)" 127.0.0.60 \
     "the transfers come from A (127.0.0.60)"
 
+# ---- passwords ------------------------------------------------------------
+# has FILE TEXT - how many times TEXT is in FILE
+has() {
+	grep -aoF "$2" "$1" 2>/dev/null | grep -c .
+}
+# badsum FILE - frames of FILE whose TCP checksum tshark finds wrong
+badsum() {
+	tsh "$1" -o tcp.check_checksum:TRUE -Y 'tcp.checksum.status == 0' |
+	    grep -c .
+}
+is "$(has "$IN" pw-mta-a)" 0 "B's capture does not hold A's password (its bind)"
+is "$(has "$IN" pw-mta-b)" 0 "nor B's own (the bind result)"
+[ "$(has "$IN" '********')" -ge 2 ]
+ok $? "fillers of their length stand in their place (8 asterisks, twice)"
+is "$(badsum "$IN")" 0 "tshark finds every TCP checksum right after the blanking"
+is "$(frames "$IN" 'rtse.rtorq_apdu_element')" 1 "and still reads A's bind"
+is "$(has "$OUT" pw-mta-a)" 1 "A's link says pcap_secrets = true: A's capture keeps its password"
+is "$(has "$OUT" pw-mta-b)" 1 "and B's"
+
 # ---- a link without pcap writes no inbound file --------------------------
 before=$(all_files b)
 send b -r "$B;S=Jones" -s "three" -b "local"
@@ -120,7 +145,10 @@ is $? 1 "x400send binding as an MTA no link knows is refused"
 is "$(events_with b 3001 mta-nobody)" 1 "B logs event 3001 bind-unknown-mta"
 is "$(all_files b)" "$before" "the refused association leaves no file"
 
-xsend 127.0.0.60 mta-a not-the-password badpw
+"$X400_BIN/x400send" -q -a "127.0.0.61:$PB" -l 127.0.0.60 -n mta-a \
+    -w not-the-password -g "$A" -f "$A;S=Smith" -r "$B;S=Jones" \
+    -s "refused" -b "x" -R none -P "$WORK/xsend.pcap" \
+    >"$WORK/badpw.out" 2>"$WORK/badpw.err"
 is $? 1 "x400send binding as mta-a with a wrong password is refused"
 is "$(events b 3002 to-A)" 1 "B logs event 3002 bind-bad-password on link to-A"
 wait_until 10 sh -c "[ \$(ls '$WORK'/b/pcap/to-A-in-*.pcap | wc -l) -eq 2 ]"
@@ -133,6 +161,13 @@ c=$(tshark_complaints "$RJ" $PB 0 | grep -v '|Unknown ROS PDU$')
 is "$c" "" "tshark reads it with no malformed frame (the bare bind error aside)"
 is "$(frames "$RJ" 'rtse.rtorj_apdu_element')" 1 "it shows B's refusal (RTORJ)"
 is "$(stat -c %a "$RJ")" 600 "mode 0600"
+is "$(has "$RJ" not-the-password)" 0 "the refused caller's password is not in it"
+is "$(has "$RJ" '****************')" 1 "a filler of its 16 octets is"
+is "$(badsum "$RJ")" 0 "every TCP checksum right"
+is "$(has "$WORK/xsend.pcap" not-the-password)" 0 \
+    "x400send's own capture (-P, outbound) does not hold it either"
+is "$(frames "$WORK/xsend.pcap" 'rtse.rtorq_apdu_element')" 1 \
+    "though it holds the bind (held until the bind was over)"
 is "$(all_files b)" $((before + 1)) "nothing else was written"
 is "$(events b 2031)" 0 "B logged no capture error (2031)"
 
