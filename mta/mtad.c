@@ -338,7 +338,7 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 				 "%s", a, cfg->listen[i].port, uv_strerror(rc));
 			return -1;
 		}
-		mtad_tls_listener(m, l, cfg->listen[i].tls);
+		mtad_tls_listener(m, l, cfg->listen[i].tls, NULL);
 		if (i == 0)
 			m->listener = l;
 		m->listeners = xrealloc(m->listeners,
@@ -395,6 +395,10 @@ int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 
 	if (t == NULL)
 		return -1;
+	if (mtad_tls_reload(m, cfg, err, errlen) != 0) {
+		route_table_free(t);
+		return -1;
+	}
 	if (cfg_diff(m->cfg, cfg, &d)) {
 		for (i = 0; i < d.nlink; i++)
 			if (d.link[i].change != CFG_SAME)

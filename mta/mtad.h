@@ -116,6 +116,7 @@ enum mtad_refusal {
 	MTAD_REF_PREBIND_SOURCE,
 	MTAD_REF_PREBIND_FULL,
 	MTAD_REF_BIND_TIMEOUT,
+	MTAD_REF_TLS_FAILED,
 	MTAD_REF_UNDECODABLE,		/* transfers */
 	MTAD_REF_NO_RECIPIENTS,
 	MTAD_REF_STORE,
@@ -135,6 +136,7 @@ enum mtad_gate_why {
 	GATE_ENDED_UNBOUND,	/* the caller left before a bind */
 	GATE_BACKOFF,		/* bind refused: its key backs off */
 	GATE_TOO_MANY,		/* bind refused: max_associations_in */
+	GATE_TLS_FAILED,	/* its TLS handshake failed */
 	GATE_MAX
 };
 

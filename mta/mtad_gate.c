@@ -40,6 +40,7 @@ static const struct {
 			   MTAD_REF_RATE_LIMITED },
 	[GATE_TOO_MANY] = { "binds refused over max_associations_in",
 			    MTAD_REF_TOO_MANY },
+	[GATE_TLS_FAILED] = { "TLS handshakes failed", MTAD_REF_TLS_FAILED },
 };
 
 /* top_count - one more refusal from addr among the busiest sources */

@@ -596,7 +596,6 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	struct in_assoc *ia = arg;
 	struct mtad *m = ia->m;
 
-	(void)a;
 	if (ia->link && mtad_link(m, ia->link_name) == ia->link)
 		ia->link->nin--;
 	m->nin--;
@@ -604,6 +603,7 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 		m->nin_bound--;
 	if (!ia->bound && how != ASSOC_REFUSED)	/* counted, not logged */
 		mtad_gate_count(m, how == ASSOC_TIMEOUT ? GATE_NO_BIND :
+				assoc_tls_failed(a) ? GATE_TLS_FAILED :
 				GATE_ENDED_UNBOUND, ia->peer_addr);
 	else if (how != ASSOC_RELEASED && how != ASSOC_REFUSED)
 		mtad_log(m, LOG_NOTICE, EV_CONN_CLOSED, ia->peer,

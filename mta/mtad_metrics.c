@@ -161,6 +161,7 @@ static void refusals(struct mtad *m, struct buf *b)
 		{ MTAD_REF_PREBIND_SOURCE, "associations", "prebind-per-source" },
 		{ MTAD_REF_PREBIND_FULL, "associations", "prebind-full" },
 		{ MTAD_REF_BIND_TIMEOUT, "associations", "bind-timeout" },
+		{ MTAD_REF_TLS_FAILED, "associations", "tls-handshake" },
 		{ MTAD_REF_UNDECODABLE, "transfers", "undecodable" },
 		{ MTAD_REF_NO_RECIPIENTS, "transfers", "no-recipients" },
 		{ MTAD_REF_STORE, "transfers", "store-error" },

@@ -38,6 +38,27 @@ static int ctx(int server, const char *cert, const char *key,
 	return -1;
 }
 
+/* contexts - the server context (if some listen address has TLS) and
+ *	the client one from cfg's files; 0, or -1 (none made) */
+static int contexts(const struct cfg *cfg, int any,
+		    struct conn_tls_ctx **server, struct conn_tls_ctx **client,
+		    char *err, size_t errlen)
+{
+	*server = *client = NULL;
+	if (any && ctx(1, cfg->listen_tls_cert ? cfg->listen_tls_cert :
+		       cfg->tls_cert, cfg->listen_tls_cert ?
+		       cfg->listen_tls_key : cfg->tls_key,
+		       cfg->listen_tls_ca, server, err, errlen) < 0)
+		return -1;
+	if (ctx(0, cfg->tls_cert, cfg->tls_key, NULL, client, err,
+		errlen) < 0) {
+		conn_tls_ctx_free(*server);
+		*server = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int mtad_tls_start(struct mtad *m, char *err, size_t errlen)
 {
 	const struct cfg *cfg = m->cfg;
@@ -45,13 +66,28 @@ int mtad_tls_start(struct mtad *m, char *err, size_t errlen)
 
 	for (size_t i = 0; i < cfg->nlisten; i++)
 		any |= cfg->listen[i].tls;
-	if (any && ctx(1, cfg->listen_tls_cert ? cfg->listen_tls_cert :
-		       cfg->tls_cert, cfg->listen_tls_cert ?
-		       cfg->listen_tls_key : cfg->tls_key,
-		       cfg->listen_tls_ca, &m->tls_server, err, errlen) < 0)
+	return contexts(cfg, any, &m->tls_server, &m->tls_client, err,
+			errlen);
+}
+
+int mtad_tls_reload(struct mtad *m, const struct cfg *cfg, char *err,
+		    size_t errlen)
+{
+	struct conn_tls_ctx *server, *client;
+	int any = 0;
+
+	/* the listeners are the start's (new addresses need a restart) */
+	for (size_t i = 0; i < m->nlisteners; i++)
+		any |= m->cfg->listen[i].tls;
+	if (contexts(cfg, any, &server, &client, err, errlen) < 0)
 		return -1;
-	return ctx(0, cfg->tls_cert, cfg->tls_key, NULL, &m->tls_client,
-		   err, errlen);
+	for (size_t i = 0; i < m->nlisteners; i++)
+		mtad_tls_listener(m, m->listeners[i], m->cfg->listen[i].tls ?
+				  1 : 0, server);
+	mtad_tls_stop(m);
+	m->tls_server = server;
+	m->tls_client = client;
+	return 0;
 }
 
 int mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen)
@@ -84,10 +120,11 @@ int mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen)
 	return 0;
 }
 
-void mtad_tls_listener(struct mtad *m, struct conn_listener *l, int tls)
+void mtad_tls_listener(struct mtad *m, struct conn_listener *l, int tls,
+		       struct conn_tls_ctx *server)
 {
 	if (tls)
-		conn_listener_tls(l, m->tls_server);
+		conn_listener_tls(l, server ? server : m->tls_server);
 }
 
 void mtad_tls_stop(struct mtad *m)

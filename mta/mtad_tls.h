@@ -23,9 +23,17 @@ int	mtad_tls_start(struct mtad *m, char *err, size_t errlen);
 /* mtad_tls_files_ok - x400d -t: every certificate, key and CA file
  *	loads (as the starting user); 0, or -1 with the first problem */
 int	mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen);
-/* mtad_tls_listener - a listener of listen.tls_addresses (tls 1) */
-void	mtad_tls_listener(struct mtad *m, struct conn_listener *l, int tls);
+/* mtad_tls_listener - a listener of listen.tls_addresses (tls 1) takes
+ *	the server context (server, or NULL: m's) */
+void	mtad_tls_listener(struct mtad *m, struct conn_listener *l, int tls,
+			  struct conn_tls_ctx *server);
 void	mtad_tls_stop(struct mtad *m);
+/* mtad_tls_reload - SIGHUP: the contexts made again from cfg's files (a
+ *	renewed certificate), for the listeners that have TLS and for the
+ *	links from now on; the old ones stay with the connections made
+ *	with them. 0, or -1 with err (event 2048): the old ones stay. */
+int	mtad_tls_reload(struct mtad *m, const struct cfg *cfg, char *err,
+			size_t errlen);
 /* mtad_tls_assoc - an outbound association of link l: TLS, and who the
  *	server must be (checked by conn.c before the COTP CR) */
 void	mtad_tls_assoc(struct mtad *m, const struct cfg_link *l,

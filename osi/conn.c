@@ -527,6 +527,11 @@ void conni_tls_up(struct conn *c)
 		c->cbs.connected(c, 0, c->arg);
 }
 
+int conn_tls_failed(const struct conn *c)
+{
+	return c->tls_failed;
+}
+
 void conni_tls_failed(struct conn *c)
 {
 	c->tls_failed = 1;

@@ -264,6 +264,9 @@ const char *conn_local_addr(const struct conn *c);
 unsigned conn_local_port(const struct conn *c);
 /* conn_srcaddr_fallback - 1 if the configured source was not used */
 int	conn_srcaddr_fallback(const struct conn *c);
+/* conn_tls_failed - 1 once TLS failed on c (the handshake or a record),
+ *	whatever the end of input said */
+int	conn_tls_failed(const struct conn *c);
 /* byte counters */
 uint64_t conn_bytes_in(const struct conn *c);
 uint64_t conn_bytes_out(const struct conn *c);

@@ -45,6 +45,7 @@ struct assoc {
 	struct assoc_bind peer;
 	int		peer_bare;	/* the peer's bind value came bare */
 	int		peer_bad;	/* the peer's bind did not decode */
+	int		tls_failed;	/* the connection ended: TLS failed */
 	/* TWA: one APDU waiting for the turn */
 	struct buf	pending;
 	void		*pending_tag;
@@ -413,6 +414,8 @@ static void on_eof(struct conn *c, int status, void *arg)
 	struct assoc *a = arg;
 	char why[200];
 
+	a->tls_failed = status == CONN_E_TLS || status == CONN_E_TLS_PEER ||
+	    conn_tls_failed(c);
 	if (a->phase != PH_ENDING) {
 		snprintf(why, sizeof(why), "the peer closed the connection "
 			 "(%s) %s", conn_strerror(status),
@@ -644,6 +647,11 @@ struct conn *assoc_conn(const struct assoc *a)
 }
 
 /* assoc_connect_error - why the connection could not be made, 0 if it was */
+int assoc_tls_failed(const struct assoc *a)
+{
+	return a->tls_failed;
+}
+
 int assoc_connect_error(const struct assoc *a)
 {
 	return a->connect_error;

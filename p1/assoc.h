@@ -142,6 +142,9 @@ struct conn *assoc_conn(const struct assoc *a);
 /* assoc_connect_error - the error (CONN_E_SRCADDR, a libuv error) that
  *	kept an outbound association from connecting, 0 if it connected */
 int	assoc_connect_error(const struct assoc *a);
+/* assoc_tls_failed - 1 if the connection ended because TLS failed (the
+ *	handshake, or a record later) */
+int	assoc_tls_failed(const struct assoc *a);
 /* assoc_connect_ms - outbound: milliseconds from assoc_open() until the
  *	connection was made, -1 if it was not (yet); inbound: -1 */
 int64_t	assoc_connect_ms(const struct assoc *a);

@@ -19,7 +19,8 @@
 #   4. B expects the wrong name: the same with 2045
 #   5. B's certificate has expired: 2041 at A, both ways
 #   6. A calls B's plain port for a link with tls = "required": 2046;
-#      a plain caller on B's TLS port fails
+#      a plain caller on B's TLS port fails, counted in 2011
+#   7. B's certificate expired, renewed in place, SIGHUP: mail flows
 set -u
 . tests/support/sites.sh
 sites_init tls
@@ -95,7 +96,8 @@ sites() {
 	site b mta-b "$B" $BA $PB \
 	    "$(link to-A mta-a $AA $TA 1988-normal "$2")" \
 	    "    { pattern = \"$A\"; link = \"to-A\"; cost = 10; }" \
-	    "tls_cert = \"$K/$_bc.pem\"; tls_key = \"$K/$_bc.key\";"
+	    "tls_cert = \"$K/$_bc.pem\"; tls_key = \"$K/$_bc.key\";
+	     limits = { refusal_log_interval = \"1s\"; };"
 	sed -i "s|^listen = { addresses = \[ \(.*\) \];|listen = { addresses = [ \1 ]; tls_addresses = [ \"$AA:$TA\" ];|" "$WORK/a/x400d.conf"
 	sed -i "s|^listen = { addresses = \[ \(.*\) \];|listen = { addresses = [ \1 ]; tls_addresses = [ \"$BA:$TB\" ];|" "$WORK/b/x400d.conf"
 	_ph=$((${_ph:-0} + 1))
@@ -165,7 +167,8 @@ fi
 stop a
 stop b
 f=$(ls "$WORK/a/pcap"/*.pcap 2>/dev/null | head -n 1)
-[ -n "$f" ] && ! grep -q 'pw-mta-a' "$f" && LC_ALL=C grep -aq 'mta-a.\{2,6\}\*\*\*\*\*\*\*\*' "$f"
+[ -n "$f" ] && ! grep -q 'pw-mta-a' "$f" &&
+    tr '\n' ' ' <"$f" | LC_ALL=C grep -aq 'mta-a.\{2,6\}\*\{8\}'
 ok $? "pins: the capture is the plaintext OSI stream (A's bind in it, its password blanked)"
 if command -v tshark >/dev/null 2>&1 && [ -n "$f" ]; then
 	tshark -r "$f" -d tcp.port==$TB,tpkt 2>/dev/null >"$WORK/tshark.txt"
@@ -227,6 +230,29 @@ ok $? "tls required: A sees its bind refused"
 [ $? -ne 0 ]
 ok $? "a plain caller on B's TLS port fails"
 # (B logs tls-handshake-failed, 2040, at debug: the caller never bound)
+wait_until 10 grep -q '"event":2011,.*[0-9] TLS handshakes failed' "$WORK/b/x400d.log"
+ok $? "B counts the failed handshake in its next 2011 conn-refusals"
+
+# 7. B renews its expired certificate (same key) and says SIGHUP: no
+#    restart, the new one serves from then on, both ways
+cp "$K/bx.pem" "$K/live.pem"
+cp "$K/bx.key" "$K/live.key"
+PIN_BXK=$(spkipin "$K/bx.pem")
+restart "tls = \"required\"; tls_pin = \"$PIN_BXK\";" \
+    "tls = \"required\"; tls_pin = \"$PIN_A\";" live
+both_ways "renewal"
+wait_until 15 test "$(events a 2041)" -ge 2
+ok $? "renewal: before it, A refuses B's expired certificate both ways (2041)"
+ossl x509 -req -in "$K/bx.csr" -CA "$K/ca.pem" -CAkey "$K/ca.key" \
+    -set_serial 0x1c -days 30 -extfile "$K/b.ext" -out "$K/renewed.pem"
+cp "$K/renewed.pem" "$K/live.pem"
+hup b
+wait_until 10 grep -q '"event":1005,' "$WORK/b/x400d.log"
+ok $? "renewal: B reloads on SIGHUP (1005)"
+wait_files "$WORK/b/mailboxes" 1 40
+ok $? "renewal: A's queued message reaches B: B's server now shows the renewed certificate"
+wait_files "$WORK/a/mailboxes" 1 40
+ok $? "renewal: B's reaches A: B's client shows it too"
 
 stop a
 stop b
