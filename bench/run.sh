@@ -5,7 +5,7 @@
 # SYNOPSIS
 #	make bench			(builds, then runs this)
 #	BUILD=build bash bench/run.sh [relay|scale|assoc|queued|codec|store|
-#				       refusal|all]
+#				       refusal|tls|all]
 #
 # DESCRIPTION
 #	Relay: x400send (the load: an originating MTA over N associations)
@@ -157,6 +157,7 @@ relay_start() {
 		    -e "s|@LOADMAX@|${RELAY_LOADMAX:-1000}|" \
 		    -e "s|@LOGLEVEL@|$LOGLEVEL|" -e "s|@PORT@|$port|" \
 		    -e "s|@SINKPORT@|$2|" -e "s|@DIR@|$d|" \
+		    -e "s|@LISTENTLS@|${RELAY_TLS:-}|" \
 		    "$SRC/relay.conf.in" >"$d/relay.conf"
 		"$BIN/x400d" -p -c "$d/relay.conf" >"$d/relay.out" \
 		    2>"$d/relay.err" &
@@ -192,8 +193,9 @@ ours() {
 	fi
 	c0=$(cpu $RELAY_PID)
 	t0=$(now)
-	out=$(timeout "$TMO" "$BIN/x400send" -a "127.0.0.1:$RELAY_PORT" \
-	    -n load -w load-pass -g "C=XX;A=ADMD;P=LOAD" \
+	# shellcheck disable=SC2086 # SEND_TLS: words
+	out=$(timeout "$TMO" "$BIN/x400send" \
+	    -a "127.0.0.1:${SEND_PORT:-$RELAY_PORT}" ${SEND_TLS:-} -n load -w load-pass -g "C=XX;A=ADMD;P=LOAD" \
 	    -f "C=XX;A=ADMD;P=LOAD;O=gen;S=sender" \
 	    -r "C=XX;A=ADMD;P=SINK;O=dst;S=user" -R none \
 	    -z "$size" -N "$n" -c "$c" -q 2>"$d/send.err")
@@ -487,6 +489,39 @@ EOF
 	    "$mu" "$mk" "$(calc %.2f "$mu / $mk")")"
 }
 
+# tls_part - 4 KB x 10 associations into the relay over plain TCP and
+#	over TLS, one after the other (issue 18): x400send -> x400d with
+#	TLS (an EC P-256 certificate made here, pinned by x400send), the
+#	relay -> sink leg plain in both
+tls_part() {
+	local k=$W/tls n pin tp plain
+	n=$(count 5000)
+	mkdir -p "$k"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$k/relay.key" -out "$k/relay.pem" -days 30 \
+	    -subj /CN=relay >"$k/openssl.log" 2>&1 || {
+		log "openssl failed (see $k/openssl.log): no TLS row"; return; }
+	pin="sha256-cert:$(openssl x509 -in "$k/relay.pem" -noout \
+	    -fingerprint -sha256 | sed 's/.*=//')"
+	say ""
+	say "TLS on the load's leg (x400send -> x400d; TLS 1.3, P-256, pinned), 4 KB x 10, $n messages"
+	say "$(printf '%-10s | %8s %8s %8s %9s %7s' '' 'msg/s' 'p50 ms' \
+	    'p99 ms' 'cpu s/1k' 'RSS MB')"
+	log "relay 4K x 10 plain, $n messages"
+	ours 4096 10 "$n"
+	plain=$R_RATE
+	say "$(printf '%-10s | %8s %8s %8s %9s %7s' plain "$R_RATE" "$R_P50" \
+	    "$R_P99" "$R_CPU" "$R_RSS")"
+	tp=$(free_port)
+	log "relay 4K x 10 TLS, $n messages"
+	RELAY_TLS="tls_addresses = [ \"127.0.0.1:$tp\" ]; tls_cert = \"$k/relay.pem\"; tls_key = \"$k/relay.key\";" \
+	    SEND_PORT=$tp SEND_TLS="--tls --tls-pin $pin" ours 4096 10 "$n"
+	say "$(printf '%-10s | %8s %8s %8s %9s %7s   %s' TLS "$R_RATE" "$R_P50" \
+	    "$R_P99" "$R_CPU" "$R_RSS" "$(case "$R_RATE:$plain" in
+	    *timeout*|*-*) echo - ;; *) calc '%.2fx plain' "$R_RATE / $plain" ;;
+	    esac)")"
+}
+
 mkdir -p "$W"
 : >"$RESULTS"
 say "make bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores" \
@@ -500,9 +535,11 @@ queued) scale_head; queued_part ;;
 codec) codec_part ;;
 store) store_part ;;
 refusal) refusal_part ;;
-all) codec_part; store_part; refusal_part; pf_setup; relay_part; scale_head;
+tls) tls_part ;;
+all) codec_part; store_part; refusal_part; pf_setup; relay_part; tls_part;
+     scale_head;
      assoc_part; queued_part ;;
-*) echo "usage: run.sh [relay|scale|assoc|queued|codec|store|refusal|all]" >&2
+*) echo "usage: run.sh [relay|scale|assoc|queued|codec|store|refusal|tls|all]" >&2
    exit 2 ;;
 esac
 say ""

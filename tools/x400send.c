@@ -53,6 +53,9 @@
  *	-P FILE		capture the association (both directions) to a
  *			pcap file, for Wireshark (with -c 1); the bind
  *			passwords blanked
+ *	--tls		TLS to the MTA, checked with --tls-pin PIN or
+ *			--tls-ca FILE --tls-name NAME; --tls-cert FILE
+ *			--tls-key FILE: our certificate
  *	-h		the usage (--help); --version the version
  *
  *	Every option has a long name (usage_text below).
@@ -81,6 +84,7 @@
 
 #include "MTS-APDU.h"
 #include "pwread.h"
+#include "tlsid.h"
 #include "xalloc.h"
 #include "x400_version.h"
 
@@ -343,6 +347,13 @@ static const char usage_text[] =
 "  -P, --pcap FILE            capture the association to FILE (with -c 1)\n"
 "      --hold SECS            once bound, stay silent SECS before sending\n"
 "                             (tests a peer's idle timer; with -c 1)\n"
+"      --tls                  TLS to the MTA (one of its listen.tls_addresses)\n"
+"      --tls-pin PIN          its certificate must match PIN (sha256-cert:HEX\n"
+"                             or sha256-spki:HEX)\n"
+"      --tls-ca FILE          or its chain must verify against FILE,\n"
+"      --tls-name NAME        and name it (subjectAltName or CN)\n"
+"      --tls-cert FILE        our certificate (PEM), for the MTA to pin\n"
+"      --tls-key FILE         its key (PEM)\n"
 "\n"
 "The message:\n"
 "  -g, --gdi GDI              our global domain, \"C=..;A=..;P=..\"\n"
@@ -379,6 +390,50 @@ static void usage(void)
 	fputs(synopsis, stderr);
 	fputs("(x400send --help for more)\n", stderr);
 	exit(2);
+}
+
+/* The TLS options. */
+struct tls_opts {
+	int		on;
+	const char	*pin, *ca, *name, *cert, *key;
+};
+
+/* tls_setup - the client context and who the MTA must be; exits 2 on a
+ *	bad option or file */
+static void tls_setup(const struct tls_opts *t, struct assoc_cfg *cfg,
+		      struct tlsid *id)
+{
+	char err[400];
+
+	if (!t->on && (t->pin || t->ca || t->name || t->cert || t->key)) {
+		fprintf(stderr, "x400send: --tls-* options need --tls\n");
+		exit(2);
+	}
+	if (!t->on)
+		return;
+	if ((t->cert == NULL) != (t->key == NULL) ||
+	    (t->ca == NULL) != (t->name == NULL)) {
+		fprintf(stderr, "x400send: --tls-cert goes with --tls-key, "
+			"--tls-ca with --tls-name\n");
+		exit(2);
+	}
+	if (t->pin && tlsid_parse_pin(t->pin, id, err, sizeof(err)) != 0) {
+		fprintf(stderr, "x400send: --tls-pin: %s\n", err);
+		exit(2);
+	}
+	if (t->ca) {
+		id->ca = xstrdup(t->ca);
+		id->name = xstrdup(t->name);
+	}
+	if (!t->pin && !t->ca)
+		fprintf(stderr, "x400send: warning: neither --tls-pin nor "
+			"--tls-ca: the MTA's certificate is not checked\n");
+	if (conn_tls_ctx_new(0, t->cert, t->key, NULL, &cfg->tls, err,
+			     sizeof(err)) != 0) {
+		fprintf(stderr, "x400send: TLS: %s\n", err);
+		exit(2);
+	}
+	cfg->tls_id = id;
 }
 
 /* password_file - FILE's first line into pw; exits 2 when it cannot */
@@ -491,7 +546,10 @@ int main(int argc, char **argv)
 	const char *tsel = "x400";
 	const char *pw = NULL, *pw_file = NULL, *peer_pw_file = NULL;
 	static char peer_pw[PW_BUF];
-	enum { O_VERSION = 256, O_PW_FILE, O_PEER_PW_FILE, O_HOLD };
+	enum { O_VERSION = 256, O_PW_FILE, O_PEER_PW_FILE, O_HOLD, O_TLS,
+	       O_TLS_PIN, O_TLS_CA, O_TLS_NAME, O_TLS_CERT, O_TLS_KEY };
+	struct tls_opts tls = { 0, NULL, NULL, NULL, NULL, NULL };
+	static struct tlsid tls_id = TLSID_INIT;
 	static const struct option lo[] = {
 		{ "address", 1, NULL, 'a' }, { "source", 1, NULL, 'l' },
 		{ "tsel", 1, NULL, 't' }, { "x410", 0, NULL, 'x' },
@@ -511,7 +569,12 @@ int main(int argc, char **argv)
 		{ "checkpoint", 1, NULL, 'k' }, { "window", 1, NULL, 'y' },
 		{ "quiet", 0, NULL, 'q' }, { "pcap", 1, NULL, 'P' },
 		{ "help", 0, NULL, 'h' }, { "version", 0, NULL, O_VERSION },
-		{ "hold", 1, NULL, O_HOLD },
+		{ "hold", 1, NULL, O_HOLD }, { "tls", 0, NULL, O_TLS },
+		{ "tls-pin", 1, NULL, O_TLS_PIN },
+		{ "tls-ca", 1, NULL, O_TLS_CA },
+		{ "tls-name", 1, NULL, O_TLS_NAME },
+		{ "tls-cert", 1, NULL, O_TLS_CERT },
+		{ "tls-key", 1, NULL, O_TLS_KEY },
 		{ NULL, 0, NULL, 0 }
 	};
 	uv_loop_t loop;
@@ -597,6 +660,12 @@ int main(int argc, char **argv)
 		case 'P': s.cfg.pcap = optarg; break;
 		case O_HOLD: s.hold_ms = (uint64_t)(atof(optarg) * 1000);
 			break;
+		case O_TLS: tls.on = 1; break;
+		case O_TLS_PIN: tls.pin = optarg; break;
+		case O_TLS_CA: tls.ca = optarg; break;
+		case O_TLS_NAME: tls.name = optarg; break;
+		case O_TLS_CERT: tls.cert = optarg; break;
+		case O_TLS_KEY: tls.key = optarg; break;
 		default: usage();
 		}
 	}
@@ -610,6 +679,7 @@ int main(int argc, char **argv)
 		usage();
 	}
 	our_password(&s.cfg.ours, pw, pw_file);
+	tls_setup(&tls, &s.cfg, &tls_id);
 	if (peer_pw_file) {
 		password_file("--peer-password-file", peer_pw_file, peer_pw,
 			      sizeof(peer_pw));
@@ -652,6 +722,8 @@ int main(int argc, char **argv)
 		   (s.confirmed >= 100 ? 0 : 0)] / 1000.0 : 0.0);
 	free(s.lat);
 	free(rcpts);
+	conn_tls_ctx_free(s.cfg.tls);
+	tlsid_free(&tls_id);
 	if (body_file)
 		free((char *)s.spec.body);
 	free((void *)s.raw);

@@ -11,7 +11,8 @@
 #      capture of the link holds the decrypted stream (pcap-start says
 #      so; the bind is in it, its password blanked); as
 #      root with dumpcap, the wire itself (both TLS ports) carries TLS
-#      ClientHellos and no password; a 3 MB message crosses
+#      ClientHellos and no password; a 3 MB message crosses; x400send
+#      --tls pinning B's certificate delivers, pinning another fails
 #   2. tls_ca + tls_name: mail flows
 #   3. B pins the wrong key: A's bind is refused at B (2044, inbound,
 #      authentication-error), and B's own call stops before its bind
@@ -146,6 +147,16 @@ send a -r "$B;S=Large" -s "large" -b "big" -z 3000000
 ok $? "pins: A takes a 3 MB message for B"
 wait_files "$WORK/b/mailboxes" 2 30
 ok $? "pins: the 3 MB message crossed the TLS link (RTSE checkpoints, flow control)"
+"$X400_BIN/x400send" -q -a "$BA:$TB" -n ua -w pw-ua -g "$B" -f "$B;S=Smith" \
+    -r "$B;S=Brown" -s "x400send over TLS" -b "pinned" --tls --tls-pin "$PIN_B" \
+    --tls-cert "$K/a.pem" --tls-key "$K/a.key" >"$WORK/xs.out" 2>&1
+ok $? "x400send --tls --tls-pin: a message to B's TLS port, pinned"
+wait_files "$WORK/b/mailboxes" 3 20
+ok $? "B delivers it"
+"$X400_BIN/x400send" -q -a "$BA:$TB" -n ua -w pw-ua -g "$B" -f "$B;S=Smith" \
+    -r "$B;S=Brown" -s "x" -b "x" --tls --tls-pin "$PIN_A" >"$WORK/xs2.out" 2>&1
+[ $? -eq 1 ] && grep -q 'TLS peer' "$WORK/xs2.out"
+ok $? "x400send --tls-pin of another certificate: refused before the bind ($(tail -n 1 "$WORK/xs2.out"))"
 [ "$(events_with a 2047 TLSv1.3)" -ge 2 ] && [ "$(events_with b 2047 TLSv1.3)" -ge 2 ]
 ok $? "pins: tls-established (2047) names TLSv1.3 on both sides, both ways"
 check "pins: the capture says it holds the decrypted stream" \
