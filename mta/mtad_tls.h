@@ -31,7 +31,8 @@ void	mtad_tls_stop(struct mtad *m);
 /* mtad_tls_reload - SIGHUP: the contexts made again from cfg's files (a
  *	renewed certificate), for the listeners that have TLS and for the
  *	links from now on; the old ones stay with the connections made
- *	with them. 0, or -1 with err (event 2048): the old ones stay. */
+ *	with them. 0, or -1 with err (event 2048): the old ones stay in
+ *	use. */
 int	mtad_tls_reload(struct mtad *m, const struct cfg *cfg, char *err,
 			size_t errlen);
 /* mtad_tls_assoc - an outbound association of link l: TLS, and who the

@@ -264,6 +264,13 @@ wait_files "$WORK/b/mailboxes" 1 40
 ok $? "renewal: A's queued message reaches B: B's server now shows the renewed certificate"
 wait_files "$WORK/a/mailboxes" 1 40
 ok $? "renewal: B's reaches A: B's client shows it too"
+echo "not a key" >"$K/live.key"
+hup b
+wait_until 10 grep -q '"event":2048,.*not read again' "$WORK/b/x400d.log"
+ok $? "a key that does not load on SIGHUP: 2048 says the certificate read before stays"
+send a -r "$B;S=Brown" -s "after a bad reload" -b "still TLS"
+wait_files "$WORK/b/mailboxes" 2 40
+ok $? "and B still takes mail over TLS with it"
 
 stop a
 stop b
