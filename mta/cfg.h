@@ -219,6 +219,8 @@ struct cfg {
 	enum log_format	log_format;
 	int		log_facility;	/* syslog's, or -1: log_file */
 	char		*user;		/* NULL: keep the starting user */
+	int		allow_root;	/* started as root without user: run
+					 * as root (else x400d refuses) */
 	char		*pcap_dir;	/* NULL: no capture */
 	char		*metrics_addr;	/* HTTP metrics; NULL: off */
 	unsigned	metrics_port;
