@@ -113,7 +113,13 @@ static int run(struct cfg_ctx *c, config_t *lc, int parsed, struct cfg *cfg)
 		cfg->path = xstrdup(c->name);
 		rc = load(c, lc);
 	}
-	auth_secrets_free(c->secrets);
+	if (rc == 0 && c->kept && c->secrets) {
+		/* what was read now is what the caller keeps */
+		auth_secrets_free(*c->kept);
+		*c->kept = c->secrets;
+	} else {
+		auth_secrets_free(c->secrets);
+	}
 	if (rc < 0) {
 		cfg_free(cfg);
 		memset(cfg, 0, sizeof(*cfg));
@@ -247,6 +253,12 @@ static int load_text(struct cfg_ctx *c, const char *text, struct cfg *cfg)
 int cfg_load(const char *path, int flags, struct cfg *cfg, char *err,
 	     size_t errlen)
 {
+	return cfg_load_kept(path, flags, NULL, cfg, err, errlen);
+}
+
+int cfg_load_kept(const char *path, int flags, struct auth_secrets **kept,
+		  struct cfg *cfg, char *err, size_t errlen)
+{
 	struct cfg_ctx c;
 	char *dir, *slash, *text = NULL;
 	int rc;
@@ -255,6 +267,7 @@ int cfg_load(const char *path, int flags, struct cfg *cfg, char *err,
 	memset(cfg, 0, sizeof(*cfg));
 	c.name = path;
 	c.flags = flags;
+	c.kept = kept;
 	c.err = err;
 	c.errlen = errlen;
 	if (err && errlen)

@@ -65,6 +65,12 @@
  *	read the secrets file (every *_ref becomes empty): for checking
  *	the file as a user who may not read the secrets.
  *
+ *	Secrets after the drop: x400d reads the secrets file as root at
+ *	start, then runs as global.user, who usually may not read it
+ *	(root's, mode 0600). It loads with cfg_load_kept(), which keeps
+ *	what the start read and uses it on a reload that is refused the
+ *	file; a changed secrets file then needs a restart.
+ *
  * OWNERSHIP
  *	struct cfg and everything in it belong to the caller after a
  *	successful cfg_load(), until cfg_free() (which wipes the passwords
@@ -220,6 +226,8 @@ struct cfg {
 	enum log_format	log_format;
 	int		log_facility;	/* syslog's, or -1: log_file */
 	char		*user;		/* NULL: keep the starting user */
+	int		allow_root;	/* started as root without user: run
+					 * as root (else x400d refuses) */
 	char		*pcap_dir;	/* NULL: no capture */
 	char		*metrics_addr;	/* HTTP metrics; NULL: off */
 	unsigned	metrics_port;
@@ -258,12 +266,24 @@ struct cfg {
 	/* warnings worth a log line (EV_CONFIG_WARNING) */
 	char		**warn;
 	size_t		nwarn;
+	/* set by cfg_load_kept(): the secrets file could not be read (no
+	 * permission), the secrets kept from the start were used */
+	int		secrets_kept;
 };
 
 /* cfg_load - read and check a file; 0, or -1 with err (one line per
  *	problem) */
 int	cfg_load(const char *path, int flags, struct cfg *cfg, char *err,
 		 size_t errlen);
+/* cfg_load_kept - cfg_load() for a daemon that gives up root: *kept
+ *	holds the secrets file as last read (NULL before). When the file
+ *	is read, *kept becomes what was read (the old one freed); when it
+ *	cannot be opened for lack of permission (EACCES, EPERM: x400d
+ *	reloading after the drop to global.user) and *kept is set, *kept
+ *	is used instead and cfg->secrets_kept set. The caller frees *kept
+ *	with auth_secrets_free(). */
+int	cfg_load_kept(const char *path, int flags, struct auth_secrets **kept,
+		      struct cfg *cfg, char *err, size_t errlen);
 /* cfg_load_string - the same for text in memory; name stands for the
  *	file in messages, basedir (NULL: ".") for relative paths */
 int	cfg_load_string(const char *text, const char *name,

@@ -231,6 +231,8 @@ static void global_kv(const struct cfg *cfg, int show, struct kvl *l)
 	kv(l, 0, "log_syslog", "%s", q(&b, cfg->log_facility < 0 ? NULL :
 	   logsys_facility_name(cfg->log_facility)));
 	kv(l, KV_RESTART, "user", "%s", q(&b, cfg->user));
+	kv(l, KV_RESTART, "allow_root", "%s",
+	   cfg->allow_root ? "true" : "false");
 	kv(l, 0, "pcap_dir", "%s", q(&b, cfg->pcap_dir));
 	if (cfg->metrics_addr) {
 		snprintf(t, sizeof(t), strchr(cfg->metrics_addr, ':') ?

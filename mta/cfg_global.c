@@ -21,7 +21,7 @@
 const char *const cfg_global_keys[] = {
 	"mta_name", "domain", "queue_dir", "log_file", "log_level",
 	"log_format", "log_syslog", "metrics_listen", "user",
-	"pcap_dir", "secrets_file", "sync", "source_address",
+	"allow_root", "pcap_dir", "secrets_file", "sync", "source_address",
 	"source_enforce", "password", "password_ref", "allow_plaintext",
 	"tls_cert", "tls_key", "limits", "bind_backoff", NULL
 };
@@ -183,6 +183,7 @@ void cfg_parse_global(struct cfg_ctx *c, const config_setting_t *g)
 		else
 			cfg->user = xstrdup(v);
 	}
+	cfg_get_bool(c, g, w, "allow_root", &cfg->allow_root);
 	cfg_get_path(c, g, w, "pcap_dir", &cfg->pcap_dir);
 	parse_metrics(c, g);
 	c->secrets_at = cfg_member(g, "secrets_file");

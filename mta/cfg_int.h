@@ -50,7 +50,9 @@ struct cfg_ctx {
 	unsigned	nerr, omitted;
 	struct cfg	*cfg;
 	char		*basedir;
-	struct auth_secrets *secrets;
+	struct auth_secrets *secrets;	/* read by this load */
+	const struct auth_secrets *secrets_used;	/* it, or *kept */
+	struct auth_secrets **kept;	/* cfg_load_kept()'s, or NULL */
 	int		secrets_tried;
 	const config_setting_t *secrets_at;
 	size_t		listen_given;	/* listen.addresses entries */

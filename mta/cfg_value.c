@@ -8,11 +8,13 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -338,19 +340,39 @@ void cfg_get_src(struct cfg_ctx *c, const config_setting_t *g,
 
 /* ---- passwords ------------------------------------------------------- */
 
-/* load_secrets - read the secrets file once, when first needed */
+/* denied - path cannot be opened for lack of permission (x400d after
+ *	the drop to global.user, the file root's and mode 0600) */
+static int denied(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno == EACCES || errno == EPERM;
+}
+
+/* load_secrets - read the secrets file once, when first needed; a
+ *	reload by cfg_load_kept() that may not read it uses the kept one */
 static const struct auth_secrets *load_secrets(struct cfg_ctx *c)
 {
 	char err[AUTH_ERRLEN];
 
 	if (c->secrets_tried)
-		return c->secrets;
+		return c->secrets_used;
 	c->secrets_tried = 1;
 	if (auth_secrets_load(c->cfg->secrets_file, &c->secrets, err,
-			      sizeof(err)) < 0)
+			      sizeof(err)) == 0) {
+		c->secrets_used = c->secrets;
+	} else if (c->kept && *c->kept && denied(c->cfg->secrets_file)) {
+		c->secrets_used = *c->kept;
+		c->cfg->secrets_kept = 1;
+	} else {
 		cfg_problem(c, c->secrets_at, "global.", "secrets_file", "%s",
 			    err);
-	return c->secrets;
+	}
+	return c->secrets_used;
 }
 
 /* cfg_get_password - key (a string) or key_ref (a name in the secrets

@@ -250,13 +250,74 @@ static int lock_queue(struct mtad *m, char *err, size_t errlen)
 	return 0;
 }
 
-/* drop_privileges - once the ports are bound: run as global.user */
+/* root_refused - started as root without global.user: x400d would run
+ *	as root, reachable from the network, unless allow_root says that
+ *	is meant */
+static int root_refused(const struct cfg *cfg, char *err, size_t errlen)
+{
+	if (geteuid() != 0 || cfg->user || cfg->allow_root)
+		return 0;
+	snprintf(err, errlen, "started as root without global.user: x400d "
+		 "will not run as root; set global.user (e.g. user = \"x400\";"
+		 ") to give up root once listening, or set allow_root = true; "
+		 "in global to run as root on purpose");
+	return -1;
+}
+
+/* run_dir - a directory the run user writes (key names it): made with
+ *	mode if missing and, when pw is given, given to pw. A directory
+ *	that cannot be made is a warning: what needs it fails later and
+ *	says so, as when it was made on first use. */
+static int run_dir(struct mtad *m, const char *key, const char *dir,
+		   mode_t mode, const struct passwd *pw, char *err,
+		   size_t errlen)
+{
+	if (mkdir(dir, mode) != 0) {
+		if (errno != EEXIST)
+			mtad_log(m, LOG_WARNING, EV_CONFIG_WARNING, NULL, NULL,
+				 "mtad", "cannot make %s %s: %s", key, dir,
+				 strerror(errno));
+		return 0;
+	}
+	if (pw && chown(dir, pw->pw_uid, pw->pw_gid) != 0) {
+		snprintf(err, errlen, "cannot give %s %s to %s: %s", key, dir,
+			 pw->pw_name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* run_dirs - before the drop, what the run user (pw; NULL: we stay who
+ *	we are) writes: the mailboxes, the captures (0700: binds carry
+ *	passwords), and the log file, which SIGHUP reopens after logrotate */
+static int run_dirs(struct mtad *m, const struct passwd *pw, char *err,
+		    size_t errlen)
+{
+	const struct cfg *c = m->cfg;
+
+	if (run_dir(m, "routing.local_dir", c->local_dir ? c->local_dir :
+		    "mailboxes", 0750, pw, err, errlen) != 0)
+		return -1;
+	if (c->pcap_dir && run_dir(m, "global.pcap_dir", c->pcap_dir, 0700,
+				   pw, err, errlen) != 0)
+		return -1;
+	if (pw && c->log_file && c->log_facility < 0 &&
+	    chown(c->log_file, pw->pw_uid, pw->pw_gid) != 0)
+		mtad_log(m, LOG_WARNING, EV_CONFIG_WARNING, NULL, NULL, "mtad",
+			 "cannot give the log %s to %s: %s; after logrotate, "
+			 "SIGHUP may not reopen it", c->log_file, pw->pw_name,
+			 strerror(errno));
+	return 0;
+}
+
+/* drop_privileges - once the ports are bound: run as global.user,
+ *	after giving it the queue and what run_dirs() makes */
 static int drop_privileges(struct mtad *m, char *err, size_t errlen)
 {
 	struct passwd *pw;
 
 	if (m->cfg->user == NULL || getuid() != 0)
-		return 0;
+		return run_dirs(m, NULL, err, errlen);
 	if ((pw = getpwnam(m->cfg->user)) == NULL) {
 		snprintf(err, errlen, "user \"%s\" does not exist",
 			 m->cfg->user);
@@ -272,6 +333,8 @@ static int drop_privileges(struct mtad *m, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (run_dirs(m, pw, err, errlen) != 0)
+		return -1;
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0) {
 		snprintf(err, errlen, "cannot become %s: %s", m->cfg->user,
@@ -312,7 +375,8 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 	m->loop = loop;
 	m->cfg = cfg;
 	m->started_at = mtad_now_ms();
-	if (lock_queue(m, err, errlen) != 0)
+	if (root_refused(cfg, err, errlen) != 0 ||
+	    lock_queue(m, err, errlen) != 0)
 		return -1;
 	m->here.gdi = cfg->gdi;
 	m->here.mta = cfg->mta_name;

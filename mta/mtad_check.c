@@ -4,9 +4,11 @@
  * See mtad.h. cfg_load() checks the file; this checks what start-up
  * and later would meet on this machine, as the users x400d will be: the
  * starting user binds the listen addresses, opens the log and creates
- * the queue directory; the run user (global.user, when started as
- * root) writes the queue, the mailboxes and the captures, reopens the
- * log after logrotate and reads the secrets again on SIGHUP.
+ * the queue directory, the mailboxes and the capture directory; the run
+ * user (global.user, when started as root) writes the queue, the
+ * mailboxes and the captures, reopens the log after logrotate and reads
+ * the secrets again on SIGHUP (or keeps those read at start). Root
+ * without global.user is refused unless global.allow_root says so.
  *
  * A problem is something start-up would fail on, or mail that would
  * wait or be lost; a warning is something that fails later (a reload,
@@ -180,7 +182,38 @@ static void secrets_ok(struct chk *k, const char *path,
 		    self->name);
 	else if (run != self && !may(run, &st, 4))
 		say(k, 0, "global.secrets_file %s: %s cannot read it, so a "
-		    "reload (SIGHUP) after the start cannot", path, run->name);
+		    "reload (SIGHUP) after the start cannot: it keeps the "
+		    "passwords read at start (a changed file needs a "
+		    "restart)", path, run->name);
+}
+
+/* pcap_ok - the captures hold bind PDUs, passwords: the directory is
+ *	made 0700; one that group or others may read is a risk */
+static void pcap_ok(struct chk *k, const char *path, const struct who *run,
+		    const struct who *self)
+{
+	struct stat st;
+
+	dir_ok(k, "global.pcap_dir", path, run, self);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    (st.st_mode & (S_IRGRP | S_IROTH)))
+		say(k, 0, "global.pcap_dir %s: mode %04o lets group or others "
+		    "read the captures, whose binds carry passwords; chmod "
+		    "700 %s", path, (unsigned)(st.st_mode & 07777), path);
+}
+
+/* root_ok - started as root without global.user: refused at start
+ *	unless allow_root */
+static void root_ok(struct chk *k, const struct cfg *c)
+{
+	if (c->allow_root)
+		fprintf(k->out, "x400d -t: note: started as root without "
+			"global.user, x400d runs as root (global.allow_root = "
+			"true)\n");
+	else
+		say(k, 1, "started as root without global.user: x400d will "
+		    "not start; set global.user, or allow_root = true in "
+		    "global to run as root on purpose");
 }
 
 /* listen_ok - bind each listen address now, as start-up will */
@@ -247,8 +280,7 @@ int mtad_check(const struct cfg *c, FILE *out)
 		who_set(&run, pw);
 		r = &run;
 	} else if (geteuid() == 0 && c->user == NULL) {
-		say(&k, 0, "started as root without global.user, x400d runs "
-		    "as root");
+		root_ok(&k, c);
 	}
 	listen_ok(&k, c);
 	if (mtad_tls_files_ok(c, tls, sizeof(tls)) < 0)
@@ -256,9 +288,9 @@ int mtad_check(const struct cfg *c, FILE *out)
 	if (c->queue_dir)	/* made by root, then given to the run user */
 		dir_ok(&k, "global.queue_dir", c->queue_dir, &self, &self);
 	dir_ok(&k, "routing.local_dir", c->local_dir ? c->local_dir :
-	       "mailboxes", r, r);
+	       "mailboxes", r, &self);	/* made by root, then given too */
 	if (c->pcap_dir)
-		dir_ok(&k, "global.pcap_dir", c->pcap_dir, r, r);
+		pcap_ok(&k, c->pcap_dir, r, &self);
 	if (c->log_file)
 		log_ok(&k, c->log_file, r, &self);
 	if (c->secrets_file)

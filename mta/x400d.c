@@ -35,8 +35,16 @@
  *	locks queue_dir/x400d.pid (flock, the pid inside); a second x400d
  *	on the same queue exits with status 1, naming the holder's pid.
  *
+ *	Started as root, x400d gives up root for global.user once
+ *	listening (after giving it the queue, the mailboxes, the capture
+ *	directory and the log); without global.user it refuses to start,
+ *	unless global.allow_root = true.
+ *
  *	SIGHUP reopens the log file (for logrotate) and reloads the
- *	configuration; queued mail is kept and associations finish. SIGTERM and SIGINT stop: listeners close,
+ *	configuration; queued mail is kept and associations finish. The
+ *	secrets file, which the run user usually may not read, is read
+ *	again if it can be; else the passwords read at start are kept
+ *	(event 1007). SIGTERM and SIGINT stop: listeners close,
  *	associations are released after their transfer, the queue is
  *	flushed.
  *
@@ -60,6 +68,9 @@
 #include "x400_version.h"
 
 static struct mtad mtad;
+static struct auth_secrets *secrets;	/* the secrets file as last read:
+					 * a reload after the drop to
+					 * global.user may not read it */
 static const char *cfg_path = "/etc/x400/x400d.conf";
 static uv_signal_t sig_hup, sig_term, sig_int;
 
@@ -97,12 +108,18 @@ static void on_hup(uv_signal_t *h, int signum)
 		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "cannot reopen the log "
 		       "%s: %s; still writing to the file it was", mtad.cfg->
 		       log_file, strerror(-rc));
-	if (cfg_load(cfg_path, 0, c, err, sizeof(err)) != 0) {
+	if (cfg_load_kept(cfg_path, 0, &secrets, c, err, sizeof(err)) != 0) {
 		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "reload of %s refused, "
 		       "the running configuration stays: %s", cfg_path, err);
 		free(c);
 		return;
 	}
+	if (c->secrets_kept)
+		log_ev(LOG_NOTICE, EV_CONFIG_SECRETS_KEPT, NULL, "the secrets "
+		       "file %s cannot be read by the run user (uid %u): the "
+		       "passwords read at start are used; restart x400d to "
+		       "apply a changed secrets file", c->secrets_file,
+		       (unsigned)geteuid());
 	moved = log_moved(mtad.cfg, c);
 	if (mtad_reload(&mtad, c, err, sizeof(err)) != 0) {
 		log_ev(LOG_ERR, EV_CONFIG_ERROR, NULL, "reload of %s refused: "
@@ -201,11 +218,15 @@ int main(int argc, char **argv)
 		free(c);
 		usage();
 	}
-	if (cfg_load(cfg_path, 0, c, err, sizeof(err)) != 0) {
+	if (cfg_load_kept(cfg_path, 0, &secrets, c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "x400d: %s%s", err,
 			err[0] && err[strlen(err) - 1] == '\n' ? "" : "\n");
 		free(c);
 		return 1;
+	}
+	if (nondef || test) {
+		auth_secrets_free(secrets);
+		secrets = NULL;
 	}
 	if (nondef) {
 		cfg_dump_nondefault(c, stdout);
@@ -248,6 +269,7 @@ int main(int argc, char **argv)
 	uv_signal_start(&sig_int, on_term, SIGINT);
 	uv_run(loop, UV_RUN_DEFAULT);
 	mtad_free(&mtad);
+	auth_secrets_free(secrets);
 	uv_loop_close(loop);
 	log_close();
 	return 0;

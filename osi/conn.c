@@ -49,7 +49,8 @@ const char *conn_strerror(int err)
 static void sa_name(const struct sockaddr *sa, char *addr, char *both,
 		    unsigned *port)
 {
-	char a[CONN_ADDRSTRLEN] = "?";
+	char a[INET6_ADDRSTRLEN] = "?";	/* so that "[a]:port" fits in
+					 * CONN_ADDRSTRLEN at any -O */
 	unsigned p = 0;
 
 	if (sa->sa_family == AF_INET) {

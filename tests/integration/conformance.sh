@@ -73,6 +73,7 @@ global = {
   sync = "nosync";
   password = "${TARGET_PW:-target-pw}";
   allow_plaintext = true;
+  $([ "$(id -u)" != 0 ] || echo "allow_root = true;")
   bind_backoff = { free = 1000; };
 };
 listen = { addresses = [ "$T:$TP" ]; tsel = "x400"; };

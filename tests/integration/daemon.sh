@@ -23,7 +23,7 @@ site a mta-a "$A" 127.0.0.6 $port \
     "$(link to-D mta-d 127.0.0.9 $((PORT + 9)) 1988-normal 'max_age = "2s";')" \
     "    { pattern = \"C=XX;A=DEAD\"; link = \"to-D\"; cost = 10; }" \
     "$global"
-chmod 0777 "$WORK/a"	# the mailboxes are made after the drop
+chmod 0777 "$WORK/a"	# nobody may make files beside its log (logrotate)
 start_sites a
 ALOG=$WORK/a/x400d.log
 

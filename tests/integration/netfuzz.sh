@@ -57,6 +57,7 @@ global = {
   log_level = "info";
   sync = "nosync";
   allow_plaintext = true;
+  $(root_ok)
   limits = { max_associations_in = 1000; };
   bind_backoff = { free = 1000; first = "1ms"; max = "1ms"; forget = "1s"; };
 };

@@ -5,7 +5,9 @@
 #
 # A configuration wrong in four ways is refused with a line for each; as
 # root, one whose run user (nobody) cannot write the mailboxes or read
-# the secrets gets a problem and two warnings; a site's own configuration
+# the secrets gets a problem and two warnings (mailboxes not made yet are
+# no problem: root makes them for nobody), root without global.user is a
+# problem, a note with allow_root = true; a site's own configuration
 # passes, and passes again while that site runs (its address in use is a
 # note: x400d -t is run beside the daemon before a reload).
 #
@@ -21,9 +23,9 @@ sites_init preflight
 
 D=$WORK/m
 mkdir -p "$D"
-conf() {	# conf USER QUEUE SECRETS LISTEN
-	_u=""
-	[ -z "$1" ] || _u="user = \"$1\";"
+conf() {	# conf USER QUEUE SECRETS LISTEN [GLOBAL]
+	_u="${5:-}"
+	[ -z "$1" ] || _u="$_u user = \"$1\";"
 	cat >"$D/x400d.conf" <<EOF
 global = {
   mta_name = "mta-a"; domain = "C=XX;A=ATLAS;P=SITEA";
@@ -62,23 +64,35 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	chmod 0600 "$D/secrets"
 	chmod 0755 "$D"
 	conf nobody "$D/queue" "$D/secrets" "\"127.0.0.1:$((PORT + 2))\""
+	mkdir -p "$D/mb" && chmod 0755 "$D/mb"
 	t
 	is $? 1 "as root with user nobody: exit 1"
-	has "problem: routing.local_dir $D/mb does not exist, and nobody cannot create it in $D"
-	ok $? "nobody cannot make the mailboxes"
+	has "problem: routing.local_dir $D/mb: nobody (uid $(id -u nobody)) cannot write there"
+	ok $? "nobody cannot write root's mailboxes"
 	has "warning: global.secrets_file $D/secrets: nobody cannot read it, so a reload (SIGHUP)"
 	ok $? "a reload could not read the secrets: a warning"
 	has "warning: global.log_file $D/x400d.log: nobody cannot create files in $D"
 	ok $? "logrotate then SIGHUP could not make a new log: a warning"
-	mkdir -p "$D/mb" && chown nobody "$D/mb"
+	chown nobody "$D/mb"
 	t
 	is $? 0 "the mailboxes given to nobody: exit 0 (warnings stay)"
+	rm -rf "$D/mb"
+	t
+	is $? 0 "mailboxes not made yet: root makes them for nobody, exit 0"
 	conf "" "$D/queue" "$D/secrets" "\"127.0.0.1:$((PORT + 2))\""
 	t
-	has "warning: started as root without global.user"
-	ok $? "root without global.user: a warning"
+	is $? 1 "root without global.user: exit 1"
+	has "problem: started as root without global.user: x400d will not start; set global.user, or allow_root = true"
+	ok $? "root without global.user: a problem naming both fixes"
+	conf "" "$D/queue" "$D/secrets" "\"127.0.0.1:$((PORT + 2))\"" \
+	    "allow_root = true;"
+	t
+	is "$?:$(grep -c 'problem\|warning: started' "$WORK/t.err")" 0:0 \
+	    "with allow_root = true: exit 0, neither problem nor warning"
+	has "note: started as root without global.user, x400d runs as root (global.allow_root = true)"
+	ok $? "but a note"
 else
-	for i in 1 2 3 4 5 6; do
+	for i in 1 2 3 4 5 6 7 8 9 10; do
 		tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP not root"
 	done
 fi

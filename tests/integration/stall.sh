@@ -53,6 +53,7 @@ global = {
   log_level = "info";
   sync = "nosync";
   allow_plaintext = true;
+  $(root_ok)
 };
 listen = { addresses = [ "$ADDR:$P" ]; tsel = "x400"; };
 links = (

@@ -44,6 +44,7 @@ global = {
   mta_name = "TESTMTA"; domain = "$US";
   queue_dir = "$Q"; log_file = "$T/x400d.log"; log_level = "info";
   sync = "nosync"; allow_plaintext = true; pcap_dir = "$WORK/pcap";
+  $([ "$(id -u)" != 0 ] || echo "allow_root = true;")
 };
 listen = { addresses = [ "127.0.0.1:$OURPORT" ]; tsel = "x400"; };
 links = (

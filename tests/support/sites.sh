@@ -5,6 +5,7 @@
 #	sites_init NAME          a work directory $WORK and a port base $PORT
 #	link NAME PEER ADDR PORT MODE [EXTRA]   one link's text
 #	site S MTA DOMAIN ADDRS PORT LINKS ROUTES [GLOBAL]   S's config
+#	root_ok                  "allow_root = true;" when run as root
 #	start S [PRELOAD]; stop S; hup S   the daemon of site S
 #	start_sites S...         start them all (a TAP line; ends on failure)
 #	send S ARGS...           x400send to site S as its user agent "ua"
@@ -30,7 +31,9 @@
 #	link or written by the test), ROUTES (routing.routes entries) and
 #	GLOBAL (more global settings). It adds the inbound link "ua"
 #	(password pw-ua, from any loopback address) through which send
-#	submits.
+#	submits. Run as root (as CI is), a site says allow_root = true
+#	(root_ok): x400d refuses root without global.user otherwise; a
+#	GLOBAL with user = "..." still gives root up.
 #
 #	start waits until S listens, and fails at once if x400d exits
 #	(the reason on stderr is shown). PRELOAD, when given, is put in
@@ -141,6 +144,12 @@ link() {
 EOF
 }
 
+# root_ok - the global setting that lets a test's x400d run as root: only
+#	when the test runs as root (x400d refuses it otherwise)
+root_ok() {
+	[ "$(id -u)" != 0 ] || echo "allow_root = true;"
+}
+
 # site S MTA DOMAIN ADDRS PORT LINKS ROUTES [GLOBAL] - write S's config;
 #	set SITE_MTA and SITE_ADDR before calling link for it
 site() {
@@ -159,6 +168,7 @@ global = {
   log_level = "info";
   sync = "nosync";
   allow_plaintext = true;
+  $(root_ok)
   ${8:-}
 };
 listen = { addresses = [ $_listen ]; tsel = "x400"; };

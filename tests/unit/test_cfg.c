@@ -486,6 +486,98 @@ static void write_file(const char *dir, const char *name, const char *text,
 	assert_int_equal(chmod(path, mode), 0);
 }
 
+/* global.allow_root: false by default, a boolean, shown by cfg_dump(),
+ *	and a change needs a restart */
+static void test_allow_root(void **state)
+{
+	static const char on[] =
+		"global = { mta_name = \"mta-a\"; domain = \"C=XX;A=ADMDA\"; "
+		"queue_dir = \"/q\"; allow_root = true; };\n" L LINK("") ROUTE;
+	struct cfg x, y;
+	struct cfg_diff d;
+	char *s = NULL;
+	size_t n;
+	FILE *out;
+
+	(void)state;
+	load(minimal, 0, &x);
+	assert_false(x.allow_root);
+	load(on, 0, &y);
+	assert_true(y.allow_root);
+	out = open_memstream(&s, &n);
+	assert_non_null(out);
+	cfg_dump(&y, out);
+	fclose(out);
+	assert_non_null(strstr(s, "\n  allow_root = true;\n"));
+	free(s);
+	assert_int_equal(cfg_diff(&x, &y, &d), 1);
+	assert_string_equal(d.restart, "global.allow_root");
+	cfg_diff_free(&d);
+	cfg_free(&x);
+	cfg_free(&y);
+	refused("global = { mta_name = \"mta-a\"; domain = \"C=XX;A=ADMDA\"; "
+		"queue_dir = \"/q\"; allow_root = \"yes\"; };\n" L LINK("")
+		ROUTE, "t.conf:1: global.allow_root");
+	refused("global = { mta_name = \"mta-a\"; domain = \"C=XX;A=ADMDA\"; "
+		"queue_dir = \"/q\"; allow_roots = true; };\n" L LINK("")
+		ROUTE, "allow_roots");
+}
+
+/* cfg_load_kept(): the secrets read are kept for the caller and replaced
+ *	at the next load that reads them; a file that is not there is an
+ *	error still (only a refused permission uses the kept ones, which
+ *	root, running this, is never refused: tests/integration/root.sh) */
+static void test_secrets_kept(void **state)
+{
+	char dir[] = "/tmp/test_cfg.XXXXXX", path[256], err[CFG_ERRLEN];
+	static const char conf[] =
+		"global = { mta_name = \"mta-a\"; domain = \"C=XX;A=ADMDA\";\n"
+		"  queue_dir = \"/q\"; secrets_file = \"s\";\n"
+		"  password_ref = \"all\"; };\n" L;
+	struct auth_secrets *kept = NULL;
+	const struct auth_secrets *first;
+	struct cfg c;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "x400d.conf", conf, 0644);
+	write_file(dir, "s", "all = \"one\";\n", 0600);
+	snprintf(path, sizeof(path), "%s/x400d.conf", dir);
+	assert_int_equal(cfg_load_kept(path, 0, &kept, &c, err, sizeof(err)),
+			 0);
+	assert_non_null(kept);
+	assert_string_equal(auth_secret_get(kept, "all"), "one");
+	assert_string_equal(c.password, "one");
+	assert_false(c.secrets_kept);
+	cfg_free(&c);
+	first = kept;
+	write_file(dir, "s", "all = \"two\";\n", 0600);
+	assert_int_equal(cfg_load_kept(path, 0, &kept, &c, err, sizeof(err)),
+			 0);
+	assert_ptr_not_equal(kept, first);
+	assert_string_equal(auth_secret_get(kept, "all"), "two");
+	assert_string_equal(c.password, "two");
+	assert_false(c.secrets_kept);
+	cfg_free(&c);
+	snprintf(path, sizeof(path), "%s/s", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/x400d.conf", dir);
+	assert_int_equal(cfg_load_kept(path, 0, &kept, &c, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "global.secrets_file: "));
+	assert_string_equal(auth_secret_get(kept, "all"), "two");
+	/* plain cfg_load() keeps nothing */
+	write_file(dir, "s", "all = \"three\";\n", 0600);
+	assert_int_equal(cfg_load(path, 0, &c, err, sizeof(err)), 0);
+	assert_string_equal(auth_secret_get(kept, "all"), "two");
+	cfg_free(&c);
+	auth_secrets_free(kept);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/s", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* the example in docs/ loads as it is, with its secrets file beside it */
 static void test_example(void **state)
 {
@@ -1148,6 +1240,8 @@ int main(void)
 		cmocka_unit_test(test_nondefault),
 		cmocka_unit_test(test_documented),
 		cmocka_unit_test(test_tls_keys),
+		cmocka_unit_test(test_allow_root),
+		cmocka_unit_test(test_secrets_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

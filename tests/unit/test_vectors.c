@@ -467,8 +467,9 @@ static int strip_tag(const unsigned char *p, size_t n, unsigned char tag,
 /* bind_argument - RTORQ user data: [16] MTABindArgument (X.411 12.1.1) */
 static void bind_argument(struct walk *w, const ANY_t *open)
 {
-	const unsigned char *p;
-	size_t n;
+	const unsigned char *p = NULL;	/* set: fail_msg() does not return,
+					 * which -O3 cannot see */
+	size_t n = 0;
 	MTABindArgument_t *b;
 
 	if (!strip_tag(open->buf, (size_t)open->size, 0xb0, &p, &n))
@@ -485,8 +486,8 @@ static void bind_argument(struct walk *w, const ANY_t *open)
 /* bind_result - RTOAC user data: [17] MTABindResult */
 static void bind_result(struct walk *w, const ANY_t *open)
 {
-	const unsigned char *p;
-	size_t n;
+	const unsigned char *p = NULL;	/* as in bind_argument() */
+	size_t n = 0;
 	MTABindResult_t *b;
 
 	if (!strip_tag(open->buf, (size_t)open->size, 0xb1, &p, &n))

@@ -1,0 +1,134 @@
+#!/bin/sh
+# root.sh - x400d and root (issue 17): refused without global.user unless
+#	allow_root; what the run user needs made for it before the drop;
+#	the secrets kept over a SIGHUP the run user may not read them for
+#
+# As root only (as CI is); otherwise every line is a skip.
+#   1. (127.0.0.66) No user, no allow_root: x400d exits 1, naming
+#      global.user and allow_root, on stderr and in its log; x400d -t
+#      says it is a problem.
+#   2. (127.0.0.67) allow_root = true: it starts, as root, and delivers.
+#   3. (127.0.0.68) user = "nobody", started from a directory only root
+#      may write, with mailboxes ("mailboxes", relative to the file) and
+#      pcap_dir ("pcap") not made yet, a log file, and a root-owned
+#      secrets file of mode 0600 holding the ua link's password
+#      (peer_password_ref): the mailboxes and pcap_dir are nobody's,
+#      pcap_dir is mode 0700, the log is nobody's; a message for a local
+#      recipient is delivered (bound with the secret's password). The
+#      file then names another password of the secrets file, and SIGHUP
+#      reloads it, which nobody may not read: event 1007 says the start's
+#      secrets are used, there is no config-error, and the new password
+#      binds while the old one is refused. Given to nobody, the secrets
+#      file is read again at the next SIGHUP (no 1007 then, a password
+#      added since binds).
+set -u
+. tests/support/sites.sh
+sites_init root
+
+if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then
+	skip "x400d and root" "not root (or no user nobody)"
+	done_testing
+	exit $?
+fi
+
+A=C=XX\;A=ATLAS\;P=SITEA
+
+# conf S ADDR PORT GLOBAL UA [ROUTING] - S's configuration: GLOBAL more
+#	global keys, UA the ua link's password keys, ROUTING more routing
+#	keys
+conf() {
+	mkdir -p "$WORK/$1"
+	cat >"$WORK/$1/x400d.conf" <<EOF
+global = {
+  mta_name = "mta-$1"; domain = "$A";
+  queue_dir = "$WORK/$1/queue"; log_file = "$WORK/$1/x400d.log";
+  log_level = "info"; sync = "nosync"; allow_plaintext = true;
+  $4
+};
+listen = { addresses = [ "$2:$3" ]; tsel = "x400"; };
+links = ( { name = "ua"; direction = "inbound"; peer_mta = "ua";
+    $5 allow = [ "127.0.0.0/8" ]; } );
+routing = { local = [ "$A" ]; routes = ( ); ${6:-} };
+EOF
+	eval "SITE_PORT_$1=\$3 SITE_ADDRESS_$1=\$2 SITE_DOMAIN_$1=\$A"
+}
+
+# as S PASSWORD - x400send to S as ua with that password, to a local user
+as() {
+	"$X400_BIN/x400send" -q -a "$(eval echo "\$SITE_ADDRESS_$1:\$SITE_PORT_$1")" \
+	    -n ua -w "$2" -g "$A" -f "$A;S=Smith" -r "$A;S=Jones" \
+	    -s "with $2" -b "x" >"$WORK/send.out" 2>&1
+}
+
+# 1. no user, no allow_root: refused
+conf a 127.0.0.66 $((PORT + 1)) "" 'peer_password = "pw-ua";'
+timeout 10 "$X400_BIN/x400d" -c "$WORK/a/x400d.conf" >/dev/null \
+    2>"$WORK/a/stderr"
+is $? 1 "as root without user nor allow_root: x400d exits 1"
+grep -q 'started as root without global.user.*set global.user.*allow_root = true' \
+    "$WORK/a/stderr"
+ok $? "its message names both fixes: global.user, allow_root = true"
+grep -F '"event":1003,' "$WORK/a/x400d.log" | grep -q 'without global.user'
+ok $? "and the log has it (event 1003)"
+[ ! -e "$WORK/a/queue/x400d.pid" ]
+ok $? "refused before it takes the queue"
+"$X400_BIN/x400d" -t -c "$WORK/a/x400d.conf" >/dev/null 2>"$WORK/t.err"
+is $? 1 "x400d -t: exit 1"
+grep -q 'problem: started as root without global.user: x400d will not start; set global.user, or allow_root = true' \
+    "$WORK/t.err"
+ok $? "x400d -t: a problem naming the fixes"
+
+# 2. allow_root = true: runs as root
+conf b 127.0.0.67 $((PORT + 2)) "allow_root = true;" 'peer_password = "pw-ua";'
+start_sites b
+uid=$(awk '/^Uid:/ { print $3 }' "/proc/$SITE_PID_b/status")
+is "$uid" 0 "with allow_root = true x400d runs as root"
+as b pw-ua
+ok $? "and takes a message"
+wait_files "$WORK/b/queue/mailboxes" 1 20
+ok $? "which it delivers"
+stop b
+
+# 3. user nobody, the secrets root's
+C=$WORK/c
+mkdir -p "$C"
+chmod 0755 "$C"		# nobody may not make anything here
+printf 'ua-old = "pw-old";\nua-new = "pw-new";\n' >"$C/secrets"
+chmod 0600 "$C/secrets"
+conf c 127.0.0.68 $((PORT + 3)) 'user = "nobody"; pcap_dir = "pcap";
+  secrets_file = "secrets"; bind_backoff = { free = 1000; };' 'peer_password_ref = "ua-old";' \
+    'local_dir = "mailboxes";'
+"$X400_BIN/x400d" -t -c "$C/x400d.conf" >/dev/null 2>"$WORK/t.err"
+ok $? "x400d -t: no problem with mailboxes and pcap_dir not made yet"
+start_sites c
+nob=$(id -u nobody)
+is "$(stat -c %u "$C/mailboxes" 2>&1)" "$nob" "the mailboxes were made for nobody"
+is "$(stat -c %u:%a "$C/pcap" 2>&1)" "$nob:700" "pcap_dir was made for nobody, mode 0700"
+is "$(stat -c %u "$C/x400d.log")" "$nob" "the log file was given to nobody"
+as c pw-old
+ok $? "bound with the secrets file's password, a message accepted"
+wait_files "$C/mailboxes" 1 20
+ok $? "and delivered into nobody's mailboxes"
+
+sed -i 's/ua-old/ua-new/' "$C/x400d.conf"
+hup c
+wait_until 10 grep -q '"config-reloaded"' "$C/x400d.log"
+is "$(events c 1007)" 1 "SIGHUP: nobody may not read the secrets, event 1007 once"
+event_texts c 1007 | grep -q "the secrets file $C/secrets cannot be read by the run user (uid $nob): the passwords read at start are used"
+ok $? "1007 names the file and says the start's passwords are used"
+is "$(events c 1003):$(events c 1005)" 0:1 "no config-error: the configuration is reloaded"
+as c pw-new
+ok $? "the new link password, from the kept secrets, binds"
+! as c pw-old
+ok $? "and the old one is refused now"
+
+chown nobody "$C/secrets"
+printf 'ua-newer = "pw-newer";\n' >>"$C/secrets"
+sed -i 's/ua-new/ua-newer/' "$C/x400d.conf"
+hup c
+wait_until 10 sh -c "[ \$(grep -c '\"config-reloaded\"' '$C/x400d.log') -ge 2 ]"
+is "$(events c 1007):$(events c 1005)" 1:2 "a secrets file nobody may read is read again: no 1007"
+as c pw-newer
+ok $? "a password added to it since the start binds"
+
+done_testing
