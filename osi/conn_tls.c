@@ -365,8 +365,12 @@ void ctls_input(struct conn_tls *s, const uint8_t *p, size_t n)
 		if (conni_plain(s->c, buf, (size_t)r) < 0)
 			return;
 	e = SSL_get_error(s->ssl, r);
-	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_ZERO_RETURN ||
-	    e == SSL_ERROR_WANT_WRITE) {
+	if (e == SSL_ERROR_ZERO_RETURN) {	/* the peer's close_notify */
+		(void)flush(s);
+		conni_tls_eof(s->c);
+		return;
+	}
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		(void)flush(s);		/* tickets, key updates */
 		return;
 	}
