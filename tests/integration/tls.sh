@@ -165,7 +165,9 @@ fi
 stop a
 stop b
 f=$(ls "$WORK/a/pcap"/*.pcap 2>/dev/null | head -n 1)
-[ -n "$f" ] && ! grep -q 'pw-mta-a' "$f" && LC_ALL=C grep -aq 'mta-a.\{2,6\}\*\*\*\*\*\*\*\*' "$f"
+# (-z: the octets between name and password hold the length 0x0a, a
+# newline to grep without it)
+[ -n "$f" ] && ! grep -q 'pw-mta-a' "$f" && LC_ALL=C grep -aqz 'mta-a.\{2,6\}\*\*\*\*\*\*\*\*' "$f"
 ok $? "pins: the capture is the plaintext OSI stream (A's bind in it, its password blanked)"
 if command -v tshark >/dev/null 2>&1 && [ -n "$f" ]; then
 	tshark -r "$f" -d tcp.port==$TB,tpkt 2>/dev/null >"$WORK/tshark.txt"
