@@ -533,6 +533,28 @@ int conn_tls_failed(const struct conn *c)
 	return c->tls_failed;
 }
 
+/* conni_tls_eof - the peer's close_notify: the end of its input, as a
+ *	FIN is without TLS. stunnel, for one, sends it when its plain side
+ *	closes and keeps TCP open until we close too */
+void conni_tls_eof(struct conn *c)
+{
+	if (c->eof_seen || c->state == CS_CLOSED)
+		return;
+	c->eof_seen = 1;
+	c->reading = 0;
+	uv_read_stop((uv_stream_t *)&c->tcp);
+	conn_pcap_fin(c, PCAPW_FROM_PEER);
+	if (c->state == CS_CLOSING) {
+		if (c->shutdown_done) {
+			c->how = "orderly close";
+			close_handles(c, 0);
+		}
+		return;		/* else on_shutdown closes */
+	}
+	c->how = "peer closed (TLS close_notify)";
+	deliver_eof(c, UV_EOF);
+}
+
 void conni_tls_failed(struct conn *c)
 {
 	c->tls_failed = 1;

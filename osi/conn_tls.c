@@ -104,6 +104,20 @@ int conn_tls_ctx_new(int server, const char *cert, const char *key,
 	/* ask for (server) or check (client) the peer's certificate;
 	 * verify_cb decides what is fatal */
 	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, verify_cb);
+	/* no session resumption: every association has a full handshake,
+	 * so the peer's certificate (its dates, its chain) is checked each
+	 * time. As a server we issue no tickets and keep no cache; the
+	 * session id context is set all the same, since OpenSSL answers a
+	 * client that offers a session (stunnel does, with the ticket of
+	 * its last one) with an internal_error alert when it is missing */
+	SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(t->ctx, SSL_OP_NO_TICKET);
+	if (server) {
+		SSL_CTX_set_num_tickets(t->ctx, 0);
+		SSL_CTX_set_session_id_context(t->ctx,
+					       (const unsigned char *)"x400d",
+					       5);
+	}
 	if (ctx_load(t, cert, key, ca, err, errlen) < 0) {
 		conn_tls_ctx_free(t);
 		return -1;
@@ -351,8 +365,12 @@ void ctls_input(struct conn_tls *s, const uint8_t *p, size_t n)
 		if (conni_plain(s->c, buf, (size_t)r) < 0)
 			return;
 	e = SSL_get_error(s->ssl, r);
-	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_ZERO_RETURN ||
-	    e == SSL_ERROR_WANT_WRITE) {
+	if (e == SSL_ERROR_ZERO_RETURN) {	/* the peer's close_notify */
+		(void)flush(s);
+		conni_tls_eof(s->c);
+		return;
+	}
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		(void)flush(s);		/* tickets, key updates */
 		return;
 	}

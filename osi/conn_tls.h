@@ -22,7 +22,9 @@
  *	conni_tls_failed() after the event.
  *
  *	Plaintext written before the handshake completed is held and
- *	sent after it.
+ *	sent after it. The peer's close_notify ends its input as a FIN
+ *	does (conni_tls_eof). No session is resumed: every connection
+ *	has a full handshake, and so every check above.
  *
  *	conn_tls.c also sees struct conn (conn_int.h): it implements the
  *	TLS accessors of conn.h and reads the connection's names.
@@ -72,6 +74,8 @@ int	conni_plain(struct conn *c, const uint8_t *p, size_t n);
 int	conni_raw(struct conn *c, unsigned char *mem, size_t n);
 /* conni_tls_up - the handshake completed */
 void	conni_tls_up(struct conn *c);
+/* conni_tls_eof - the peer sent close_notify: the end of its input */
+void	conni_tls_eof(struct conn *c);
 /* conni_tls_failed - the handshake or a record failed (event logged) */
 void	conni_tls_failed(struct conn *c);
 
