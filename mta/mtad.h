@@ -198,6 +198,8 @@ struct mtad {
 	int64_t		pcap_last_ms;	/* the last capture file's name */
 	struct conn_tls_ctx *tls_server;	/* mtad_tls.c; NULL: none */
 	struct conn_tls_ctx *tls_client;
+	struct p1_strong_key *strong_key;	/* mtad_strong.c; NULL: none */
+	struct p1_strong_cache *strong_cache;
 };
 
 /* mtad_start - open the queue, listen, start the scheduler; m takes

@@ -16,13 +16,16 @@
  *	form asked for; p1_bind_decode() takes either in any mode and says
  *	which came (*bare), so that a responder can answer in kind. We
  *	send a simple password as an OCTET STRING, as PP does, and take
- *	it as an IA5String or an OCTET STRING. The bind error comes bare;
+ *	it as an IA5String or an OCTET STRING; or strong credentials
+ *	(X.411 12.2.1.1: a bind token and our certificate, p1_strong.h). The bind error comes bare;
  *	a [18] around it is taken too.
  *
  * DIAGNOSTICS
  *	p1_bind_decode() returns -1 with the reason in why: an
  *	undecodable value (the codec's detail), an oversized name or
- *	password, strong credentials. p1_bind_error_decode() returns -1
+ *	password, ProtectedPassword (1999). Strong credentials decode
+ *	into b->tok whatever they hold: p1_strong_verify() judges them.
+ *	p1_bind_error_decode() returns -1
  *	for anything but an MTABindError.
  */
 #ifndef X400_P1_BIND_H
@@ -31,6 +34,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "p1_strong.h"
 
 #define ASSOC_NAME_MAX	32	/* ub-mta-name-length */
 #define ASSOC_PW_MAX	62	/* ub-password-length */
@@ -40,12 +44,20 @@ enum { ASSOC_BE_BUSY = 0, ASSOC_BE_AUTHENTICATION = 2,
        ASSOC_BE_DIALOGUE_MODE = 3, ASSOC_BE_SECURITY_CONTEXT = 4,
        ASSOC_BE_CONFIDENTIALITY = 5 };
 
-/* What one side's bind carries. */
+/* What one side's bind carries. Ours: strong set sends strong
+ * credentials (p1_strong.h) signed with key (borrowed for the encode)
+ * for the MTA token_for, else the simple password. The peer's: strong
+ * set when it sent strong credentials, what they hold in tok (to be
+ * judged by p1_strong_verify()), no password. */
 struct assoc_bind {
 	int		authenticated;
 	char		name[ASSOC_NAME_MAX + 1];
 	unsigned char	password[ASSOC_PW_MAX + 1];
 	size_t		password_len;
+	int		strong;
+	struct p1_strong_key *key;
+	char		token_for[ASSOC_NAME_MAX + 1];
+	struct p1_token	tok;
 };
 
 /* p1_bind_encode - our argument (result 0) or result (1), authenticated

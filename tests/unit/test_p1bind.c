@@ -92,7 +92,8 @@ static void test_result_both_forms(void **state)
 
 static void test_encode_forms(void **state)
 {
-	struct assoc_bind b = { 1, "TESTMTA", "testpass", 8 };
+	struct assoc_bind b = { .authenticated = 1, .name = "TESTMTA",
+				.password = "testpass", .password_len = 8 };
 	struct buf out = BUF_INIT;
 	size_t n;
 	unsigned char *want;
