@@ -133,8 +133,14 @@ if command -v tshark >/dev/null 2>&1 && [ -n "$f" ]; then
 	[ -n "$out" ] && echo "$out" | sed 's/^/# /' | head -n 10
 	tshark -r "$f" -d "tcp.port==$PA-$PB,tpkt" -V 2>/dev/null \
 	    >"$WORK/tshark-v.txt"
-	grep -q '2\.6\.3\.6\.0' "$WORK/tshark-v.txt"
-	ok $? "strong: tshark shows the token type id-tok-asymmetricToken (2.6.3.6.0)"
+	grep -q 'token-type-identifier: 2\.6\.3\.6\.0 (id-tok-asymmetricToken)' \
+	    "$WORK/tshark-v.txt" &&
+	    grep -q 'type: bind-token-signed-data (1)' "$WORK/tshark-v.txt" &&
+	    grep -q 'mta-name: mta-b' "$WORK/tshark-v.txt" &&
+	    grep -q 'mta-name: mta-a' "$WORK/tshark-v.txt" &&
+	    grep -q 'userCertificate (id-at-commonName=mta-a.example)' \
+	    "$WORK/tshark-v.txt"
+	ok $? "strong: tshark decodes both tokens (2.6.3.6.0, for mta-b and for mta-a, bind-token-signed-data) and the certificate"
 else
 	skip "tshark reads the strong bind" "no tshark, or no capture"
 fi
