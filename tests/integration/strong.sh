@@ -10,7 +10,8 @@
 #      flows both ways; both binds are accepted with strong credentials
 #      (3000, 3007 say so); A's capture of the link (pcap = true) holds
 #      the token and A's certificate, and tshark reads it with no
-#      malformed frame
+#      malformed frame; the capture replayed to B (tests/fuzz/netfuzz)
+#      carries the same token again: refused as a replay (3011)
 #   2. B pins the wrong key for A: A's bind is refused at B (2044, its
 #      text names the strong credentials; authentication-error), B's own
 #      call is aborted on A's result (2044 outbound); nothing delivered
@@ -21,7 +22,8 @@
 #      is simple and has no pin, is refused by A (3015)
 #   5. A strong, B simple but with a tls_pin: B takes A's verified
 #      strong bind (3000) instead of a password, and answers in kind
-# Time and replay checks are test_strong's (tests/unit/test_strong.c).
+# The time checks, and the other refusals one by one, are test_strong's
+# (tests/unit/test_strong.c).
 set -u
 . tests/support/sites.sh
 . tests/support/tshark.sh
@@ -122,11 +124,25 @@ ok $? "strong: both sides took the responder's strong result (3007)"
 is "$(events a 3002)$(events b 3002)$(events a 3015)$(events b 3015)" "0000" \
     "strong: no password checked, no refusal"
 stop a
-stop b
 f=$(ls "$WORK/a/pcap"/*.pcap 2>/dev/null | head -n 1)
 [ -n "$f" ] && LC_ALL=C grep -aq 'mta-a.example' "$f" &&
     LC_ALL=C grep -aq 'mta-b.example' "$f"
 ok $? "strong: A's capture holds both certificates (bind argument and result)"
+# A's association replayed to B as captured, from A's address, well
+# within the window: the same token again
+if [ -n "$f" ] && [ -x "${X400_TESTBIN:-}/netfuzz" ]; then
+	n0=$(events b 3000 to-A)
+	"$X400_TESTBIN/netfuzz" -n 0 -a $AA -R mta-b -V "$f" "$BA:$PB" \
+	    >"$WORK/replay.out" 2>&1
+	[ $? -ne 0 ]
+	ok $? "replay: A's captured association sent again does not bind"
+	wait_until 10 test "$(events_with b 3011 'replayed')" -ge 1
+	ok $? "replay: B refuses the replayed token (3011 bind-strong-replay)"
+	is "$(events b 3000 to-A)" "$n0" "replay: B accepted no bind from the replay"
+else
+	skip "replay: a captured bind sent again" "no capture, or no netfuzz (X400_TESTBIN)"
+fi
+stop b
 if command -v tshark >/dev/null 2>&1 && [ -n "$f" ]; then
 	out=$(tshark_complaints "$f" "$PA-$PB" 0)
 	ok $? "strong: tshark reads the strong bind with no malformed frame"
