@@ -77,7 +77,7 @@ struct mtad_ctl;
 struct mtad_ping;
 struct in_assoc;
 
-#define MTAD_ERR_MAX	300	/* a link's last error text */
+#define MTAD_ERR_MAX	700	/* a link's last error text */
 #define MTAD_OLDEST_SCAN 4096	/* queue entries read per link for its
 				 * oldest message (mtad_oldest) */
 

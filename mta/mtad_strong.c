@@ -74,8 +74,15 @@ static unsigned verify(struct mtad *m, const struct cfg_link *l,
 	if (p1_strong_verify(&peer->tok, &c, &ev, what, sizeof(what)) ==
 	    P1S_OK)
 		return 0;
-	snprintf(why, len, "strong credentials refused: %s (link %s)", what,
-		 l->name);
+	if (ev == EV_TLS_PIN_MISMATCH || ev == EV_TLS_NAME_MISMATCH ||
+	    ev == EV_TLS_UNKNOWN_CA || ev == EV_TLS_CERT_EXPIRED ||
+	    ev == EV_TLS_CERT_NOT_YET_VALID)
+		snprintf(why, len, "strong credentials refused: %s; set "
+			 "tls_pin (or tls_ca and tls_name) on link %s to the "
+			 "peer's certificate", what, l->name);
+	else
+		snprintf(why, len, "strong credentials refused: %s (link %s)",
+			 what, l->name);
 	return ev;
 }
 
