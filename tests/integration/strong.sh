@@ -22,8 +22,11 @@
 #      is simple and has no pin, is refused by A (3015)
 #   5. A strong, B simple but with a tls_pin: B takes A's verified
 #      strong bind (3000) instead of a password, and answers in kind
-# The time checks, and the other refusals one by one, are test_strong's
-# (tests/unit/test_strong.c).
+#   6. B's clock 10 minutes ahead (tests/support/preload/timeshim.c): A
+#      and B refuse each other's token as behind and as ahead (3010);
+#   7. the same with limits.strong_window = "15m": mail flows
+# Each refusal one by one (signature, name, no certificate...) is
+# test_strong's (tests/unit/test_strong.c).
 set -u
 . tests/support/sites.sh
 . tests/support/tshark.sh
@@ -73,17 +76,17 @@ strong_link() {
 EOF
 }
 
-# sites LINK_A LINK_B [A_CERT] - both configurations
+# sites LINK_A LINK_B [A_CERT] [GLOBAL] - both configurations
 sites() {
-	_ac=${3:-a}
+	_ac=${3:-a} _gx=${4:-}
 	SITE_MTA=mta-a SITE_ADDR=$AA
 	site a mta-a "$A" $AA $PA "$1" \
 	    "    { pattern = \"$B\"; link = \"to-B\"; cost = 10; }" \
-	    "pcap_dir = \"$WORK/a/pcap\"; tls_cert = \"$K/$_ac.pem\"; tls_key = \"$K/$_ac.key\";"
+	    "pcap_dir = \"$WORK/a/pcap\"; tls_cert = \"$K/$_ac.pem\"; tls_key = \"$K/$_ac.key\"; $_gx"
 	SITE_MTA=mta-b SITE_ADDR=$BA
 	site b mta-b "$B" $BA $PB "$2" \
 	    "    { pattern = \"$A\"; link = \"to-A\"; cost = 10; }" \
-	    "tls_cert = \"$K/b.pem\"; tls_key = \"$K/b.key\";"
+	    "tls_cert = \"$K/b.pem\"; tls_key = \"$K/b.key\"; $_gx"
 	_ph=$((${_ph:-0} + 1))
 	for _s in a b; do
 		[ -f "$WORK/$_s/x400d.log" ] &&
@@ -204,6 +207,47 @@ ok $? "strong to simple: B took A's strong bind on its simple link with a pin"
 [ "$(events_with b 3000 'strong credentials')" -ge 1 ] &&
     [ "$(events_with a 3007 'strong credentials')" -ge 1 ]
 ok $? "strong to simple: B answered in kind"
+
+# 6. B's clock 10 minutes ahead (timeshim.c on B's time(2)): each
+#    refuses the other's token, as behind or as ahead; 7. the same with
+#    limits.strong_window = "15m" on both: mail flows
+CC=${CC:-cc}
+SHIM=$WORK/timeshim.so
+if $CC -shared -fPIC -o "$SHIM" tests/support/preload/timeshim.c -ldl \
+    2>"$WORK/cc.err"; then
+	clock_sites() {	# clock_sites GLOBAL
+		stop a
+		stop b
+		sites "$(link_a "tls_pin = \"$PIN_B\";")" \
+		    "$(link_b "tls_pin = \"$PIN_A\";")" a "$1"
+		start a || return 1
+		X400_SHIM_TIME_SHIFT=600
+		export X400_SHIM_TIME_SHIFT
+		start b "$(preload_asan "$SHIM")"
+		_rc=$?
+		unset X400_SHIM_TIME_SHIFT
+		return $_rc
+	}
+	clock_sites ""
+	ok $? "clock: sites a b started, B's clock 600 s ahead"
+	both_ways "clock"
+	wait_until 15 test "$(events_with b 3010 'behind our clock')" -ge 1
+	ok $? "clock: B refuses A's token as 600 s behind (3010 bind-strong-time)"
+	wait_until 15 test "$(events_with a 3010 'ahead of our clock')" -ge 1
+	ok $? "clock: A refuses B's token as 600 s ahead (3010)"
+	check "clock: the event names the window and the fix" \
+	    grep -q '"event":3010,.*strong_window 300 s.*NTP' "$WORK/b/x400d.log"
+	is "$(count_files "$WORK/a/mailboxes")$(count_files "$WORK/b/mailboxes")" "00" \
+	    "clock: nothing delivered"
+	clock_sites 'limits = { strong_window = "15m"; };'
+	ok $? "clock: sites restarted with limits.strong_window = 15m"
+	both_ways "wide window"
+	wait_files "$WORK/b/mailboxes" 1 20 && wait_files "$WORK/a/mailboxes" 1 20
+	ok $? "wide window: 600 s apart within 15 minutes, mail flows both ways"
+else
+	sed 's/^/# /' "$WORK/cc.err"
+	skip "clock checks" "cannot build tests/support/preload/timeshim.c"
+fi
 
 stop a
 stop b
