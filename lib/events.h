@@ -174,6 +174,20 @@
 	/* names the peer and the RTSE parameters agreed */ \
 	EVENT(3008, EV_BIND_BUSY, "bind-busy", "MTA bind refused: the link has max_associations inbound associations already (bind error busy)") \
 	/* names caller, MTA, link and max_associations; bind error busy (0); the caller may retry later */ \
+	EVENT(3009, EV_STRONG_SIGNATURE, "bind-strong-signature", "strong credentials refused: the bind token's signature does not verify with the certificate sent") \
+	/* names the peer, the link, the certificate and the algorithm; inbound the bind is refused (authentication-error), outbound the association aborted */ \
+	EVENT(3010, EV_STRONG_TIME, "bind-strong-time", "strong credentials refused: the bind token's time is outside limits.strong_window") \
+	/* names the token's time, ours and the window: a clock is wrong on one side (NTP), or a token was replayed late */ \
+	EVENT(3011, EV_STRONG_REPLAY, "bind-strong-replay", "strong credentials refused: the bind token's random number was seen before within limits.strong_window") \
+	/* a token replayed (captured and sent again), or a peer that does not draw a new random number per bind */ \
+	EVENT(3012, EV_STRONG_NAME, "bind-strong-name", "strong credentials refused: the bind token is for another MTA") \
+	/* names the MTA the token is for and ours (our_mta, global.mta_name): correct the peer's name for us */ \
+	EVENT(3013, EV_STRONG_INCOMPLETE, "bind-strong-incomplete", "strong credentials refused: no bind token or no certificate, or a certificate that does not parse") \
+	/* the peer must send both a bind-token and its certificate (X.411 12.2.1.1) */ \
+	EVENT(3014, EV_STRONG_BAD_TOKEN, "bind-strong-bad-token", "strong credentials refused: the bind token is malformed, not a bind token, or signed with an algorithm we do not take") \
+	/* names what is wrong: the token type, the TokenData type, the algorithms (RSA-SHA256, ECDSA-SHA256, Ed25519) */ \
+	EVENT(3015, EV_BIND_CREDENTIALS_KIND, "bind-credentials-kind", "MTA bind refused: a password on a link with credentials = \"strong\", or strong credentials a link cannot verify") \
+	/* names the link, what came and what the link expects, and the fix (credentials, tls_pin or tls_ca on the link) */ \
 	\
 	EVENT(3100, EV_TRANSFER_IN, "transfer-in", "an MTS-APDU was received and committed") \
 	/* names the MTS identifier and our message number; the peer is confirmed only after the commit */ \

@@ -39,6 +39,7 @@ void cfg_defaults(struct cfg *cfg)
 	cfg->prebind_max = 32;
 	cfg->prebind_per_source = 4;
 	cfg->bind_timeout_ms = 10000;
+	cfg->strong_window_ms = 300000;
 	cfg->refusal_log_ms = 60000;
 	cfg->history_ms = UINT64_C(7) * 86400000;
 	cfg->backoff = bp;

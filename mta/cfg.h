@@ -202,6 +202,9 @@ struct cfg_link {
 	 * tls_name) */
 	enum cfg_tls	tls;
 	struct tlsid	tls_id;
+	/* credentials = "strong": binds with a token signed with
+	 * global.tls_key; the peer is known by tls_id (issue 18) */
+	int		strong;
 };
 
 /* An address space (routing.routes) or a local domain (routing.local:
@@ -243,6 +246,8 @@ struct cfg {
 	unsigned	prebind_max;	/* at once, from unreserved callers */
 	unsigned	prebind_per_source;	/* at once, from one address */
 	uint64_t	bind_timeout_ms;	/* connect to bind accepted */
+	uint64_t	strong_window_ms;	/* a bind token's time, either
+						 * way of our clock */
 	uint64_t	refusal_log_ms;	/* one summary event per interval */
 	uint64_t	history_ms;	/* the journal and the identifiers of
 					 * removed messages are kept so long */

@@ -382,6 +382,7 @@ static void link_kv(const struct cfg_link *k, int show, struct kvl *l)
 	}
 	kv(l, 0, "tls_ca", "%s", q(&b, k->tls_id.ca));
 	kv(l, 0, "tls_name", "%s", q(&b, k->tls_id.name));
+	kv(l, 0, "credentials", "\"%s\"", cfg_credentials_names[k->strong]);
 	buf_free(&a);
 	buf_free(&b);
 }

@@ -28,7 +28,7 @@ const char *const cfg_global_keys[] = {
 const char *const cfg_limits_keys[] = {
 	"max_associations_in", "max_associations_out", "max_message_size",
 	"prebind_max", "prebind_per_source", "bind_timeout",
-	"refusal_log_interval", "history", NULL
+	"refusal_log_interval", "history", "strong_window", NULL
 };
 const char *const cfg_backoff_keys[] = {
 	"free", "first", "max", "forget", "ipv6_prefix", "slots", NULL
@@ -58,6 +58,8 @@ const struct cfg_key cfg_limits_tab[] = {
 	  offsetof(struct cfg, refusal_log_ms) },
 	{ "history", CFG_K_DUR, 1000, DUR_MAX_MS,
 	  offsetof(struct cfg, history_ms) },
+	{ "strong_window", CFG_K_DUR, 1000, 86400000,
+	  offsetof(struct cfg, strong_window_ms) },
 	{ NULL, 0, 0, 0, 0 }
 };
 const struct cfg_key cfg_backoff_tab[] = {

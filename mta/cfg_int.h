@@ -208,6 +208,7 @@ void	cfg_parse_listen(struct cfg_ctx *c, const config_setting_t *g);
 /* cfg_link.c */
 extern const char *const cfg_link_keys[], *const cfg_addr_keys[];
 extern const char *const cfg_tls_names[];
+extern const char *const cfg_credentials_names[];
 extern const char *const cfg_dir_names[], *const cfg_mode_names[],
 	*const cfg_dialogue_names[], *const cfg_edition_names[],
 	*const cfg_x410_bind_names[];

@@ -32,8 +32,9 @@ const char *const cfg_link_keys[] = {
 	"connect_timeout", "idle_timeout", "size_limit", "open_interval",
 	"transfer_retries", "transfer_interval", "max_age", "source_address",
 	"source_enforce", "allow", "pcap", "pcap_secrets", "reports", "allow_plaintext", "tls", "tls_pin", "tls_ca",
-	"tls_name", NULL
+	"tls_name", "credentials", NULL
 };
+const char *const cfg_credentials_names[] = { "simple", "strong", NULL };
 const char *const cfg_tls_names[] = { "off", "optional", "required", NULL };
 const char *const cfg_addr_keys[] = {
 	"host", "port", "tsel", "ssel", "psel", NULL
@@ -267,6 +268,11 @@ static void parse_tls(struct cfg_ctx *c, const config_setting_t *g,
 		cfg_problem(c, cfg_member(g, "tls"), lw, "tls", "TLS needs "
 			    "to know the peer: tls_pin, or tls_ca and "
 			    "tls_name");
+	else if (l->strong && !tlsid_active(&l->tls_id))
+		cfg_problem(c, cfg_member(g, "credentials"), lw,
+			    "credentials", "\"strong\" needs to know the "
+			    "peer's certificate: tls_pin, or tls_ca and "
+			    "tls_name");
 }
 
 /* cfg_link_defaults - see cfg_int.h */
@@ -336,6 +342,9 @@ void cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g, int idx)
 	cfg_check_keys(c, g, lw, cfg_link_keys);
 
 	cfg_link_defaults(l, cfg);
+	if (cfg_get_choice(c, g, lw, "credentials", cfg_credentials_names,
+			   &i) == 1)
+		l->strong = i;
 
 	if (cfg_get_choice(c, g, lw, "direction", cfg_dir_names, &i) == 1)
 		l->dir = (unsigned)i + 1;
@@ -352,6 +361,8 @@ void cfg_parse_link(struct cfg_ctx *c, const config_setting_t *g, int idx)
 	allow_plain = l->allow_plaintext;
 	switch (cfg_get_password(c, g, lw, "peer_password", &pw)) {
 	case 0:
+		if (l->strong)	/* the certificate stands for it */
+			break;
 		cfg_missing(c, g, lw, "peer_password", "the hash that verifies "
 			    "the peer's password (x400passwd), or \"\" if it "
 			    "sends none");
@@ -481,6 +492,11 @@ void cfg_check_links(struct cfg_ctx *c, const config_setting_t *root)
 			cfg_warn(c, cfg_member(g, "tls"), lw, "tls", "required, "
 				 "but listen.tls_addresses is empty: every bind "
 				 "from %s will be refused", l->peer_mta);
+		if (l->strong && cfg->tls_cert == NULL)
+			cfg_problem(c, cfg_member(g, "credentials"), lw,
+				    "credentials", "\"strong\" signs with our "
+				    "key: set global.tls_cert and "
+				    "global.tls_key");
 		if (l->pcap && cfg->pcap_dir == NULL)
 			cfg_problem(c, cfg_member(g, "pcap"), lw, "pcap",
 				    "true, but global.pcap_dir is not set");

@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "mtad.h"
+#include "mtad_strong.h"
 #include "mtad_tls.h"
 #include "xalloc.h"
 #include "x400_version.h"
@@ -388,7 +389,8 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 	seed(s);
 	m->rl = rl_new(&cfg->backoff, s);
 
-	if (mtad_tls_start(m, err, errlen) != 0)
+	if (mtad_tls_start(m, err, errlen) != 0 ||
+	    mtad_strong_start(m, err, errlen) != 0)
 		return -1;
 	for (i = 0; i < cfg->nlisten; i++) {
 		const char *a = cfg->listen[i].addr;
@@ -569,6 +571,7 @@ void mtad_free(struct mtad *m)
 		q_close(m->q);
 	}
 	mtad_tls_stop(m);
+	mtad_strong_stop(m);
 	route_table_free(m->routes);
 	rl_free(m->rl);
 	free(m->links);

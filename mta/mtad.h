@@ -77,7 +77,7 @@ struct mtad_ctl;
 struct mtad_ping;
 struct in_assoc;
 
-#define MTAD_ERR_MAX	300	/* a link's last error text */
+#define MTAD_ERR_MAX	700	/* a link's last error text */
 #define MTAD_OLDEST_SCAN 4096	/* queue entries read per link for its
 				 * oldest message (mtad_oldest) */
 
@@ -200,6 +200,8 @@ struct mtad {
 	int64_t		pcap_last_ms;	/* the last capture file's name */
 	struct conn_tls_ctx *tls_server;	/* mtad_tls.c; NULL: none */
 	struct conn_tls_ctx *tls_client;
+	struct p1_strong_key *strong_key;	/* mtad_strong.c; NULL: none */
+	struct p1_strong_cache *strong_cache;
 };
 
 /* mtad_start - open the queue, listen, start the scheduler; m takes

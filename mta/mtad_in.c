@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "mtad.h"
+#include "mtad_strong.h"
 #include "mtad_tls.h"
 #include "xalloc.h"
 
@@ -82,7 +83,7 @@ static void in_maybe_free(struct in_assoc *ia)
 			break;
 		}
 	auth_verifier_free(ia->hashed);
-	OPENSSL_cleanse(&ia->bind, sizeof(ia->bind));
+	p1_bind_clear(&ia->bind);
 	free(ia);
 }
 
@@ -189,7 +190,8 @@ static void refuse(struct in_assoc *ia, unsigned ev, int bind_error,
 	m->refused++;
 	mtad_refused(m, ev == EV_BIND_BAD_SELECTOR ? MTAD_REF_BAD_SELECTOR :
 		     ev == EV_BIND_BAD_ADDRESS ? MTAD_REF_BAD_ADDRESS :
-		     ev == EV_BIND_BAD_PASSWORD ? MTAD_REF_BAD_PASSWORD :
+		     ev == EV_BIND_BAD_PASSWORD || (ev >= EV_STRONG_SIGNATURE &&
+		     ev <= EV_BIND_CREDENTIALS_KIND) ? MTAD_REF_BAD_PASSWORD :
 		     ev == EV_BIND_BUSY ? MTAD_REF_BUSY : MTAD_REF_UNKNOWN_MTA);
 	assoc_bind_rsp(ia->a, 0, bind_error, NULL);
 }
@@ -427,7 +429,15 @@ static const struct cfg_link *credentials(struct in_assoc *ia)
 		refuse(ia, tls, ASSOC_BE_AUTHENTICATION, 1, l->name, "caller "
 		       "%s claimed MTA \"%s\": %s", ia->peer_addr,
 		       peer->name, twhy);
-	else if (l->peer_pw && (pw = password_ok(ia, l)) <= 0) {
+	else if ((tls = mtad_strong_refusal(m, l, peer, twhy,
+					    sizeof(twhy))) != 0) {
+		if (burn(ia, l))
+			return NULL;	/* the time of a hash, then again */
+		refuse(ia, tls, ASSOC_BE_AUTHENTICATION, 1, l->name, "caller "
+		       "%s claimed MTA \"%s\": %s", ia->peer_addr,
+		       peer->name, twhy);
+	} else if (!peer->strong && l->peer_pw &&
+		   (pw = password_ok(ia, l)) <= 0) {
 		if (pw < 0)
 			return NULL;	/* hashing: decide() again later */
 		refuse(ia, EV_BIND_BAD_PASSWORD, ASSOC_BE_AUTHENTICATION, 1,
@@ -492,6 +502,7 @@ static void accept_bind(struct in_assoc *ia, const struct cfg_link *l)
 		    ASSOC_PW_MAX : strlen(ml->our_pw);
 		memcpy(ours.password, ml->our_pw, ours.password_len);
 	}
+	mtad_strong_ours(m, l, ia->bind.strong, ia->bind.name, &ours);
 	assoc_bind_rsp(ia->a, 1, 0, &ours);
 	OPENSSL_cleanse(&ours, sizeof(ours));
 }
@@ -503,7 +514,9 @@ static void accept_bind(struct in_assoc *ia, const struct cfg_link *l)
  *	  1. the MTA name it claims is some receiving link's peer_mta (3001)
  *	  2. it called that link's selectors (3004)
  *	  3. its address is on the link's allow list (3003)
- *	  4. its password matches the link's peer_password (3002)
+ *	  4. its password matches the link's peer_password (3002), or
+ *	     its strong credentials verify (mtad_strong.h: 3009-3015,
+ *	     2043-2045 for the certificate)
  *	  5. the link, and x400d, have room for one more bound inbound
  *	     association (3008; max_associations_in: counted)
  *	then the bind is accepted (3000, logged by assoc.c). Refusals 1 to
@@ -535,7 +548,8 @@ static void on_bind_ind(struct assoc *a, const struct assoc_bind *peer,
 	const struct osi *o = assoc_osi(a);
 	struct cfg_sels *sels = &ia->called;
 
-	ia->bind = *peer;
+	p1_bind_clear(&ia->bind);
+	p1_bind_copy(&ia->bind, peer);
 	ia->x410 = o->rtse.cfg.mode != RTSE_NORMAL;
 	memset(sels, 0, sizeof(*sels));
 	sels->t.len = o->tp.cotp.called.len;

@@ -25,6 +25,7 @@
 #include "codec.h"
 #include "log.h"
 #include "mtad.h"
+#include "mtad_strong.h"
 #include "mtad_tls.h"
 #include "p1_addr.h"
 #include "p1_asn.h"
@@ -524,6 +525,8 @@ unsigned mtad_out_check_peer(struct mtad_link *l, struct assoc *a,
 			     const struct assoc_bind *peer, char *why,
 			     size_t n)
 {
+	unsigned ev;
+
 	if (l->cfg->peer_mta && strcasecmp(peer->name,
 					    l->cfg->peer_mta) != 0) {
 		snprintf(why, n, "the peer at %s bound as MTA \"%s\", not "
@@ -531,7 +534,9 @@ unsigned mtad_out_check_peer(struct mtad_link *l, struct assoc *a,
 			 l->cfg->peer_mta);
 		return EV_BIND_UNKNOWN_MTA;
 	}
-	if (l->cfg->peer_pw &&
+	if ((ev = mtad_strong_result(l->m, l->cfg, peer, why, n)) != 0)
+		return ev;
+	if (!l->cfg->strong && l->cfg->peer_pw &&
 	    auth_verifier_kind(l->cfg->peer_pw) != AUTH_NONE &&
 	    !auth_check(l->cfg->peer_pw, peer->password,
 			peer->password_len)) {
@@ -794,6 +799,7 @@ const struct cfg_addr *mtad_out_assoc_cfg(struct mtad *m,
 	ac->ours.password_len = strlen(l->our_pw) > ASSOC_PW_MAX ?
 	    ASSOC_PW_MAX : strlen(l->our_pw);
 	memcpy(ac->ours.password, l->our_pw, ac->ours.password_len);
+	mtad_strong_ours(m, c, 0, c->peer_mta, &ac->ours);
 	ac->open_ms = (unsigned)(c->connect_timeout_ms ?
 				 c->connect_timeout_ms : 60000);
 	ac->idle_ms = (unsigned)c->idle_timeout_ms;

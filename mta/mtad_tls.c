@@ -21,6 +21,7 @@
 #include "events.h"
 #include "mtad.h"
 #include "mtad_tls.h"
+#include "p1_strong.h"
 
 /* ctx - one context, or -1 with the event logged and err set */
 static int ctx(int server, const char *cert, const char *key,
@@ -116,6 +117,18 @@ int mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen)
 			return -1;
 		if (l->tls_id.ca)
 			conn_tls_ctx_free(t);
+	}
+	for (size_t i = 0; i < c->nlinks; i++) {
+		struct p1_strong_key *k;
+
+		if (!c->links[i].strong || c->tls_cert == NULL)
+			continue;
+		/* credentials = "strong": the key must sign bind tokens */
+		if ((k = p1_strong_key_load(c->tls_cert, c->tls_key, err,
+					    errlen)) == NULL)
+			return -1;
+		p1_strong_key_free(k);
+		break;
 	}
 	return 0;
 }

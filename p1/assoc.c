@@ -33,7 +33,7 @@ struct assoc {
 	int		osi_ready;
 	enum phase	phase;
 	enum assoc_end	how;
-	char		why[300];
+	char		why[512];
 	int		ended;		/* ended() has been called */
 	int		want_release;
 	int		connect_error;	/* the connection failed: why */
@@ -129,7 +129,7 @@ static void flush(struct assoc *a)
 static void on_rtse(void *arg, const struct rtse_ind *ind)
 {
 	struct assoc *a = arg;
-	char why[300];
+	char why[512];
 
 	switch (ind->type) {
 	case RTSE_OPEN_IND:
@@ -155,13 +155,14 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 		a->phase = PH_BOUND;
 		snprintf(why, sizeof(why), "bound to MTA \"%s\" from %s "
 			 "(%s mode, checkpoint %zu KB, window %u, %s; we "
-			 "write X.411 %s; bind %s)",
+			 "write X.411 %s; bind %s%s)",
 			 a->peer.name, conn_local(a->conn),
 			 a->osi.rtse.cfg.mode == RTSE_X410 ? "X.410-1984" :
 			 "1988 normal", a->osi.rtse.ckpt / 1024,
 			 a->osi.rtse.window, a->osi.rtse.twa ? "TWA" :
 			 "monologue", a->cfg.edition ? a->cfg.edition :
-			 "1988", a->cfg.bind_bare ? "bare" : "[16]/[17]");
+			 "1988", a->cfg.bind_bare ? "bare" : "[16]/[17]",
+			 a->peer.strong ? ", strong credentials" : "");
 		logv(a, LOG_INFO, EV_BIND_DONE, why);
 		pcap_settle(a);
 		conn_timer(a->conn, a->cfg.idle_ms);
@@ -173,11 +174,15 @@ static void on_rtse(void *arg, const struct rtse_ind *ind)
 		if (e == ASSOC_BE_AUTHENTICATION)
 			snprintf(why, sizeof(why), "the peer refused our "
 				 "MTA-bind from %s: %s (%ld): it does not take "
-				 "our name \"%s\" with the password we sent; "
-				 "check this link's our_mta and our_password "
-				 "against what the peer expects",
+				 "our name \"%s\" with the %s we sent; "
+				 "check this link's our_mta and %s against "
+				 "what the peer expects",
 				 conn_local(a->conn), p1_bind_error_name(e), e,
-				 a->cfg.ours.name);
+				 a->cfg.ours.name, a->cfg.ours.strong ?
+				 "strong credentials" : "password",
+				 a->cfg.ours.strong ? "that the peer's link "
+				 "for us has credentials = \"strong\" and "
+				 "pins our tls_cert" : "our_password");
 		else if (e >= 0)
 			snprintf(why, sizeof(why), "the peer refused our "
 				 "MTA-bind from %s: %s (%ld)",
@@ -297,6 +302,7 @@ static struct assoc *assoc_new(const struct assoc_cfg *cfg,
 	struct assoc *a = XNEW(struct assoc);
 
 	a->cfg = *cfg;
+	a->cfg.ours.key = p1_strong_key_ref(cfg->ours.key);	/* ours now */
 	a->cbs = *cbs;
 	a->arg = arg;
 	a->connect_ms = -1;
@@ -342,6 +348,7 @@ int assoc_open(uv_loop_t *loop, const struct assoc_cfg *cfg,
 	rc = conn_connect(loop, cfg->addr, cfg->port, &o, &conn_cbs, a,
 			  &a->conn);
 	if (rc != 0) {
+		p1_strong_key_free(a->cfg.ours.key);
 		free(a);
 		return rc;
 	}
@@ -485,8 +492,9 @@ static void on_closed(struct conn *c, void *arg)
 	if (a->osi_ready)
 		osi_free(&a->osi);
 	buf_free(&a->pending);
+	p1_strong_key_free(a->cfg.ours.key);
 	explicit_bzero(&a->cfg.ours, sizeof(a->cfg.ours));
-	explicit_bzero(&a->peer, sizeof(a->peer));
+	p1_bind_clear(&a->peer);
 	free(a);
 }
 
@@ -516,14 +524,16 @@ void assoc_bind_rsp(struct assoc *a, int accept, int bind_error,
 		}
 		a->phase = PH_BOUND;
 		a->cfg.ours = *ours;	/* to be blanked in the capture */
+		a->cfg.ours.key = NULL;	/* borrowed for the encode only */
 		conn_timer(a->conn, a->cfg.idle_ms);
 		snprintf(why, sizeof(why), "MTA \"%s\" bound (%s mode, "
-			 "checkpoint %zu KB, window %u, %s; its bind %s)",
+			 "checkpoint %zu KB, window %u, %s; its bind %s%s)",
 			 a->peer.name,
 			 a->osi.rtse.cfg.mode == RTSE_X410 ? "X.410-1984" :
 			 "1988 normal", a->osi.rtse.ckpt / 1024, a->osi.rtse.window,
 			 a->osi.rtse.twa ? "TWA" : "monologue",
-			 a->peer_bare ? "bare" : "[16]/[17]");
+			 a->peer_bare ? "bare" : "[16]/[17]",
+			 a->peer.strong ? ", strong credentials" : "");
 		logv(a, LOG_INFO, EV_BIND_ACCEPTED, why);
 		a->cbs.bound(a, &a->peer, a->arg);
 	} else {

@@ -53,7 +53,10 @@
  *
  * OWNERSHIP
  *	An assoc frees itself after its ended() callback returns; the
- *	pointer is invalid from then on. Requests copy their data.
+ *	pointer is invalid from then on. Requests copy their data; the
+ *	strong key of cfg.ours (p1_strong.h) gets a reference of the
+ *	assoc's own, the one of assoc_bind_rsp()'s ours is borrowed for
+ *	the call.
  *	Callback data is valid only during the callback.
  */
 #ifndef X400_ASSOC_H

@@ -2,12 +2,14 @@
  * p1_bind.c - the MTA-bind values of X.411 12.1 on the wire
  *
  * See p1_bind.h. Written from X.411 12.1.1 (MTABindArgument,
- * MTABindResult, MTABindError) and X.419 A.1 / X.219 (the RO-notation
+ * MTABindResult, MTABindError), 12.2.1.1 (strong credentials: p1_strong.c)
+ * and X.419 A.1 / X.219 (the RO-notation
  * BIND tags [16], [17], [18]); X.410-1984 systems send the values bare.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "asnx.h"
 #include "codec.h"
@@ -22,11 +24,28 @@
 
 #define BIND_CAP	65536
 
-/* p1_bind_encode - MTABindArgument or MTABindResult, authenticated, with a
- *	simple password as an OCTET STRING (as PP sends it); tagged [16]
- *	or [17] (the RO-notation BIND), or bare when bare is set (X.410
- *	1984, as PP's X.410 channel sends it). The two types share one C
- *	structure: only the descriptor differs. */
+/* set_credentials - ours: strong credentials for b->token_for when
+ *	b->strong, else the simple password as an OCTET STRING (as PP
+ *	sends it); 0 or -1 */
+static int set_credentials(Credentials_t *cr, const struct assoc_bind *b)
+{
+	if (b->strong) {
+		cr->present = Credentials_PR_strong;
+		return b->key ? p1_strong_build(b->key, b->token_for,
+		    (int64_t)time(NULL), &cr->choice.strong) : -1;
+	}
+	cr->present = Credentials_PR_simple;
+	cr->choice.simple.present = Password_PR_octet_string;
+	asnx_octets(&cr->choice.simple.choice.octet_string, b->password,
+		    b->password_len);
+	return 0;
+}
+
+/* p1_bind_encode - MTABindArgument or MTABindResult, authenticated
+ *	(set_credentials); tagged [16] or [17] (the RO-notation BIND), or
+ *	bare when bare is set (X.410 1984, as PP's X.410 channel sends
+ *	it). The two types share one C structure: only the descriptor
+ *	differs. */
 int p1_bind_encode(const struct assoc_bind *b, int result, int bare,
 		    struct buf *out)
 {
@@ -40,15 +59,12 @@ int p1_bind_encode(const struct assoc_bind *b, int result, int bare,
 		r->present = MTABindResult_PR_authenticated;
 		asnx_octets(&r->choice.authenticated.responder_name, b->name,
 			    strlen(b->name));
-		r->choice.authenticated.responder_credentials.present =
-		    Credentials_PR_simple;
-		r->choice.authenticated.responder_credentials.choice.simple.
-		    present = Password_PR_octet_string;
-		asnx_octets(&r->choice.authenticated.responder_credentials.
-			    choice.simple.choice.octet_string, b->password,
-			    b->password_len);
-		rc = codec_encode_alloc(bare ? &asn_DEF_MTABindResult :
-					&asn_DEF_MTABindResultRO, r, &der, &n);
+		rc = set_credentials(&r->choice.authenticated.
+				     responder_credentials, b);
+		if (rc == 0)
+			rc = codec_encode_alloc(bare ? &asn_DEF_MTABindResult :
+						&asn_DEF_MTABindResultRO, r,
+						&der, &n);
 		codec_free(&asn_DEF_MTABindResultRO, r);
 	} else {
 		MTABindArgumentRO_t *g = XNEW(MTABindArgumentRO_t);
@@ -56,16 +72,13 @@ int p1_bind_encode(const struct assoc_bind *b, int result, int bare,
 		g->present = MTABindArgument_PR_authenticated;
 		asnx_octets(&g->choice.authenticated.initiator_name, b->name,
 			    strlen(b->name));
-		g->choice.authenticated.initiator_credentials.present =
-		    Credentials_PR_simple;
-		g->choice.authenticated.initiator_credentials.choice.simple.
-		    present = Password_PR_octet_string;
-		asnx_octets(&g->choice.authenticated.initiator_credentials.
-			    choice.simple.choice.octet_string, b->password,
-			    b->password_len);
-		rc = codec_encode_alloc(bare ? &asn_DEF_MTABindArgument :
-					&asn_DEF_MTABindArgumentRO, g, &der,
-					&n);
+		rc = set_credentials(&g->choice.authenticated.
+				     initiator_credentials, b);
+		if (rc == 0)
+			rc = codec_encode_alloc(bare ?
+						&asn_DEF_MTABindArgument :
+						&asn_DEF_MTABindArgumentRO, g,
+						&der, &n);
 		codec_free(&asn_DEF_MTABindArgumentRO, g);
 	}
 	if (rc != 0)
@@ -88,9 +101,15 @@ static int take_credentials(struct assoc_bind *b, const OCTET_STRING_t *name,
 	}
 	memcpy(b->name, name->buf, (size_t)name->size);
 	b->name[name->size] = 0;
+	if (cr->present == Credentials_PR_strong) {
+		b->strong = 1;
+		b->tok = XNEW(struct p1_token);
+		p1_strong_take(&cr->choice.strong, b->tok);
+		return 0;
+	}
 	if (cr->present != Credentials_PR_simple) {
-		snprintf(why, len, "MTA %s offers strong credentials, which "
-			 "this MTA does not take", b->name);
+		snprintf(why, len, "MTA %s offers protected-password "
+			 "credentials, which this MTA does not take", b->name);
 		return -1;
 	}
 	pw = cr->choice.simple.present == Password_PR_ia5_string ?
@@ -115,7 +134,7 @@ int p1_bind_decode(const unsigned char *p, size_t n, int result,
 	void *v = NULL;
 	int rc;
 
-	memset(b, 0, sizeof(*b));
+	p1_bind_clear(b);
 	*bare = !(n > 0 && p[0] == (result ? 0xb1 : 0xb0));
 	if (result)
 		td = *bare ? &asn_DEF_MTABindResult : &asn_DEF_MTABindResultRO;
@@ -189,4 +208,22 @@ int p1_bind_error_encode(long e, struct buf *out)
 	buf_add(out, der, n);
 	free(der);
 	return 0;
+}
+
+void p1_bind_copy(struct assoc_bind *dst, const struct assoc_bind *src)
+{
+	*dst = *src;
+	if (src->tok) {
+		dst->tok = XNEW(struct p1_token);
+		*dst->tok = *src->tok;
+	}
+}
+
+void p1_bind_clear(struct assoc_bind *b)
+{
+	if (b->tok) {
+		explicit_bzero(b->tok, sizeof(*b->tok));
+		free(b->tok);
+	}
+	explicit_bzero(b, sizeof(*b));
 }

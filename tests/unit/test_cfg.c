@@ -1205,6 +1205,48 @@ static void test_tls_keys(void **state)
 		LINK("") ROUTE, "go together");
 }
 
+/* strong credentials (issue 18): credentials, limits.strong_window; a
+ * strong link signs with global.tls_cert / tls_key, knows its peer by a
+ * pin or a CA, and needs no peer_password */
+static void test_strong_keys(void **state)
+{
+	static const char pin[] = "sha256-spki:00112233445566778899aabb"
+		"ccddeeff00112233445566778899aabbccddeeff";
+#define GK "global = { mta_name = \"mta-a\"; domain = \"C=XX;A=ADMDA\"; " \
+	   "queue_dir = \"/q\"; tls_cert = \"a.pem\"; tls_key = \"a.key\"; "
+#define NOPW_LINK(extra) "links = ( { name = \"to-B\"; peer_mta = " \
+	"\"mta-b\";\n  addresses = ( { host = \"127.0.0.2\"; } );\n" extra \
+	"} );\n"
+	struct cfg c;
+	char t[2048];
+
+	(void)state;
+	load(minimal, 0, &c);
+	assert_false(c.links[0].strong);
+	assert_int_equal(c.strong_window_ms, 300000);
+	cfg_free(&c);
+	snprintf(t, sizeof(t), GK "limits = { strong_window = \"90s\"; }; "
+		 "};\n" L NOPW_LINK("credentials = \"strong\"; tls_pin = "
+		 "\"%s\";") ROUTE, pin);
+	load(t, 0, &c);
+	assert_true(c.links[0].strong);
+	assert_null(c.links[0].peer_pw);
+	assert_int_equal(c.strong_window_ms, 90000);
+	cfg_free(&c);
+	/* no certificate of ours; no identity of the peer's */
+	snprintf(t, sizeof(t), G L LINK("credentials = \"strong\"; tls_pin "
+		 "= \"%s\";") ROUTE, pin);
+	refused(t, "global.tls_cert and global.tls_key");
+	refused(GK "};\n" L LINK("credentials = \"strong\";") ROUTE,
+		"tls_pin, or tls_ca and tls_name");
+	refused(GK "};\n" L LINK("credentials = \"token\";") ROUTE,
+		"credentials");
+	/* a simple link still needs its peer_password */
+	refused(GK "};\n" L NOPW_LINK("") ROUTE, "peer_password");
+#undef GK
+#undef NOPW_LINK
+}
+
 /* every key the parser knows is documented, and in the example */
 static void test_documented(void **state)
 {
@@ -1242,6 +1284,7 @@ int main(void)
 		cmocka_unit_test(test_tls_keys),
 		cmocka_unit_test(test_allow_root),
 		cmocka_unit_test(test_secrets_kept),
+		cmocka_unit_test(test_strong_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

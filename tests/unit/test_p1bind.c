@@ -35,7 +35,7 @@ static unsigned char *bytes(const char *hex, size_t *n)
 static void decode_ok(const char *hex, int result, int want_bare,
 		      const char *name, const char *pw, size_t pwlen)
 {
-	struct assoc_bind b;
+	struct assoc_bind b = { 0 };
 	char why[300];
 	size_t n;
 	unsigned char *p = bytes(hex, &n);
@@ -74,7 +74,7 @@ static void test_result_both_forms(void **state)
 		  1, 0, "PPMTA", "ppppass!", 8);
 	/* unauthenticated: NULL, bare and wrapped */
 	{
-		struct assoc_bind b;
+		struct assoc_bind b = { 0 };
 		char why[300];
 		static const unsigned char null[] = { 0x05, 0x00 };
 		static const unsigned char wrapped[] = { 0xb1, 0x02, 0x05, 0x00 };
@@ -92,7 +92,8 @@ static void test_result_both_forms(void **state)
 
 static void test_encode_forms(void **state)
 {
-	struct assoc_bind b = { 1, "TESTMTA", "testpass", 8 };
+	struct assoc_bind b = { .authenticated = 1, .name = "TESTMTA",
+				.password = "testpass", .password_len = 8 };
 	struct buf out = BUF_INIT;
 	size_t n;
 	unsigned char *want;
@@ -119,7 +120,7 @@ static void test_encode_forms(void **state)
 
 static void test_bad_values(void **state)
 {
-	struct assoc_bind b;
+	struct assoc_bind b = { 0 };
 	char why[300];
 	size_t n;
 	int bare;
