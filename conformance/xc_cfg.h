@@ -55,6 +55,10 @@
  *	suite.out_dir	  where captures and transcripts go ("" none)
  *	suite.large_size  octets of the large-content case (2 MiB)
  *	suite.recipients  recipients of the many-recipients case (200)
+ *	suite.strong_cert, suite.strong_key  x400conf's certificate and
+ *			  key (PEM) for the strong-credential cases (SC);
+ *			  left out, they are inconclusive
+ *	suite.strong_mta  the MTA name of the SC binds (default us.mta)
  *
  * OWNERSHIP
  *	struct xc_cfg holds everything inline; no freeing.
@@ -108,6 +112,9 @@ struct xc_cfg {
 	char		out_dir[512];
 	size_t		large_size;
 	unsigned	many;
+	char		strong_cert[512];	/* "": no SC cases */
+	char		strong_key[512];
+	char		strong_mta[33];		/* "": u_mta */
 	/* the command line only */
 	const char	*only[16];	/* case id patterns (fnmatch) */
 	size_t		nonly;

@@ -36,6 +36,8 @@ static const struct {
 	{ "initiator", "As initiator (towards x400conf)" },
 	{ "bind.password", "Password forms accepted" },
 	{ "bind.unauthenticated", "Unauthenticated MTA-bind" },
+	{ "bind.strong", "Strong credentials (X.411 12.2.1.1)" },
+	{ "bind.strong_replay", "Replayed bind token" },
 	{ "p1.probe", "Probes" },
 	{ "p1.report", "Reports relayed" },
 	{ "p1.ndr", "Non-delivery reports" },
