@@ -73,7 +73,7 @@ global = {
   sync = "nosync";
   password = "${TARGET_PW:-target-pw}";
   allow_plaintext = true;
-  $([ "$(id -u)" != 0 ] || echo "allow_root = true;")
+  $(root_ok)
   bind_backoff = { free = 1000; };
 };
 listen = { addresses = [ "$T:$TP" ]; tsel = "x400"; };

@@ -158,6 +158,7 @@ global = {
   queue_dir = "$Q"; log_file = "$T/x400d.log"; log_level = "info";
   sync = "nosync"; allow_plaintext = true; pcap_dir = "$WORK/pcap";
   tls_cert = "$K/x400d.pem"; tls_key = "$K/x400d.key";
+  $(root_ok)
 };
 listen = { addresses = [ "$XA:$UAPORT" ]; tls_addresses = [ "$XA:$TLSPORT" ];
   tsel = "x400"; };
