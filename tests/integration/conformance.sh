@@ -73,7 +73,7 @@ global = {
   sync = "nosync";
   password = "${TARGET_PW:-target-pw}";
   allow_plaintext = true;
-  $(root_ok)
+  $([ "$(id -u)" != 0 ] || echo "allow_root = true;")
   bind_backoff = { free = 1000; };
 };
 listen = { addresses = [ "$T:$TP" ]; tsel = "x400"; };
