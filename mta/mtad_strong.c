@@ -57,13 +57,15 @@ void mtad_strong_ours(struct mtad *m, const struct cfg_link *l,
 	ours->password_len = 0;
 }
 
-/* verify - the peer's token, for us (our_name), against l's identity */
+/* verify - the peer's token, for us (our name on l), against l's
+ *	identity */
 static unsigned verify(struct mtad *m, const struct cfg_link *l,
-		       const struct assoc_bind *peer, const char *our_name,
-		       char *why, size_t len)
+		       const struct assoc_bind *peer, char *why, size_t len)
 {
 	struct p1_strong_check c = {
-		.id = &l->tls_id, .our_name = our_name,
+		.id = &l->tls_id,
+		.our_name = l->our_mta && *l->our_mta ? l->our_mta :
+		    m->cfg->mta_name,
 		.now = (int64_t)time(NULL),
 		.window = (unsigned)(m->cfg->strong_window_ms / 1000),
 		.cache = m->strong_cache
@@ -111,8 +113,7 @@ unsigned mtad_strong_refusal(struct mtad *m, const struct cfg_link *l,
 			 "tls_name) on link %s", l->name, l->name);
 		return EV_BIND_CREDENTIALS_KIND;
 	}
-	return verify(m, l, peer, l->our_mta && *l->our_mta ? l->our_mta :
-		      m->cfg->mta_name, why, len);
+	return verify(m, l, peer, why, len);
 }
 
 unsigned mtad_strong_result(struct mtad *m, const struct cfg_link *l,
@@ -128,6 +129,5 @@ unsigned mtad_strong_result(struct mtad *m, const struct cfg_link *l,
 			 "\"strong\"", l->name, peer->name);
 		return EV_BIND_CREDENTIALS_KIND;
 	}
-	return verify(m, l, peer, l->our_mta && *l->our_mta ? l->our_mta :
-		      m->cfg->mta_name, why, len);
+	return verify(m, l, peer, why, len);
 }

@@ -87,13 +87,8 @@ sites() {
 	site b mta-b "$B" $BA $PB "$2" \
 	    "    { pattern = \"$A\"; link = \"to-A\"; cost = 10; }" \
 	    "tls_cert = \"$K/b.pem\"; tls_key = \"$K/b.key\"; $_gx"
-	_ph=$((${_ph:-0} + 1))
-	for _s in a b; do
-		[ -f "$WORK/$_s/x400d.log" ] &&
-		    mv "$WORK/$_s/x400d.log" "$WORK/$_s/phase$_ph.log"
-	done
-	rm -rf "$WORK/a/mailboxes" "$WORK/b/mailboxes" "$WORK/a/queue" \
-	    "$WORK/b/queue" "$WORK/a/pcap"
+	next_phase a b
+	rm -rf "$WORK/a/pcap"
 	mkdir -p "$WORK/a/pcap"
 }
 restart() {

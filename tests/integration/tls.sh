@@ -101,13 +101,8 @@ sites() {
 	     limits = { refusal_log_interval = \"1s\"; };"
 	sed -i "s|^listen = { addresses = \[ \(.*\) \];|listen = { addresses = [ \1 ]; tls_addresses = [ \"$AA:$TA\" ];|" "$WORK/a/x400d.conf"
 	sed -i "s|^listen = { addresses = \[ \(.*\) \];|listen = { addresses = [ \1 ]; tls_addresses = [ \"$BA:$TB\" ];|" "$WORK/b/x400d.conf"
-	_ph=$((${_ph:-0} + 1))
-	for _s in a b; do
-		[ -f "$WORK/$_s/x400d.log" ] &&
-		    mv "$WORK/$_s/x400d.log" "$WORK/$_s/phase$_ph.log"
-	done
-	rm -rf "$WORK/a/mailboxes" "$WORK/b/mailboxes" "$WORK/a/queue" \
-	    "$WORK/b/queue" "$WORK/a/pcap"
+	next_phase a b
+	rm -rf "$WORK/a/pcap"
 	mkdir -p "$WORK/a/pcap"
 }
 restart() {

@@ -19,6 +19,7 @@
 # the reasons, is docs/conformance.md's "Against PP".
 set -u
 . tests/support/sites.sh
+. tests/support/pp.sh
 sites_init interop_conf
 
 KIT=${PEERS:-../shared/peers}
@@ -30,8 +31,6 @@ export PP_MTA_NAME=PPMTA PP_MTA_PASSWORD=pppass \
     PEER_MTA_NAME=TESTMTA PEER_MTA_PASSWORD=testpass PEER_TSEL=x400 \
     PP_SEND_TIMEOUT=30
 
-pp() { "$KIT/run.sh" "$PP" "$@"; }
-pp_stop() { pp stop >/dev/null 2>&1 || true; }
 pump_stop() {
 	rm -f "$WORK/pump.on"
 	[ -n "${pump_pid:-}" ] && wait "$pump_pid" 2>/dev/null

@@ -28,6 +28,7 @@
 # root and dumpcap, one skipped). About 40 s.
 set -u
 . tests/support/sites.sh
+. tests/support/pp.sh
 sites_init interop_pp_tls
 
 KIT=${PEERS:-../shared/peers}
@@ -43,6 +44,7 @@ XA=127.0.0.140		# x400d
 SA=127.0.0.141		# stunnel in front of PP (server mode)
 CA=127.0.0.142		# stunnel's calls to x400d (client mode) come from here
 T=$WORK/t
+SUBMIT_AT=$XA:$UAPORT
 Q=$T/queue
 K=$WORK/keys
 US="C=GB;A= ;P=TESTPRMD"
@@ -52,8 +54,6 @@ export PP_MTA_NAME=PPMTA PP_MTA_PASSWORD=pppass \
     PEER_MTA_NAME=TESTMTA PEER_MTA_PASSWORD=testpass PEER_TSEL=x400 \
     PP_SEND_TIMEOUT=30
 
-pp() { "$KIT/run.sh" "$PP" "$@"; }
-pp_stop() { pp stop >/dev/null 2>&1 || true; }
 
 # stunnel_start NAME CONF - run stunnel with CONF (a service section) in
 #	the foreground, in the background; wait until it listens
@@ -158,6 +158,7 @@ global = {
   queue_dir = "$Q"; log_file = "$T/x400d.log"; log_level = "info";
   sync = "nosync"; allow_plaintext = true; pcap_dir = "$WORK/pcap";
   tls_cert = "$K/x400d.pem"; tls_key = "$K/x400d.key";
+  $(root_ok)
 };
 listen = { addresses = [ "$XA:$UAPORT" ]; tls_addresses = [ "$XA:$TLSPORT" ];
   tsel = "x400"; };
@@ -179,34 +180,6 @@ routing = {
   routes = ( { pattern = "C=GB;A= ;P=PPTEST"; link = "pp-tls"; cost = 10; } );
 };
 EOF
-
-queued() { "$X400_BIN/x400q" -d "$Q" -j list | jq length; }
-
-# submit N EXTRA... - N messages to three of PP's users via our x400d;
-#	their MTS identifiers' local parts go to $WORK/sent
-submit() {
-	_n=$1; shift
-	"$X400_BIN/x400send" -a "$XA:$UAPORT" -n ua -w pw-ua -g "$US" \
-	    -f "$US;O=TESTORG;S=tester" -r "$PPDOM;S=alice" \
-	    -r "$PPDOM;S=bob" -r "$PPDOM;S=carol" -N "$_n" "$@" \
-	    >"$WORK/submit.out" 2>&1 || return 1
-	sed -n 's/^message .*;L=\(.*\) confirmed$/\1/p' "$WORK/submit.out" \
-	    >>"$WORK/sent"
-}
-
-# in_pp_queue FILE - how many ids of FILE PP's queue holds, with all
-#	three recipients
-in_pp_queue() {
-	pp queue >"$WORK/ppq" 2>/dev/null
-	_c=0
-	while read -r _id; do
-		if awk -F'\t' -v id="$_id" '$3 == id' "$WORK/ppq" |
-		    grep -q 'S=alice.*S=bob.*S=carol'; then
-			_c=$((_c + 1))
-		fi
-	done <"$1"
-	echo $_c
-}
 
 # inject N SUBJECT - N messages into PP (as the MTA of THIRD) for two
 #	users of ours: PP queues them for us on its x40088 channel

@@ -237,6 +237,18 @@ stop() {
 	sanitizer_report "$WORK/$1/stderr"
 }
 
+# next_phase S... - a test that restarts its sites with other settings:
+#	each site's log so far kept as phaseN.log, its mailboxes and queue
+#	emptied, so that counts start again from nothing
+next_phase() {
+	_ph=$((${_ph:-0} + 1))
+	for _s in "$@"; do
+		[ -f "$WORK/$_s/x400d.log" ] &&
+		    mv "$WORK/$_s/x400d.log" "$WORK/$_s/phase$_ph.log"
+		rm -rf "$WORK/$_s/mailboxes" "$WORK/$_s/queue"
+	done
+}
+
 hup() {
 	eval "_p=\$SITE_PID_$1"
 	kill -HUP "$_p"
