@@ -9,8 +9,8 @@
  *	session), xc_cases_as.c (association), xc_cases_bi.c (bind),
  *	xc_cases_tr.c (transfer), xc_cases_tl.c (trace and loops),
  *	xc_cases_ex.c (extensions), xc_cases_ub.c (upper bounds),
- *	xc_cases_sc.c (strong credentials) and xc_cases_rb.c
- *	(robustness); each exports its table (xc.h). The
+ *	xc_cases_sc.c (strong credentials), xc_cases_tx.c (TLS) and
+ *	xc_cases_rb.c (robustness); each exports its table (xc.h). The
  *	helpers below are what more than one group uses.
  *
  * OWNERSHIP

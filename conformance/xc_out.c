@@ -38,6 +38,7 @@ static const struct {
 	{ "bind.unauthenticated", "Unauthenticated MTA-bind" },
 	{ "bind.strong", "Strong credentials (X.411 12.2.1.1)" },
 	{ "bind.strong_replay", "Replayed bind token" },
+	{ "tls", "TLS under RFC 1006 (version, cipher)" },
 	{ "p1.probe", "Probes" },
 	{ "p1.report", "Reports relayed" },
 	{ "p1.ndr", "Non-delivery reports" },

@@ -24,8 +24,8 @@
 #include "xc_peer.h"
 
 static const struct xc_case *const groups[] = {
-	xc_cases_ts, xc_cases_as, xc_cases_bi, xc_cases_sc, xc_cases_tr,
-	xc_cases_tl, xc_cases_ex, xc_cases_ub, xc_cases_rb
+	xc_cases_ts, xc_cases_as, xc_cases_bi, xc_cases_sc, xc_cases_tx,
+	xc_cases_tr, xc_cases_tl, xc_cases_ex, xc_cases_ub, xc_cases_rb
 };
 
 const struct xc_case *xc_case_at(size_t i)

@@ -30,7 +30,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/xconf.XXXXXX")
 pids=""
 cleanup() {
 	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
+	[ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 net=127.$(( $$ % 200 + 30 )).$(( ($$ / 200) % 250 + 1 ))
@@ -38,7 +38,22 @@ T=$net.1			# the target
 U=$net.2			# x400conf's listener
 TP=20102
 UP=20103
+TLSP=20104			# the target's TLS listener
 n=0
+
+# keys and certificates: the target's (TLS server, strong credentials)
+# and x400conf's (TLS client, strong credentials), which the target's
+# links conf-tls and conf-strong pin by public key
+K=$tmp/keys
+mkdir -p "$K"
+for c in target xc; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$K/$c.key" -out "$K/$c.pem" -days 30 \
+	    -subj "/CN=$c.example" >>"$K/openssl.log" 2>&1
+done
+XC_PIN="sha256-spki:$(openssl x509 -in "$K/xc.pem" -pubkey -noout |
+    openssl pkey -pubin -outform der | openssl dgst -sha256 |
+    sed 's/.*= *//')"
 
 echo "1..51"
 
@@ -73,14 +88,22 @@ global = {
   sync = "nosync";
   password = "${TARGET_PW:-target-pw}";
   allow_plaintext = true;
+  tls_cert = "$K/target.pem"; tls_key = "$K/target.key";
   $([ "$(id -u)" != 0 ] || echo "allow_root = true;")
   bind_backoff = { free = 1000; };
 };
-listen = { addresses = [ "$T:$TP" ]; tsel = "x400"; };
+listen = { addresses = [ "$T:$TP" ]; tls_addresses = [ "$T:$TLSP" ];
+  tsel = "x400"; };
 links = (
   { name = "conf"; peer_mta = "x400conf"; peer_password = "${PEER_PW:-conf-pw}";
     addresses = ( { host = "$U"; port = $UP; tsel = "x400"; } );
-    source_address = "$T"; open_interval = "1s"; ${2:-} }$nowhere
+    source_address = "$T"; open_interval = "1s"; ${2:-} },
+  { name = "conf-tls"; direction = "inbound"; peer_mta = "x400conf-tls";
+    peer_password = "conf-pw"; tls = "${TLS_MODE:-required}";
+    tls_pin = "${TLS_PIN:-$XC_PIN}"; },
+  { name = "conf-strong"; direction = "inbound";
+    peer_mta = "x400conf-strong"; credentials = "strong";
+    tls_pin = "$XC_PIN"; }$nowhere
 );
 routing = {
   local_dir = "$tmp/$1/mailboxes";
@@ -118,7 +141,11 @@ target = { address = "$T:$TP"; tsel = "x400"; mode = "normal";
   local_recipient = "C=XX;A=ADMD;P=TARGET;S=postmaster"; };
 us = { mta = "x400conf"; password = "conf-pw"; domain = "C=XX;A=ADMD;P=CONF";
   listen = "$U:$UP"; recipients = "C=XX;A=ADMD;P=CONF;O=conf"; };
-suite = { answer_timeout = 5; relay_timeout = 20; };
+suite = { answer_timeout = 5; relay_timeout = 20;
+  strong_cert = "$K/xc.pem"; strong_key = "$K/xc.key";
+  strong_mta = "x400conf-strong";
+  tls_address = "$T:$TLSP"; tls_cert = "$K/xc.pem"; tls_key = "$K/xc.key";
+  tls_mta = "x400conf-tls"; };
 EOF
 conf() {
 	out=$1
