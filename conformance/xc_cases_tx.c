@@ -4,10 +4,11 @@
  * RFC 1006 inside TLS (IEC 62351-4 style) at the target's TLS listener
  * (suite.tls_address). The target's link for suite.tls_mta requires
  * TLS and knows x400conf's certificate (suite.tls_cert) by a pin. One
- * case shows that certificate accepted; the others must be refused,
- * and where the fault is the certificate, refused in the handshake or
- * before the bind is read (a target that answers our CR first has read
- * what an unknown caller sent). The wrong certificates are made here,
+ * case shows that certificate accepted; the others must be refused.
+ * Where a wrong certificate was stopped goes to the PICS: in the
+ * handshake or before the target answered our CR ("before the bind"),
+ * or only at the bind (the target read what an unknown caller sent).
+ * The wrong certificates are made here,
  * in memory, with OpenSSL: a stranger's, one with our certificate's
  * subject and another key, and ours with its validity over. Every case
  * is inconclusive when the settings are left out.
@@ -269,26 +270,39 @@ static void tx_good(struct xc *x)
 	conn_tls_ctx_free(t);
 }
 
-/* tx_outcome - judge a refusal: the association must not open, and a
- *	refused certificate must not have its bind read */
+/* tx_where - the PICS row of where certificates are refused: "at the
+ *	bind" once any case saw the target read a bind first */
+static void tx_where(struct xc *x, const char *where)
+{
+	const char *was = xc_pics_get(x, "tls.refusal");
+
+	if (was == NULL || strncmp(was, "at the bind", 11) != 0)
+		xc_pics(x, "tls.refusal", "%s", where);
+}
+
+/* tx_outcome - judge a refusal: the association must not open; where a
+ *	refused certificate was stopped goes to the PICS (before the bind
+ *	is what IEC 62351-4 wants; a target whose links take any
+ *	certificate can only decide at the bind) */
 static void tx_outcome(struct xc *x, struct xc_peer *p, enum xc_open rc,
 		       int cert_fault, const char *what)
 {
 	if (rc == XC_OPENED) {
 		xc_fail(x, "the target accepted %s", what);
 		xc_peer_release(p);
-	} else if (rc == XC_TIMEOUT) {
-		xc_fail(x, "no answer to %s within the answer timeout", what);
-	} else if (cert_fault && p->ntpdu_in > 0) {
-		xc_fail(x, "%s: the target answered our CR and then %s "
-			"(%s): it read a caller it should have refused in "
-			"the handshake, before any bind", what,
-			rc == XC_REFUSED ? "refused the bind" : "ended",
-			p->why);
-	} else {
-		xc_note(x, "%s: %s%s%s", what, xc_open_name(rc),
-			p->why[0] ? ": " : "", p->why);
+		return;
 	}
+	if (rc == XC_TIMEOUT) {
+		xc_fail(x, "no answer to %s within the answer timeout", what);
+		return;
+	}
+	xc_note(x, "%s: %s%s%s%s", what, xc_open_name(rc),
+		p->why[0] ? ": " : "", p->why, p->ntpdu_in ?
+		" (after the target answered our CR: it read the bind)" :
+		" (before the target answered our CR)");
+	if (cert_fault)
+		tx_where(x, p->ntpdu_in ? "at the bind (the bind is read "
+			 "first)" : "before the bind");
 }
 
 /* tx_refused - the target must refuse an association that presents
@@ -311,6 +325,7 @@ static void tx_refused(struct xc *x, int tls, enum tx_cert which,
 		   p->conn_status != UV_ECONNREFUSED) {
 		xc_note(x, "%s: refused in the TLS handshake (%s)", what,
 			conn_strerror(p->conn_status));
+		tx_where(x, "before the bind");
 	} else {
 		xc_fail(x, "no %s connection to the target: %s",
 			tls ? "TLS" : "TCP", conn_strerror(p->conn_status));
@@ -368,27 +383,27 @@ const struct xc_case xc_cases_tx[] = {
 	  "IEC 62351-4 (mutual authentication); RFC 8446 4.4.2",
 	  "TLS to suite.tls_address with no certificate, then the TX.01 "
 	  "bind",
-	  "Refused in the handshake or before the CR is answered",
+	  "Refused (the PICS says whether before the bind is read)",
 	  tx_no_cert, XC_F_HEALTH },
 	{ "TX.04", "tls", "certificate of a stranger",
 	  "IEC 62351-4; RFC 5280 6 (path validation)",
 	  "TLS presenting a self-signed certificate made for the case "
 	  "(CN=x400conf-stranger, a new P-256 key), then the TX.01 bind",
-	  "Refused in the handshake or before the CR is answered",
+	  "Refused (the PICS says whether before the bind is read)",
 	  tx_stranger, XC_F_HEALTH },
 	{ "TX.05", "tls", "our name, another key (pin mismatch)",
 	  "IEC 62351-4; RFC 7469 2.4 (public-key pins)",
 	  "TLS presenting a certificate with suite.tls_cert's subject and "
 	  "subjectAltName, a new key, self-signed, then the TX.01 bind",
-	  "Refused in the handshake or before the CR is answered: a name "
-	  "check alone would let it in",
+	  "Refused: a name check alone would let it in (the PICS says "
+	  "whether before the bind is read)",
 	  tx_other_key, XC_F_HEALTH },
 	{ "TX.06", "tls", "expired certificate",
 	  "IEC 62351-4; RFC 5280 4.1.2.5 (validity)",
 	  "TLS presenting suite.tls_cert's subject and key in a certificate "
 	  "valid from two days ago to one day ago, then the TX.01 bind",
-	  "Refused in the handshake or before the CR is answered (with a "
-	  "public-key pin, only the validity check stops it)",
+	  "Refused (with a public-key pin, only the validity check stops "
+	  "it; the PICS says whether before the bind is read)",
 	  tx_expired, XC_F_HEALTH },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };

@@ -92,7 +92,7 @@ static const struct key keys[] = {
 	  "inconclusive" },
 	{ "suite.tls_cert", K_STR, "x400conf's TLS client certificate (PEM); "
 	  "the target's link for suite.tls_mta requires TLS and pins it "
-	  "(a public-key pin, so that TX.05 reaches the expiry check)" },
+	  "(a public-key pin, so that TX.06 reaches the expiry check)" },
 	{ "suite.tls_key", K_STR, "the private key (PEM) of suite.tls_cert" },
 	{ "suite.tls_mta", K_STR, "the MTA name x400conf binds with in the "
 	  "TX cases (default us.mta), with us.password" },

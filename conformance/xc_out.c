@@ -39,6 +39,7 @@ static const struct {
 	{ "bind.strong", "Strong credentials (X.411 12.2.1.1)" },
 	{ "bind.strong_replay", "Replayed bind token" },
 	{ "tls", "TLS under RFC 1006 (version, cipher)" },
+	{ "tls.refusal", "Unknown TLS certificates refused" },
 	{ "p1.probe", "Probes" },
 	{ "p1.report", "Reports relayed" },
 	{ "p1.ndr", "Non-delivery reports" },
