@@ -207,6 +207,8 @@ int main(int argc, char **argv)
 	}
 	if (xc_cfg_check(&cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "x400conf: %s\n", err);
+		for (i = 0; i < nkv; i++)
+			free(kv[i]);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -118,6 +118,8 @@ struct xc {
 	size_t		npics;
 	uint64_t	seq;		/* for identifiers we make */
 	char		why[320];	/* why the last xc_transfer failed */
+	int		sent_nothing;	/* the case found itself inconclusive
+					   before sending: no health check */
 	double		t0;
 	int		interrupted;
 };
@@ -127,8 +129,9 @@ typedef int xc_pred_fn(void *arg);
 /* the case registry (xc_run.c): every case, in order, then NULL */
 const struct xc_case *xc_case_at(size_t i);
 extern const struct xc_case xc_cases_ts[], xc_cases_as[], xc_cases_bi[],
-	xc_cases_tr[], xc_cases_tl[], xc_cases_ex[], xc_cases_ub[],
-	xc_cases_rb[];
+	xc_cases_sc[], xc_cases_tx[], xc_cases_tr[], xc_cases_tl[],
+	xc_cases_ex[],
+	xc_cases_ub[], xc_cases_rb[];
 
 /* xc_init - a run against cfg (copied) on loop */
 void	xc_init(struct xc *x, uv_loop_t *loop, const struct xc_cfg *cfg);

@@ -8,7 +8,8 @@
  *	The cases live one group to a file: xc_cases_ts.c (transport and
  *	session), xc_cases_as.c (association), xc_cases_bi.c (bind),
  *	xc_cases_tr.c (transfer), xc_cases_tl.c (trace and loops),
- *	xc_cases_ex.c (extensions), xc_cases_ub.c (upper bounds) and
+ *	xc_cases_ex.c (extensions), xc_cases_ub.c (upper bounds),
+ *	xc_cases_sc.c (strong credentials), xc_cases_tx.c (TLS) and
  *	xc_cases_rb.c (robustness); each exports its table (xc.h). The
  *	helpers below are what more than one group uses.
  *
@@ -39,6 +40,12 @@
 #define XC_QUIET_MS		2000	/* how long "nothing arrives" is
 					   watched */
 
+/* xc_refused_bind - open an association in mode with this MTA-bind
+ *	argument (as xc_bind_arg writes it); the target must refuse it
+ *	with authentication-error (PRefuse validation-failure in
+ *	X.410-1984 mode), else the case fails naming what (xc_cases_bi.c) */
+void	xc_refused_bind(struct xc *x, enum rtse_mode mode, const void *bind,
+			size_t n, const char *what);
 /* xc_mode_name - "normal" or "X.410-1984" */
 const char *xc_mode_name(enum rtse_mode m);
 /* xc_mode_usable - 1 if the case can run in mode; 0 (inconclusive) if

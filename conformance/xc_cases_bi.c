@@ -93,13 +93,11 @@ static void bi_good_ia5(struct xc *x)
 	bi_good(x, 1);
 }
 
-/* bad_bind - a bind the target must refuse with authentication-error */
-static void bad_bind(struct xc *x, enum rtse_mode mode,
-		     const struct xc_bind *b, const char *what)
+void xc_refused_bind(struct xc *x, enum rtse_mode mode, const void *bind,
+		     size_t n, const char *what)
 {
 	struct xc_peer_opts o;
 	struct xc_peer *p;
-	struct buf arg = BUF_INIT;
 	enum xc_open rc;
 
 	xc_peer_opts_init(x, &o);
@@ -110,9 +108,7 @@ static void bad_bind(struct xc *x, enum rtse_mode mode,
 		xc_peer_free(p);
 		return;
 	}
-	xc_bind_arg(b, &arg);
-	rc = xc_peer_open(p, buf_ptr(&arg), buf_avail(&arg));
-	buf_free(&arg);
+	rc = xc_peer_open(p, bind, n);
 	if (rc == XC_OPENED) {
 		xc_fail(x, "the target accepted a bind with %s", what);
 		xc_peer_release(p);
@@ -137,6 +133,17 @@ static void bad_bind(struct xc *x, enum rtse_mode mode,
 		xc_note(x, "refused with MTA-bind-error authentication-error");
 	}
 	xc_peer_free(p);
+}
+
+/* bad_bind - a bind the target must refuse with authentication-error */
+static void bad_bind(struct xc *x, enum rtse_mode mode,
+		     const struct xc_bind *b, const char *what)
+{
+	struct buf arg = BUF_INIT;
+
+	xc_bind_arg(b, &arg);
+	xc_refused_bind(x, mode, buf_ptr(&arg), buf_avail(&arg), what);
+	buf_free(&arg);
 }
 
 static void bi_wrong_password(struct xc *x)

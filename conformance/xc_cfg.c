@@ -14,6 +14,7 @@
 #include "p1_addr.h"
 #include "p1_ext.h"
 #include "p1_id.h"
+#include "p1_strong.h"
 #include "xc_cfg.h"
 
 enum kind { K_STR, K_SEL, K_MODE, K_ADDR, K_UINT, K_SIZE, K_EDITION,
@@ -78,6 +79,23 @@ static const struct key keys[] = {
 	  "message case (default 2M)" },
 	{ "suite.recipients", K_UINT, "recipients in the many-recipients "
 	  "case (default 200)" },
+	{ "suite.strong_cert", K_STR, "x400conf's certificate (PEM) for the "
+	  "strong-credential cases (SC); the target's link for "
+	  "suite.strong_mta pins it. Left out: those cases are inconclusive" },
+	{ "suite.strong_key", K_STR, "the private key (PEM) of "
+	  "suite.strong_cert: EC, RSA or Ed25519" },
+	{ "suite.strong_mta", K_STR, "the MTA name x400conf binds with in "
+	  "the SC cases (default us.mta): the target's link for it has "
+	  "credentials = strong" },
+	{ "suite.tls_address", K_ADDR, "the target's TLS listener, "
+	  "\"host:port\", for the TLS cases (TX); left out, they are "
+	  "inconclusive" },
+	{ "suite.tls_cert", K_STR, "x400conf's TLS client certificate (PEM); "
+	  "the target's link for suite.tls_mta requires TLS and pins it "
+	  "(a public-key pin, so that TX.06 reaches the expiry check)" },
+	{ "suite.tls_key", K_STR, "the private key (PEM) of suite.tls_cert" },
+	{ "suite.tls_mta", K_STR, "the MTA name x400conf binds with in the "
+	  "TX cases (default us.mta), with us.password" },
 	{ NULL, 0, NULL }
 };
 
@@ -324,6 +342,29 @@ int xc_cfg_set(struct xc_cfg *c, const char *key, const char *v, char *err,
 	} else if (strcmp(key, "us.unroutable") == 0) {
 		return put_str(c->u_unroutable, sizeof(c->u_unroutable), key,
 			       v, err, errlen);
+	} else if (strcmp(key, "suite.tls_address") == 0) {
+		if (xc_hostport(v, c->tls_host, sizeof(c->tls_host),
+				&c->tls_port, 102) != 0)
+			return err_set(err, errlen, "%s: \"%s\" is not "
+				       "host:port", key, v);
+	} else if (strcmp(key, "suite.tls_cert") == 0) {
+		return put_str(c->tls_cert, sizeof(c->tls_cert), key, v, err,
+			       errlen);
+	} else if (strcmp(key, "suite.tls_key") == 0) {
+		return put_str(c->tls_key, sizeof(c->tls_key), key, v, err,
+			       errlen);
+	} else if (strcmp(key, "suite.tls_mta") == 0) {
+		return put_str(c->tls_mta, sizeof(c->tls_mta), key, v, err,
+			       errlen);
+	} else if (strcmp(key, "suite.strong_cert") == 0) {
+		return put_str(c->strong_cert, sizeof(c->strong_cert), key, v,
+			       err, errlen);
+	} else if (strcmp(key, "suite.strong_key") == 0) {
+		return put_str(c->strong_key, sizeof(c->strong_key), key, v,
+			       err, errlen);
+	} else if (strcmp(key, "suite.strong_mta") == 0) {
+		return put_str(c->strong_mta, sizeof(c->strong_mta), key, v,
+			       err, errlen);
 	} else if (strcmp(key, "suite.out_dir") == 0) {
 		return put_str(c->out_dir, sizeof(c->out_dir), key, v, err,
 			       errlen);
@@ -471,5 +512,26 @@ int xc_cfg_check(const struct xc_cfg *c, char *err, size_t errlen)
 	if (c->t_local[0] &&
 	    check_addr("target.local_recipient", c->t_local, err, errlen))
 		return -1;
+	if (!c->strong_cert[0] != !c->strong_key[0])
+		return err_set(err, errlen, "%s: required with %s",
+			       c->strong_cert[0] ? "suite.strong_key" :
+			       "suite.strong_cert", c->strong_cert[0] ?
+			       "suite.strong_cert" : "suite.strong_key");
+	if (c->strong_cert[0]) {
+		struct p1_strong_key *k;
+		char e[240];
+
+		k = p1_strong_key_load(c->strong_cert, c->strong_key, e,
+				       sizeof(e));
+		if (k == NULL)
+			return err_set(err, errlen, "suite.strong_cert, "
+				       "suite.strong_key: %s", e);
+		p1_strong_key_free(k);
+	}
+	if (!c->tls_cert[0] != !c->tls_key[0])
+		return err_set(err, errlen, "%s: required with %s",
+			       c->tls_cert[0] ? "suite.tls_key" :
+			       "suite.tls_cert", c->tls_cert[0] ?
+			       "suite.tls_cert" : "suite.tls_key");
 	return 0;
 }

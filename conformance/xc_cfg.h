@@ -55,6 +55,15 @@
  *	suite.out_dir	  where captures and transcripts go ("" none)
  *	suite.large_size  octets of the large-content case (2 MiB)
  *	suite.recipients  recipients of the many-recipients case (200)
+ *	suite.strong_cert, suite.strong_key  x400conf's certificate and
+ *			  key (PEM) for the strong-credential cases (SC);
+ *			  left out, they are inconclusive
+ *	suite.strong_mta  the MTA name of the SC binds (default us.mta)
+ *	suite.tls_address the target's TLS listener (host:port) for the
+ *			  TLS cases (TX); left out, they are inconclusive
+ *	suite.tls_cert, suite.tls_key  x400conf's TLS client certificate
+ *			  and key (PEM), pinned by the target's link
+ *	suite.tls_mta	  the MTA name of the TX binds (default us.mta)
  *
  * OWNERSHIP
  *	struct xc_cfg holds everything inline; no freeing.
@@ -108,6 +117,14 @@ struct xc_cfg {
 	char		out_dir[512];
 	size_t		large_size;
 	unsigned	many;
+	char		strong_cert[512];	/* "": no SC cases */
+	char		strong_key[512];
+	char		strong_mta[33];		/* "": u_mta */
+	char		tls_host[256];		/* "": no TX cases */
+	unsigned	tls_port;
+	char		tls_cert[512];
+	char		tls_key[512];
+	char		tls_mta[33];		/* "": u_mta */
 	/* the command line only */
 	const char	*only[16];	/* case id patterns (fnmatch) */
 	size_t		nonly;

@@ -139,6 +139,8 @@ struct xc_peer *xc_peer_new(struct xc *x, const struct xc_peer_opts *o)
 {
 	struct xc_peer *p = XNEW(struct xc_peer);
 	struct conn_opts co;
+	const char *host;
+	unsigned port;
 	int rc;
 
 	p->x = x;
@@ -156,23 +158,26 @@ struct xc_peer *xc_peer_new(struct xc *x, const struct xc_peer_opts *o)
 		co.src = x->cfg.u_source;
 		co.enforce = 1;
 	}
-	rc = conn_connect(x->loop, x->cfg.t_host, x->cfg.t_port, &co,
-			  &peer_cbs, p, &p->c);
+	co.tls = o->tls;
+	host = o->host ? o->host : x->cfg.t_host;
+	port = o->host ? o->port : x->cfg.t_port;
+	rc = conn_connect(x->loop, host, port, &co, &peer_cbs, p, &p->c);
 	if (rc != 0) {
 		p->conn_status = rc;
 		p->closed = 1;
 		p->c = NULL;
-		xc_note(x, "cannot connect to %s:%u: %s", x->cfg.t_host,
-			x->cfg.t_port, conn_strerror(rc));
+		xc_note(x, "cannot connect to %s:%u: %s", host, port,
+			conn_strerror(rc));
 		return p;
 	}
 	if (!xc_wait(x, is_connected_or_failed, p, x->cfg.answer_ms)) {
-		xc_note(x, "no TCP connection to %s:%u within %u ms",
-			x->cfg.t_host, x->cfg.t_port, x->cfg.answer_ms);
+		xc_note(x, "no %s connection to %s:%u within %u ms",
+			o->tls ? "TLS" : "TCP", host, port, x->cfg.answer_ms);
 		conn_abort(p->c);
 	} else if (!p->connected) {
-		xc_note(x, "TCP connection to %s:%u failed: %s", x->cfg.t_host,
-			x->cfg.t_port, conn_strerror(p->conn_status));
+		xc_note(x, "%s connection to %s:%u failed: %s",
+			o->tls ? "TLS" : "TCP", host, port,
+			conn_strerror(p->conn_status));
 	}
 	return p;
 }

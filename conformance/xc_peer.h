@@ -58,6 +58,10 @@ struct xc_peer_opts {
 	struct cotp_addr called_tsel, calling_tsel;
 	struct xc_sel	called_ssel, called_psel;
 	int		trickle;	/* write one octet at a time */
+	const char	*host;		/* NULL: target.address */
+	unsigned	port;
+	struct conn_tls_ctx *tls;	/* TLS client context (borrowed),
+					   or NULL: plain TCP */
 };
 
 enum xc_open {

@@ -24,8 +24,8 @@
 #include "xc_peer.h"
 
 static const struct xc_case *const groups[] = {
-	xc_cases_ts, xc_cases_as, xc_cases_bi, xc_cases_tr, xc_cases_tl,
-	xc_cases_ex, xc_cases_ub, xc_cases_rb
+	xc_cases_ts, xc_cases_as, xc_cases_bi, xc_cases_sc, xc_cases_tx,
+	xc_cases_tr, xc_cases_tl, xc_cases_ex, xc_cases_ub, xc_cases_rb
 };
 
 const struct xc_case *xc_case_at(size_t i)
@@ -347,9 +347,10 @@ static void run_one(struct xc *x, const struct xc_case *c)
 	xc_inbox_capture(x, 1);
 	if (x->cfg.verbose)
 		fprintf(stderr, "x400conf: %s %s\n", c->id, c->title);
+	x->sent_nothing = 0;
 	c->run(x);
 	xc_peer_free_all(x);
-	if (c->flags & XC_F_HEALTH)
+	if ((c->flags & XC_F_HEALTH) && !x->sent_nothing)
 		health(x);
 	xc_inbox_capture(x, 0);
 	r->secs = xc_now(x) - t;

@@ -110,6 +110,8 @@
 	/* the association runs inside it; its capture (pcap) holds the decrypted stream */ \
 	EVENT(2048, EV_TLS_CONFIG, "tls-config", "a TLS certificate, key or CA file cannot be used") \
 	/* names the file and OpenSSL's reason; at start x400d exits, on a link the link cannot use TLS */ \
+	EVENT(2049, EV_TLS_UNKNOWN_CALLER, "tls-unknown-caller", "a TLS caller's certificate matches no link that receives; refused before its bind") \
+	/* every link that receives has a tls_pin or tls_ca and none takes it: the connection is closed after the handshake, before a byte of the caller's is read; names the certificate and its sha256-spki pin */ \
 	EVENT(2030, EV_PCAP_START, "pcap-start", "pcap capture of a connection started; names the file") \
 	/* a link with pcap = true: the capture file for this connection */ \
 	EVENT(2031, EV_PCAP_ERROR, "pcap-error", "pcap capture of a connection failed and stopped") \

@@ -9,19 +9,27 @@
  * so that the peer can pin us). A file that cannot be used stops the
  * start (event 2048).
  *
- * Inbound, the identity can only be checked once the bind names the
- * link: mtad_tls_refusal() (from mtad_in.c's credentials()). Outbound,
+ * Inbound, which link a caller is for is known once its bind names it:
+ * mtad_tls_refusal() (from mtad_in.c's credentials()). Before that,
+ * right after the handshake, caller_known() closes the connection of a
+ * certificate that no link receiving could take (event 2049), so that
+ * nothing of an unknown caller's is read; a receiving link with no
+ * tls_pin or tls_ca (a password link, as a user agent's) takes any
+ * certificate, and then only the bind decides. Outbound,
  * conn.c checks the server before connected() with the link's tlsid
  * (mtad_tls_assoc(), from mtad_out_assoc_cfg()).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/x509.h>
+
 #include "conn.h"
 #include "events.h"
 #include "mtad.h"
 #include "mtad_tls.h"
 #include "p1_strong.h"
+#include "tlsid.h"
 
 /* ctx - one context, or -1 with the event logged and err set */
 static int ctx(int server, const char *cert, const char *key,
@@ -133,11 +141,51 @@ int mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* caller_known - conn.c's check of an accepted TLS connection, before
+ *	a byte of the caller's is read: 0 if some link that receives could
+ *	take its certificate, else 1 (event 2049) */
+static int caller_known(const struct conn *c, void *arg)
+{
+	const struct mtad *m = arg;
+	const struct cfg *cfg = m->cfg;
+	const X509 *cert = conn_tls_peer_cert(c);
+	struct log_who w = { .peer = conn_peer(c), .layer = "tls" };
+	unsigned char pin[TLSID_PIN_LEN];
+	char why[600], ps[TLSID_STRLEN] = "none", subj[256] = "none";
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->nlinks; i++) {
+		const struct cfg_link *l = &cfg->links[i];
+
+		if (!(l->dir & CFG_IN))
+			continue;
+		if (!tlsid_active(&l->tls_id) ||
+		    tlsid_check(&l->tls_id, cert, conn_tls_peer_chain(c), why,
+				sizeof(why)) == 0)
+			return 0;
+		n++;
+	}
+	if (cert && tlsid_pin_of(cert, TLSID_SPKI, pin) == 0)
+		tlsid_pin_str(TLSID_SPKI, pin, ps);
+	if (cert)
+		X509_NAME_oneline(X509_get_subject_name(cert), subj,
+				  sizeof(subj));
+	log_ev(LOG_WARNING, EV_TLS_UNKNOWN_CALLER, &w, "caller %s presented "
+	       "%s%s (%s): none of the %zu links that receive has it in its "
+	       "tls_pin or tls_ca; closed before its bind. If it is a peer, "
+	       "set tls_pin = \"%s\" on its link", conn_peer(c),
+	       cert ? "the certificate " : "no certificate", cert ? subj : "",
+	       ps, n, ps);
+	return 1;
+}
+
 void mtad_tls_listener(struct mtad *m, struct conn_listener *l, int tls,
 		       struct conn_tls_ctx *server)
 {
-	if (tls)
-		conn_listener_tls(l, server ? server : m->tls_server);
+	if (!tls)
+		return;
+	conn_listener_tls(l, server ? server : m->tls_server);
+	conn_listener_tls_check(l, caller_known, m);
 }
 
 void mtad_tls_stop(struct mtad *m)

@@ -511,11 +511,18 @@ int conni_raw(struct conn *c, unsigned char *mem, size_t n)
 }
 
 /* conni_tls_up - outbound: the server's identity, before any byte of
- *	the user's (the COTP CR) is sent */
+ *	the user's (the COTP CR) is sent; inbound: the listener's check,
+ *	before any byte of the caller's is read */
 void conni_tls_up(struct conn *c)
 {
-	if (!c->outbound)
+	if (!c->outbound) {
+		if (c->tls_check && c->tls_check(c, c->tls_check_arg) != 0) {
+			c->werr = 1;
+			c->how = "TLS caller refused";
+			close_handles(c, 1);
+		}
 		return;
+	}
 	if (ctls_peer_refused(c->tls)) {
 		c->werr = 1;
 		c->how = "TLS peer refused";
@@ -784,8 +791,11 @@ static void on_connection(uv_stream_t *server, int status)
 	 * bind, or a count of refusals) */
 	log_ev(LOG_DEBUG, EV_CONN_ACCEPTED, &w, "connection from %s to %s%s",
 	       c->peer, c->local, l->tls ? " (TLS)" : "");
-	if (l->tls)
+	if (l->tls) {
 		c->tls = ctls_new(c, l->tls, NULL);
+		c->tls_check = l->tls_check;
+		c->tls_check_arg = l->tls_check_arg;
+	}
 	l->fn(c, l->arg);
 }
 

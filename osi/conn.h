@@ -208,6 +208,14 @@ void	conn_tls_ctx_free(struct conn_tls_ctx *t);
 /* conn_listener_tls - every connection accepted on l from now on runs
  *	TLS with t (borrowed: it must outlive l) */
 void	conn_listener_tls(struct conn_listener *l, struct conn_tls_ctx *t);
+/* conn_tls_check_fn - an accepted TLS connection whose handshake is
+ *	done, before any of its plaintext is read: 0 to go on, else it is
+ *	closed (the function logs why) */
+typedef int conn_tls_check_fn(const struct conn *c, void *arg);
+/* conn_listener_tls_check - every TLS connection accepted on l from now
+ *	on is put to fn (NULL: none) */
+void	conn_listener_tls_check(struct conn_listener *l,
+				conn_tls_check_fn *fn, void *arg);
 /* conn_is_tls - 1 if the connection runs (or is setting up) TLS */
 int	conn_is_tls(const struct conn *c);
 /* the peer's certificate and chain, once the handshake is done (else

@@ -61,6 +61,8 @@ struct conn {
 	const char	*how;		/* why it closed, for the event */
 	struct conn_tls	*tls;		/* TLS on this connection, or NULL */
 	int		tls_failed;	/* reported through the defer timer */
+	conn_tls_check_fn *tls_check;	/* accepted: the listener's */
+	void		*tls_check_arg;
 	unsigned char	rbuf[RBUF_LEN];
 };
 
@@ -86,6 +88,8 @@ struct conn_listener {
 	conn_accept_fn	*fn;
 	void		*arg;
 	struct conn_tls_ctx *tls;	/* borrowed; NULL: plain TCP */
+	conn_tls_check_fn *tls_check;	/* NULL: none */
+	void		*tls_check_arg;
 };
 
 /* conn_pcap.c: what conn.c and conn_tls.c capture */

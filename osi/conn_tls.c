@@ -450,6 +450,13 @@ void conn_listener_tls(struct conn_listener *l, struct conn_tls_ctx *t)
 	l->tls = t;
 }
 
+void conn_listener_tls_check(struct conn_listener *l, conn_tls_check_fn *fn,
+			     void *arg)
+{
+	l->tls_check = fn;
+	l->tls_check_arg = arg;
+}
+
 const struct x509_st *conn_tls_peer_cert(const struct conn *c)
 {
 	return up(c) ? SSL_get0_peer_certificate(up(c)->ssl) : NULL;

@@ -30,7 +30,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/xconf.XXXXXX")
 pids=""
 cleanup() {
 	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
+	[ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 net=127.$(( $$ % 200 + 30 )).$(( ($$ / 200) % 250 + 1 ))
@@ -38,9 +38,28 @@ T=$net.1			# the target
 U=$net.2			# x400conf's listener
 TP=20102
 UP=20103
+TLSP=20104			# the target's TLS listener
 n=0
 
-echo "1..51"
+# keys and certificates: the target's (TLS server, strong credentials)
+# and x400conf's (TLS client, strong credentials), which the target's
+# links conf-tls and conf-strong pin by public key
+K=$tmp/keys
+mkdir -p "$K"
+for c in target xc; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$K/$c.key" -out "$K/$c.pem" -days 30 \
+	    -subj "/CN=$c.example" >>"$K/openssl.log" 2>&1
+done
+spki() {
+	echo "sha256-spki:$(openssl x509 -in "$1" -pubkey -noout |
+	    openssl pkey -pubin -outform der | openssl dgst -sha256 |
+	    sed 's/.*= *//')"
+}
+XC_PIN=$(spki "$K/xc.pem")
+OTHER_PIN=$(spki "$K/target.pem")	# a key that is not x400conf's
+
+echo "1..59"
 
 # t DESCRIPTION CMD... - one TAP line: ok when CMD succeeds
 t() {
@@ -73,14 +92,23 @@ global = {
   sync = "nosync";
   password = "${TARGET_PW:-target-pw}";
   allow_plaintext = true;
+  tls_cert = "$K/target.pem"; tls_key = "$K/target.key";
   $([ "$(id -u)" != 0 ] || echo "allow_root = true;")
   bind_backoff = { free = 1000; };
 };
-listen = { addresses = [ "$T:$TP" ]; tsel = "x400"; };
+listen = { addresses = [ "$T:$TP" ]; tls_addresses = [ "$T:$TLSP" ];
+  tsel = "x400"; };
 links = (
   { name = "conf"; peer_mta = "x400conf"; peer_password = "${PEER_PW:-conf-pw}";
     addresses = ( { host = "$U"; port = $UP; tsel = "x400"; } );
-    source_address = "$T"; open_interval = "1s"; ${2:-} }$nowhere
+    source_address = "$T"; open_interval = "1s";
+    tls_pin = "${CONF_PIN-$XC_PIN}"; ${2:-} },
+  { name = "conf-tls"; direction = "inbound"; peer_mta = "x400conf-tls";
+    peer_password = "conf-pw"; tls = "${TLS_MODE:-required}";
+    tls_pin = "${TLS_PIN:-$XC_PIN}"; },
+  { name = "conf-strong"; direction = "inbound";
+    peer_mta = "x400conf-strong"; credentials = "strong";
+    tls_pin = "${STRONG_PIN:-$XC_PIN}"; }$nowhere
 );
 routing = {
   local_dir = "$tmp/$1/mailboxes";
@@ -118,7 +146,11 @@ target = { address = "$T:$TP"; tsel = "x400"; mode = "normal";
   local_recipient = "C=XX;A=ADMD;P=TARGET;S=postmaster"; };
 us = { mta = "x400conf"; password = "conf-pw"; domain = "C=XX;A=ADMD;P=CONF";
   listen = "$U:$UP"; recipients = "C=XX;A=ADMD;P=CONF;O=conf"; };
-suite = { answer_timeout = 5; relay_timeout = 20; };
+suite = { answer_timeout = 5; relay_timeout = 20;
+  strong_cert = "$K/xc.pem"; strong_key = "$K/xc.key";
+  strong_mta = "x400conf-strong";
+  tls_address = "$T:$TLSP"; tls_cert = "$K/xc.pem"; tls_key = "$K/xc.key";
+  tls_mta = "x400conf-tls"; };
 EOF
 conf() {
 	out=$1
@@ -215,6 +247,17 @@ t "every robustness case was followed by a working association" sh -c '
 	n=$((n + 1))
     done
     [ $n -ge 20 ] || { echo "only $n robustness cases"; exit 1; }'
+t "... strong credentials accepted, answered in kind; a replay refused" sh -c "
+    grep -q 'Strong credentials (X.411 12.2.1.1)  *accepted; strong credentials in the result too\$' '$tmp/full.txt' &&
+    grep -q 'Replayed bind token  *refused\$' '$tmp/full.txt'"
+t "... TLS 1.3, and wrong certificates refused before the bind" sh -c "
+    grep -q 'TLS under RFC 1006 (version, cipher)  *TLSv1.3, ' '$tmp/full.txt' &&
+    grep -q 'Unknown TLS certificates refused  *before the bind\$' '$tmp/full.txt'"
+t "... x400d logged why: 2049 for no, a stranger's and another key's certificate, 2041 for the expired one" sh -c "
+    [ \$(grep -c '\"event\":2049,' '$tmp/good.log') -eq 3 ] &&
+    grep -q '\"event\":2049,.*presented no certificate' '$tmp/good.log' &&
+    grep -q '\"event\":2049,.*CN=x400conf-stranger' '$tmp/good.log' &&
+    grep -q '\"event\":2041,' '$tmp/good.log'"
 t "x400d's log has no sanitizer report" sh -c \
     "! grep -E 'ERROR: AddressSanitizer|runtime error' '$tmp/good.log'"
 stop
@@ -298,6 +341,39 @@ conf "$tmp/small.txt" -t TR.04 -t TR.01
 t "link with a 64K size limit: TR.04 fails, the target sent an NDR" failed \
     "$tmp/small.txt" TR.04 "non-delivery report instead \(unable-to-transfer, content-too-long\)"
 t "... TR.01 passes" grep -q "^PASS  TR.01" "$tmp/small.txt"
+stop
+
+TLS_MODE=optional
+target tlsopt
+TLS_MODE=
+start tlsopt
+conf "$tmp/tlsopt.txt" -t tls
+t "link for suite.tls_mta with tls = optional: TX.02 fails, plain accepted" \
+    failed "$tmp/tlsopt.txt" TX.02 \
+    "the target accepted a plain association binding as the TLS-required"
+t "... the other TLS cases pass" sh -c "
+    [ \$(grep -c '^PASS  TX' '$tmp/tlsopt.txt') -eq 5 ]"
+stop
+
+TLS_PIN=$OTHER_PIN CONF_PIN=
+target tlspin
+TLS_PIN= CONF_PIN=$XC_PIN
+start tlspin
+conf "$tmp/tlspin.txt" -t tls
+t "link for suite.tls_mta pinning another key: TX.01 fails" failed \
+    "$tmp/tlspin.txt" TX.01 "with the pinned certificate was not accepted"
+t "... x400conf's own link without a pin: certificates refused only at the bind (PICS)" \
+    grep -q 'Unknown TLS certificates refused  *at the bind' "$tmp/tlspin.txt"
+stop
+
+STRONG_PIN=$OTHER_PIN
+target strongpin
+STRONG_PIN=
+start strongpin
+conf "$tmp/strongpin.txt" -t strong
+t "strong link pinning another key: SC.01 fails, authentication-error" \
+    failed "$tmp/strongpin.txt" SC.01 \
+    "was not accepted: refused.*authentication-error"
 stop
 
 # a target that takes anyone and anything, and relays nothing
