@@ -2,11 +2,13 @@
  * tlsid.c - pins and names of TLS peers; see tlsid.h
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
@@ -122,18 +124,32 @@ static unsigned check_pin(const struct tlsid *id, const X509 *cert,
 	return EV_TLS_PIN_MISMATCH;
 }
 
-/* verify_chain - cert and chain against the CA file */
+/* ca_store - the store to check with, one reference the caller's: the
+ *	one read before, else the CA file read now; NULL if it cannot be */
+static X509_STORE *ca_store(const struct tlsid *id)
+{
+	X509_STORE *st;
+
+	if (id->store)
+		return X509_STORE_up_ref(id->store) == 1 ? id->store : NULL;
+	if ((st = X509_STORE_new()) && X509_STORE_load_file(st, id->ca) == 1)
+		return st;
+	X509_STORE_free(st);
+	ERR_clear_error();
+	return NULL;
+}
+
+/* verify_chain - cert and chain against the CA */
 static unsigned verify_chain(const struct tlsid *id, const X509 *cert,
 			     STACK_OF(X509) *chain, char *why, size_t len)
 {
-	X509_STORE *st = X509_STORE_new();
+	X509_STORE *st = ca_store(id);
 	X509_STORE_CTX *x = X509_STORE_CTX_new();
 	int ok = 0, e = X509_V_ERR_UNSPECIFIED;
 	unsigned ev;
 	char subj[256];
 
-	if (st && x && X509_STORE_load_file(st, id->ca) == 1 &&
-	    X509_STORE_CTX_init(x, st, (X509 *)cert, chain) == 1) {
+	if (st && x && X509_STORE_CTX_init(x, st, (X509 *)cert, chain) == 1) {
 		ok = X509_verify_cert(x) == 1;
 		e = X509_STORE_CTX_get_error(x);
 	}
@@ -187,6 +203,41 @@ unsigned tlsid_check(const struct tlsid *id, const X509 *cert,
 	return id->name ? check_name(id, cert, why, len) : 0;
 }
 
+int tlsid_load_ca(struct tlsid *id, char *err, size_t errlen)
+{
+	X509_STORE *st;
+	FILE *f;
+
+	if (id->ca == NULL)
+		return 0;
+	if ((f = fopen(id->ca, "r")) == NULL) {	/* the reason, not OpenSSL's */
+		snprintf(err, errlen, "%s: cannot open: %s", id->ca,
+			 strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	if ((st = X509_STORE_new()) == NULL)
+		panic("tlsid_load_ca: out of memory");
+	if (X509_STORE_load_file(st, id->ca) != 1) {
+		snprintf(err, errlen, "%s: no CA certificate read from it (%s)",
+			 id->ca, ERR_reason_error_string(ERR_peek_last_error()));
+		ERR_clear_error();
+		X509_STORE_free(st);
+		return -1;
+	}
+	X509_STORE_free(id->store);
+	id->store = st;
+	return 0;
+}
+
+void tlsid_keep_ca(struct tlsid *dst, const struct tlsid *src)
+{
+	if (src->store && X509_STORE_up_ref(src->store) == 1) {
+		X509_STORE_free(dst->store);
+		dst->store = src->store;
+	}
+}
+
 int tlsid_active(const struct tlsid *id)
 {
 	return id->kind != TLSID_NONE || id->ca != NULL;
@@ -197,11 +248,15 @@ void tlsid_copy(struct tlsid *dst, const struct tlsid *src)
 	*dst = *src;
 	dst->ca = src->ca ? xstrdup(src->ca) : NULL;
 	dst->name = src->name ? xstrdup(src->name) : NULL;
+	if (dst->store && X509_STORE_up_ref(dst->store) != 1)
+		panic("tlsid_copy: X509_STORE_up_ref failed");
 }
 
 void tlsid_free(struct tlsid *id)
 {
 	free(id->ca);
 	free(id->name);
+	X509_STORE_free(id->store);
 	id->ca = id->name = NULL;
+	id->store = NULL;
 }

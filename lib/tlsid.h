@@ -25,8 +25,14 @@
  *	of whichever applies. An id with neither pin nor CA accepts any
  *	certificate.
  *
+ *	The CA file is read at each check unless tlsid_load_ca() read it
+ *	into memory first (x400d does, before it gives root up and again
+ *	on SIGHUP): then the file is not opened again, and may be one
+ *	only root can read.
+ *
  * OWNERSHIP
- *	A struct tlsid owns its strings: tlsid_free(), tlsid_copy(). The
+ *	A struct tlsid owns its strings and a reference to its CA store:
+ *	tlsid_free(), tlsid_copy() (the copy shares the store). The
  *	certificate and chain given to tlsid_check() are borrowed.
  */
 #ifndef X400_TLSID_H
@@ -46,9 +52,10 @@ struct tlsid {
 	unsigned char	pin[TLSID_PIN_LEN];
 	char		*ca;		/* CA file, or NULL */
 	char		*name;		/* expected name, or NULL */
+	X509_STORE	*store;		/* ca read (tlsid_load_ca), or NULL */
 };
 
-#define TLSID_INIT	{ TLSID_NONE, { 0 }, NULL, NULL }
+#define TLSID_INIT	{ TLSID_NONE, { 0 }, NULL, NULL, NULL }
 #define TLSID_STRLEN	(12 + 3 * TLSID_PIN_LEN)
 
 /* tlsid_parse_pin - "sha256-cert:HEX" or "sha256-spki:HEX" into id;
@@ -66,6 +73,13 @@ int	tlsid_pin_of(const X509 *x, enum tlsid_pin kind,
  *	found either way */
 unsigned tlsid_check(const struct tlsid *id, const X509 *cert,
 		     STACK_OF(X509) *chain, char *why, size_t len);
+/* tlsid_load_ca - id's CA file (if any) read into memory, used by
+ *	every check from now on; 0, or -1 with err naming the file and
+ *	why (the store id had, if any, stays) */
+int	tlsid_load_ca(struct tlsid *id, char *err, size_t errlen);
+/* tlsid_keep_ca - dst checks with src's CA store (shared), whatever
+ *	file dst names: the one read before, when dst's cannot be read */
+void	tlsid_keep_ca(struct tlsid *dst, const struct tlsid *src);
 /* tlsid_active - 1 if id names a peer (a pin, or a CA) */
 int	tlsid_active(const struct tlsid *id);
 void	tlsid_copy(struct tlsid *dst, const struct tlsid *src);

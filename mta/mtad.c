@@ -461,9 +461,15 @@ int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 
 	if (t == NULL)
 		return -1;
-	/* a renewed certificate; files we cannot read now (the run user,
-	 * after the privilege drop) keep the start's: not worth refusing
-	 * the rest of the reload for (2048 says what failed) */
+	if (mtad_strong_reload(m, cfg, err, errlen) != 0) {
+		route_table_free(t);
+		return -1;
+	}
+	/* a renewed certificate, key or CA; files we cannot read now (the
+	 * run user, after the privilege drop) keep the ones read before:
+	 * not worth refusing the rest of the reload for (2048 says what
+	 * failed) */
+	(void)mtad_tls_cas(m, cfg, m->cfg, err, errlen);
 	if (mtad_tls_reload(m, cfg, err, errlen) != 0)
 		mtad_log(m, LOG_WARNING, EV_TLS_CONFIG, NULL, NULL, "tls",
 			 "the TLS certificates were not read again (%s): the "

@@ -2,7 +2,10 @@
  * mtad_strong.c - x400d: strong credentials on a link (issue 18)
  *
  * See mtad_strong.h; the token itself is p1_strong.c's. The time comes
- * from time(2), the window from global.limits.strong_window.
+ * from time(2), the window from global.limits.strong_window. Our key is
+ * read at start, before root is given up, and again on SIGHUP as the
+ * TLS contexts are (mtad_tls.c): files that cannot be used then keep
+ * the key read before (event 2048).
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +17,22 @@
 
 #define STRONG_CACHE_SLOTS	4096	/* tokens remembered at once */
 
+/* no_key - -1 with err if a link of cfg is strong (it needs a key),
+ *	else 0; e says why there is none */
+static int no_key(const struct cfg *cfg, const char *e, char *err,
+		  size_t errlen)
+{
+	for (size_t i = 0; i < cfg->nlinks; i++)
+		if (cfg->links[i].strong) {
+			snprintf(err, errlen, "link %s has credentials = "
+				 "\"strong\", but global.tls_cert and tls_key "
+				 "cannot sign bind tokens: %s",
+				 cfg->links[i].name, e);
+			return -1;
+		}
+	return 0;
+}
+
 int mtad_strong_start(struct mtad *m, char *err, size_t errlen)
 {
 	const struct cfg *cfg = m->cfg;
@@ -24,16 +43,26 @@ int mtad_strong_start(struct mtad *m, char *err, size_t errlen)
 		return 0;	/* cfg_link.c refuses a strong link then */
 	m->strong_key = p1_strong_key_load(cfg->tls_cert, cfg->tls_key, e,
 					   sizeof(e));
-	if (m->strong_key)
+	return m->strong_key ? 0 : no_key(cfg, e, err, errlen);
+}
+
+int mtad_strong_reload(struct mtad *m, const struct cfg *cfg, char *err,
+		       size_t errlen)
+{
+	struct p1_strong_key *k = NULL;
+	char e[400];
+
+	if (cfg->tls_cert && (k = p1_strong_key_load(cfg->tls_cert,
+	    cfg->tls_key, e, sizeof(e))) == NULL) {
+		if (m->strong_key == NULL)	/* as at start */
+			return no_key(cfg, e, err, errlen);
+		mtad_log(m, LOG_WARNING, EV_TLS_CONFIG, NULL, NULL, "p1",
+			 "the key for strong credentials was not read again "
+			 "(%s): the one read before signs our bind tokens", e);
 		return 0;
-	for (size_t i = 0; i < cfg->nlinks; i++)
-		if (cfg->links[i].strong) {
-			snprintf(err, errlen, "link %s has credentials = "
-				 "\"strong\", but global.tls_cert and tls_key "
-				 "cannot sign bind tokens: %s",
-				 cfg->links[i].name, e);
-			return -1;
-		}
+	}
+	p1_strong_key_free(m->strong_key);	/* associations hold theirs */
+	m->strong_key = k;
 	return 0;
 }
 

@@ -17,7 +17,8 @@
  * OWNERSHIP
  *	m->strong_key (our key, NULL when global.tls_cert is not set or
  *	cannot sign) and m->strong_cache (the replay cache) are m's, made
- *	by mtad_strong_start() and freed by mtad_strong_stop(); the
+ *	by mtad_strong_start(), replaced by mtad_strong_reload() and freed
+ *	by mtad_strong_stop(); the
  *	associations hold references of their own to the key (assoc.h).
  */
 #ifndef X400_MTAD_STRONG_H
@@ -34,6 +35,15 @@ struct mtad;
  *	replay cache; 0, or -1 with err when a strong link has no key */
 int	mtad_strong_start(struct mtad *m, char *err, size_t errlen);
 void	mtad_strong_stop(struct mtad *m);
+/* mtad_strong_reload - SIGHUP: our key read again from cfg's
+ *	global.tls_cert and tls_key (a renewed one signs the binds from
+ *	now on; none when cfg has no tls_cert). Files that cannot be used
+ *	(the run user may not read them, a bad key) keep the key read
+ *	before, and 2048 names the file and why: 0. -1 with err only when
+ *	there is no key at all and a link of cfg is strong (the reload is
+ *	refused, as the start would be). */
+int	mtad_strong_reload(struct mtad *m, const struct cfg *cfg, char *err,
+			   size_t errlen);
 /* mtad_strong_ours - our bind value for link l, a token for MTA
  *	token_for when l is strong (or peer_strong: answering in kind) */
 void	mtad_strong_ours(struct mtad *m, const struct cfg_link *l,

@@ -9,6 +9,11 @@
  * so that the peer can pin us). A file that cannot be used stops the
  * start (event 2048).
  *
+ * A link's tls_ca is read into memory (its tlsid's store) at start,
+ * before root is given up, and again on SIGHUP: the checks never open
+ * the file, which may be one only root can read. A file that cannot be
+ * read stops the start; on SIGHUP the store read before stays (2048).
+ *
  * Inbound, which link a caller is for is known once its bind names it:
  * mtad_tls_refusal() (from mtad_in.c's credentials()). Before that,
  * right after the handshake, caller_known() closes the connection of a
@@ -68,6 +73,45 @@ static int contexts(const struct cfg *cfg, int any,
 	return 0;
 }
 
+/* link_ca - link l's tls_ca read into memory; at start (old NULL) -1
+ *	with err if it cannot be, else (SIGHUP) 0, with old's store for l
+ *	kept if there is one, and 2048 either way */
+static int link_ca(struct mtad *m, struct cfg_link *l, const struct cfg *old,
+		   char *err, size_t errlen)
+{
+	const struct cfg_link *was = old ? cfg_link_find(old, l->name) : NULL;
+	char e[400];
+
+	if (tlsid_load_ca(&l->tls_id, e, sizeof(e)) == 0)
+		return 0;
+	if (old == NULL) {
+		mtad_log(m, LOG_ERR, EV_TLS_CONFIG, NULL, l->name, "tls",
+			 "link %s: tls_ca %s", l->name, e);
+		snprintf(err, errlen, "TLS: link %s: tls_ca %s", l->name, e);
+		return -1;
+	}
+	if (was && was->tls_id.store) {
+		tlsid_keep_ca(&l->tls_id, &was->tls_id);
+		mtad_log(m, LOG_WARNING, EV_TLS_CONFIG, NULL, l->name, "tls",
+			 "link %s: the tls_ca was not read again (%s): the CA "
+			 "certificates read before stay in use", l->name, e);
+	} else
+		mtad_log(m, LOG_WARNING, EV_TLS_CONFIG, NULL, l->name, "tls",
+			 "link %s: the tls_ca cannot be read (%s): its peer's "
+			 "certificate cannot be verified until it can",
+			 l->name, e);
+	return 0;
+}
+
+int mtad_tls_cas(struct mtad *m, struct cfg *cfg, const struct cfg *old,
+		 char *err, size_t errlen)
+{
+	for (size_t i = 0; i < cfg->nlinks; i++)
+		if (link_ca(m, &cfg->links[i], old, err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
 int mtad_tls_start(struct mtad *m, char *err, size_t errlen)
 {
 	const struct cfg *cfg = m->cfg;
@@ -75,6 +119,8 @@ int mtad_tls_start(struct mtad *m, char *err, size_t errlen)
 
 	for (size_t i = 0; i < cfg->nlisten; i++)
 		any |= cfg->listen[i].tls;
+	if (mtad_tls_cas(m, m->cfg, NULL, err, errlen) != 0)
+		return -1;
 	return contexts(cfg, any, &m->tls_server, &m->tls_client, err,
 			errlen);
 }

@@ -4,8 +4,9 @@
  *
  * OWNERSHIP
  *	The contexts are m's (m->tls_server, m->tls_client), made by
- *	mtad_tls_start() and freed by mtad_tls_stop(). Everything else is
- *	borrowed.
+ *	mtad_tls_start() and freed by mtad_tls_stop(). A link's CA store
+ *	is its configuration's (its struct tlsid, freed by cfg_free()).
+ *	Everything else is borrowed.
  */
 #ifndef X400_MTAD_TLS_H
 #define X400_MTAD_TLS_H
@@ -18,7 +19,8 @@
 
 struct mtad;
 
-/* mtad_tls_start - the contexts; 0, or -1 with err (event 2048) */
+/* mtad_tls_start - the links' CA files (mtad_tls_cas()) and the
+ *	contexts; 0, or -1 with err (event 2048) */
 int	mtad_tls_start(struct mtad *m, char *err, size_t errlen);
 /* mtad_tls_files_ok - x400d -t: every certificate, key and CA file
  *	loads (as the starting user); 0, or -1 with the first problem */
@@ -35,6 +37,13 @@ void	mtad_tls_stop(struct mtad *m);
  *	use. */
 int	mtad_tls_reload(struct mtad *m, const struct cfg *cfg, char *err,
 			size_t errlen);
+/* mtad_tls_cas - every link of cfg has its tls_ca read into memory
+ *	(tlsid_load_ca()). At start (old NULL): 0, or -1 with err (2048)
+ *	for a file that cannot be read. On SIGHUP (old: the running
+ *	configuration): 0; a file that cannot be read keeps the link's
+ *	store of old, if it had one, and 2048 says so. */
+int	mtad_tls_cas(struct mtad *m, struct cfg *cfg, const struct cfg *old,
+		     char *err, size_t errlen);
 /* mtad_tls_assoc - an outbound association of link l: TLS, and who the
  *	server must be (checked by conn.c before the COTP CR) */
 void	mtad_tls_assoc(struct mtad *m, const struct cfg_link *l,

@@ -21,6 +21,15 @@
 #      binds while the old one is refused. Given to nobody, the secrets
 #      file is read again at the next SIGHUP (no 1007 then, a password
 #      added since binds).
+#   4. (127.0.0.64, 127.0.0.65) Two sites run as nobody, linked with
+#      tls = "required" and credentials = "strong", each knowing the
+#      other by tls_ca and tls_name; every certificate, key and the CA
+#      file are root's, mode 0600. The CA is read before the drop, so
+#      both TLS associations verify and mail flows both ways. On SIGHUP
+#      nobody may read none of them: 2048 says, for the TLS contexts,
+#      the strong-credential key and the link's tls_ca, that what was
+#      read before stays; the configuration is reloaded (1005), and
+#      test binds (x400q ping) both ways and mail still go through.
 set -u
 . tests/support/sites.sh
 sites_init root
@@ -130,5 +139,76 @@ wait_until 10 sh -c "[ \$(grep -c '\"config-reloaded\"' '$C/x400d.log') -ge 2 ]"
 is "$(events c 1007):$(events c 1005)" 1:2 "a secrets file nobody may read is read again: no 1007"
 as c pw-newer
 ok $? "a password added to it since the start binds"
+
+# 4. TLS and strong credentials as nobody, with root's files
+if ! command -v openssl >/dev/null 2>&1; then
+	skip "TLS as nobody, with root's files" "no openssl"
+	done_testing
+	exit $?
+fi
+K=$WORK/keys
+mkdir -p "$K"
+ossl() { openssl "$@" >>"$K/openssl.log" 2>&1; }
+ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$K/ca.key" -out "$K/ca.pem" -days 30 -subj /CN=root-test-ca
+for n in d e; do
+	ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$K/$n.key" -out "$K/$n.csr" -subj "/CN=mta-$n.example"
+	printf 'subjectAltName=DNS:mta-%s.example\n' "$n" >"$K/$n.ext"
+	ossl x509 -req -in "$K/$n.csr" -CA "$K/ca.pem" -CAkey "$K/ca.key" \
+	    -set_serial "0x2$n" -days 30 -extfile "$K/$n.ext" -out "$K/$n.pem"
+done
+chmod 0600 "$K"/*.pem "$K"/*.key
+[ -s "$K/d.pem" ] && [ -s "$K/e.pem" ] && [ "$(stat -c %u:%a "$K/ca.pem")" = 0:600 ]
+ok $? "openssl made a CA and two certificates, all root's, mode 0600"
+D=C=XX\;A=ATLAS\;P=ROOTD
+E=C=XX\;A=ATLAS\;P=ROOTE
+DA=127.0.0.64 EA=127.0.0.65
+DT=$((PORT + 5)) ET=$((PORT + 7))
+# tls_site S PEER ADDR PORT TLS_PORT PEER_ADDR PEER_TLS_PORT DOMAIN PEER_DOMAIN
+tls_site() {
+	site "$1" "mta-$1" "$8" "$3" "$4" "  { name = \"to-$2\"; peer_mta = \"mta-$2\";
+    credentials = \"strong\"; tls = \"required\";
+    tls_ca = \"$K/ca.pem\"; tls_name = \"mta-$2.example\";
+    addresses = ( { host = \"$6\"; port = $7; tsel = \"x400\"; } );
+    mode = \"1988-normal\"; source_address = \"$3\"; allow = [ \"$6\" ];
+    open_interval = \"1s\"; transfer_interval = \"1s\"; idle_timeout = \"2s\"; }" \
+	    "    { pattern = \"$9\"; link = \"to-$2\"; cost = 10; }" \
+	    "user = \"nobody\"; tls_cert = \"$K/$1.pem\"; tls_key = \"$K/$1.key\";"
+	sed -i "s|^listen = { addresses = \[ \(.*\) \];|listen = { addresses = [ \1 ]; tls_addresses = [ \"$3:$5\" ];|" \
+	    "$WORK/$1/x400d.conf"
+}
+tls_site d e $DA $((PORT + 4)) $DT $EA $ET "$D" "$E"
+tls_site e d $EA $((PORT + 6)) $ET $DA $DT "$E" "$D"
+start_sites d e
+is "$(awk '/^Uid:/ { print $3 }' "/proc/$SITE_PID_d/status")" "$nob" \
+    "TLS as nobody: x400d runs as nobody"
+send d -r "$E;S=Brown" -s "d to e" -b "over TLS, strong"
+ok $? "TLS as nobody: D takes a message for E"
+send e -r "$D;S=Jones" -s "e to d" -b "over TLS, strong"
+ok $? "TLS as nobody: E takes a message for D"
+wait_files "$WORK/e/mailboxes" 1 20 && wait_files "$WORK/d/mailboxes" 1 20
+ok $? "TLS as nobody: mail flows both ways, each peer verified against the root-only tls_ca"
+[ "$(events d 2047)" -ge 2 ] && [ "$(events_with d 3000 'strong credentials')" -ge 1 ]
+ok $? "TLS as nobody: over TLS (2047), strong credentials accepted (3000)"
+is "$(events d 2043)$(events e 2043)" "00" "TLS as nobody: no tls-unknown-ca"
+hup d
+wait_until 10 grep -q '"event":1005,' "$WORK/d/x400d.log"
+ok $? "TLS as nobody: SIGHUP reloads (1005)"
+is "$(events d 1003)" 0 "TLS as nobody: no config-error"
+event_texts d 2048 >"$WORK/d2048.txt"
+grep -q 'TLS certificates were not read again' "$WORK/d2048.txt" &&
+    grep -q "strong credentials was not read again ($K/d.pem: cannot open: Permission denied)" "$WORK/d2048.txt" &&
+    grep -q "link to-e: the tls_ca was not read again ($K/ca.pem: cannot open: Permission denied): the CA certificates read before stay in use" "$WORK/d2048.txt"
+ok $? "TLS as nobody: 2048 for the TLS files, the strong key and the tls_ca, each kept"
+check "TLS as nobody: after it, D's test bind to E goes through" \
+    "$X400_BIN/x400q" -c "$WORK/d/x400d.conf" ping to-e
+check "TLS as nobody: and E's to D" \
+    "$X400_BIN/x400q" -c "$WORK/e/x400d.conf" ping to-d
+send d -r "$E;S=Brown" -s "d to e" -b "after the reload"
+wait_files "$WORK/e/mailboxes" 2 20
+ok $? "TLS as nobody: and D's next message reaches E"
+stop d
+stop e
 
 done_testing

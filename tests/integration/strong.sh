@@ -25,6 +25,12 @@
 #   6. B's clock 10 minutes ahead (tests/support/preload/timeshim.c): A
 #      and B refuse each other's token as behind and as ahead (3010);
 #   7. the same with limits.strong_window = "15m": mail flows
+#   8. A's key renewed in place (a new key pair), B pinning the new one:
+#      before SIGHUP, A's test bind (x400q ping) is refused; after it,
+#      A's binds are signed with the new key: accepted, mail flows. A key
+#      file that does not load on the next SIGHUP: 2048 names the file
+#      and why, the rest reloads (1005), and A still signs with the key
+#      read before (x400q ping accepted)
 # Each refusal one by one (signature, name, no certificate...) is
 # test_strong's (tests/unit/test_strong.c).
 set -u
@@ -44,13 +50,14 @@ K=$WORK/keys
 mkdir -p "$K"
 
 # ---- keys and certificates (docs/links.md, "Strong credentials") ----
-for n in a b ax; do
+for n in a b ax a2; do
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	    -keyout "$K/$n.key" -out "$K/$n.pem" -days 30 \
 	    -subj "/CN=mta-$n.example" >>"$K/openssl.log" 2>&1
 done
-[ -s "$K/a.pem" ] && [ -s "$K/b.pem" ] && [ -s "$K/ax.pem" ]
-ok $? "openssl made three keys and certificates"
+[ -s "$K/a.pem" ] && [ -s "$K/b.pem" ] && [ -s "$K/ax.pem" ] &&
+    [ -s "$K/a2.pem" ]
+ok $? "openssl made four keys and certificates"
 spkipin() {
 	echo "sha256-spki:$(openssl x509 -in "$1" -pubkey -noout |
 	    openssl pkey -pubin -outform der | openssl dgst -sha256 |
@@ -63,6 +70,7 @@ certpin() {
 PIN_A=$(spkipin "$K/a.pem")
 PIN_B=$(certpin "$K/b.pem")
 PIN_AX=$(spkipin "$K/ax.pem")
+PIN_A2=$(spkipin "$K/a2.pem")
 
 # strong_link NAME PEER ADDR PORT EXTRA - a link with no password at all
 strong_link() {
@@ -243,6 +251,43 @@ else
 	sed 's/^/# /' "$WORK/cc.err"
 	skip "clock checks" "cannot build tests/support/preload/timeshim.c"
 fi
+
+# 8. A renews its key in place and says SIGHUP; then a key that does
+#    not load
+cp "$K/a.pem" "$K/live.pem"
+cp "$K/a.key" "$K/live.key"
+restart "$(link_a "tls_pin = \"$PIN_B\";")" "$(link_b "tls_pin = \"$PIN_A2\";")" live
+ping_b() {	# ping_b - A's test bind to B on to-B: 0 if accepted
+	"$X400_BIN/x400q" -c "$WORK/a/x400d.conf" ping to-B \
+	    >>"$WORK/ping.out" 2>&1
+}
+! ping_b
+ok $? "renewal: before it, B refuses A's bind signed with the old key (x400q ping)"
+cp "$K/a2.pem" "$K/live.pem"
+cp "$K/a2.key" "$K/live.key"
+hup a
+wait_until 10 grep -q '"event":1005,' "$WORK/a/x400d.log"
+ok $? "renewal: A reloads on SIGHUP (1005)"
+ping_b
+ok $? "renewal: A's bind is now signed with the renewed key, which B pins"
+send a -r "$B;S=Brown" -s "renewed" -b "signed with the new key"
+wait_files "$WORK/b/mailboxes" 1 20
+ok $? "renewal: A's message reaches B"
+echo "not a key" >"$K/live.key"
+hup a
+wait_until 10 test "$(events_with a 2048 'strong credentials was not read again')" -ge 1
+ok $? "bad key: on SIGHUP 2048 says the key read before signs A's bind tokens"
+event_texts a 2048 | grep 'strong credentials' |
+    grep -qF "$K/live.key: no PEM private key in it"
+ok $? "bad key: 2048 names the file and why"
+wait_until 10 test "$(events a 1005)" -ge 2
+ok $? "bad key: the rest of the configuration is reloaded (1005)"
+is "$(events a 1003)" 0 "bad key: no config-error"
+ping_b
+ok $? "bad key: A still signs with the renewed key read before"
+send a -r "$B;S=Brown" -s "after a bad reload" -b "still strong"
+wait_files "$WORK/b/mailboxes" 2 20
+ok $? "bad key: and A's next message reaches B"
 
 stop a
 stop b

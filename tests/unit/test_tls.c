@@ -195,6 +195,74 @@ static void test_ca_name(void **state)
 	EVP_PKEY_free(ks);
 }
 
+/* write_ca - ca in PEM into a new file, named in path */
+static void write_ca(char *path, X509 *ca)
+{
+	FILE *fp;
+	int fd;
+
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(fp = fdopen(fd, "w"));
+	PEM_write_X509(fp, ca);
+	fclose(fp);
+}
+
+/* tlsid_load_ca(): the CA read into memory is used once the file is
+ * gone, shared by copies, kept when the file cannot be read again, and
+ * lent to another id by tlsid_keep_ca() */
+static void test_ca_loaded(void **state)
+{
+	EVP_PKEY *kc = key(), *kl = key(), *ks = key();
+	X509 *ca = cert("test-ca", kc, NULL, NULL, 0, 30);
+	X509 *leaf = cert("mta-b.example", kl, ca, kc, 0, 30);
+	X509 *stranger = cert("mta-b.example", ks, NULL, NULL, 0, 30);
+	char path[] = "/tmp/test_tls_XXXXXX", why[600];
+	struct tlsid id = TLSID_INIT, copy, other = TLSID_INIT;
+	FILE *fp;
+
+	(void)state;
+	write_ca(path, ca);
+	id.ca = strdup(path);
+	id.name = strdup("mta-b.example");
+	assert_int_equal(tlsid_load_ca(&id, why, sizeof(why)), 0);
+	assert_non_null(id.store);
+	unlink(path);
+	assert_int_equal(tlsid_check(&id, leaf, NULL, why, sizeof(why)), 0);
+	assert_int_equal(tlsid_check(&id, stranger, NULL, why, sizeof(why)),
+			 EV_TLS_UNKNOWN_CA);
+	tlsid_copy(&copy, &id);
+	assert_ptr_equal(copy.store, id.store);
+	assert_int_equal(tlsid_check(&copy, leaf, NULL, why, sizeof(why)), 0);
+	tlsid_free(&copy);
+	/* gone, then not a CA file: the reason, and the store stays */
+	assert_int_equal(tlsid_load_ca(&id, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "cannot open: No such file"));
+	assert_non_null(strstr(why, path));
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("not a certificate\n", fp);
+	fclose(fp);
+	assert_int_equal(tlsid_load_ca(&id, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "no CA certificate read from it"));
+	assert_int_equal(tlsid_check(&id, leaf, NULL, why, sizeof(why)), 0);
+	/* an id whose file cannot be read, lent id's store */
+	other.ca = strdup(path);
+	other.name = strdup("mta-b.example");
+	assert_int_equal(tlsid_check(&other, leaf, NULL, why, sizeof(why)),
+			 EV_TLS_UNKNOWN_CA);
+	tlsid_keep_ca(&other, &id);
+	assert_int_equal(tlsid_check(&other, leaf, NULL, why, sizeof(why)), 0);
+	tlsid_free(&id);
+	assert_int_equal(tlsid_check(&other, leaf, NULL, why, sizeof(why)), 0);
+	tlsid_free(&other);
+	unlink(path);
+	X509_free(ca);
+	X509_free(leaf);
+	X509_free(stranger);
+	EVP_PKEY_free(kc);
+	EVP_PKEY_free(kl);
+	EVP_PKEY_free(ks);
+}
+
 /* ---- conn.c over TLS: a server and a client on loopback ------------ */
 
 #define NBYTES	300000u
@@ -379,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_ca_name),
+		cmocka_unit_test(test_ca_loaded),
 		cmocka_unit_test(test_conn_tls),
 		cmocka_unit_test(test_conn_pin_mismatch),
 	};
