@@ -249,8 +249,8 @@ static void global_kv(const struct cfg *cfg, int show, struct kvl *l)
 	kv(l, 0, "password", "%s", secret(t, sizeof(t), cfg->password, show));
 	kv(l, 0, "allow_plaintext", "%s",
 	   cfg->allow_plaintext ? "true" : "false");
-	kv(l, KV_RESTART, "tls_cert", "%s", q(&b, cfg->tls_cert));
-	kv(l, KV_RESTART, "tls_key", "%s", q(&b, cfg->tls_key));
+	kv(l, 0, "tls_cert", "%s", q(&b, cfg->tls_cert));
+	kv(l, 0, "tls_key", "%s", q(&b, cfg->tls_key));
 	keys_kv(l, "limits.", cfg_limits_tab, cfg);
 	keys_kv(l, "bind_backoff.", cfg_backoff_tab, &cfg->backoff);
 	kv(l, 0, "bind_backoff.slots", "%zu", cfg->backoff.slots);
@@ -293,9 +293,9 @@ static void listen_kv(const struct cfg *cfg, struct kvl *l)
 	}
 	buf_add(&b, "]", 2);
 	kv(l, KV_RESTART, "tls_addresses", "%s", (const char *)buf_ptr(&b));
-	kv(l, KV_RESTART, "tls_cert", "%s", q(&b, cfg->listen_tls_cert));
-	kv(l, KV_RESTART, "tls_key", "%s", q(&b, cfg->listen_tls_key));
-	kv(l, KV_RESTART, "tls_ca", "%s", q(&b, cfg->listen_tls_ca));
+	kv(l, 0, "tls_cert", "%s", q(&b, cfg->listen_tls_cert));
+	kv(l, 0, "tls_key", "%s", q(&b, cfg->listen_tls_key));
+	kv(l, 0, "tls_ca", "%s", q(&b, cfg->listen_tls_ca));
 	buf_free(&b);
 }
 

@@ -1010,6 +1010,18 @@ static void test_diff(void **state)
 	assert_int_equal(cfg_diff(&x, &y, &d), 1);
 	assert_string_equal(d.link[0].keys, "peer_password");
 	cfg_diff_free(&d);
+	/* new certificate paths are read on SIGHUP: no restart asked */
+	cfg_free(&y);
+	load(before, 0, &y);
+	free(y.tls_cert);
+	y.tls_cert = strdup("/etc/x400/new.pem");
+	free(y.listen_tls_ca);
+	y.listen_tls_ca = strdup("/etc/x400/ca.pem");
+	assert_int_equal(cfg_diff(&x, &y, &d), 1);
+	assert_null(d.restart);
+	assert_non_null(d.global);
+	assert_non_null(strstr(d.global, "global.tls_cert"));
+	cfg_diff_free(&d);
 	cfg_free(&y);
 	cfg_free(&x);
 }
