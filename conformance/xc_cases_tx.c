@@ -57,28 +57,19 @@ static const char *tx_name(const struct xc *x)
 	return x->cfg.tls_mta[0] ? x->cfg.tls_mta : x->cfg.u_mta;
 }
 
-static X509 *read_cert(const char *path)
+/* read_pem - the first certificate (key 0) or private key (key 1) of a
+ *	PEM file, or NULL */
+static void *read_pem(const char *path, int key)
 {
 	FILE *fp = fopen(path, "r");
-	X509 *c;
+	void *v;
 
 	if (fp == NULL)
 		return NULL;
-	c = PEM_read_X509(fp, NULL, NULL, NULL);
+	v = key ? (void *)PEM_read_PrivateKey(fp, NULL, NULL, NULL) :
+	    (void *)PEM_read_X509(fp, NULL, NULL, NULL);
 	fclose(fp);
-	return c;
-}
-
-static EVP_PKEY *read_key(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	EVP_PKEY *k;
-
-	if (fp == NULL)
-		return NULL;
-	k = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
-	fclose(fp);
-	return k;
+	return v;
 }
 
 /* copy_names - like's subject and subjectAltName onto c */
@@ -190,12 +181,12 @@ static struct conn_tls_ctx *tx_ctx(struct xc *x, enum tx_cert which)
 		}
 		return t;
 	}
-	if ((ours = read_cert(x->cfg.tls_cert)) == NULL) {
+	if ((ours = read_pem(x->cfg.tls_cert, 0)) == NULL) {
 		xc_inconc(x, "suite.tls_cert: %s: no PEM certificate",
 			  x->cfg.tls_cert);
 		return NULL;
 	}
-	key = which == TX_EXPIRED ? read_key(x->cfg.tls_key) :
+	key = which == TX_EXPIRED ? read_pem(x->cfg.tls_key, 1) :
 	    EVP_EC_gen("P-256");
 	if (key == NULL)
 		xc_inconc(x, "suite.tls_key: %s: no PEM private key",
