@@ -37,12 +37,18 @@
 #	rows). BENCH_SIZES, BENCH_ASSOCS: the relay table's sizes and
 #	association counts. BENCH_PERF=FILE: perf record -g of x400d during
 #	the relay table's 4 KB x 10 run (BENCH_PERF_QUEUED=1: also the
-#	queued runs'). BENCH_QUEUED=N: the queued row with N messages
-#	(default 100,000 times BENCH_SCALE; issue 19 measures 1,000,000).
+#	queued runs', into FILE-empty and FILE-queued). BENCH_QUEUED=N: the
+#	queued row with N messages (default 100,000 times BENCH_SCALE;
+#	issue 19 measures 1,000,000); BENCH_REPEAT=N: N pairs of the empty
+#	and the queued run over one fill, the ratios of their means;
+#	BENCH_QUEUE=DIR: over that queue (filled by qfill before, kept).
 #	BENCH_BIG_ASSOCS=N: a row with N inbound associations at once
 #	(issue 19: 10,000) after the 1,000 row. "anon MB" is x400d's
 #	anonymous resident memory at the end of the run (heap, stacks):
-#	what x400d holds itself, apart from the store's file pages.
+#	what x400d holds itself, apart from the store's file pages ("file
+#	MB": RssFile, the pages of the map it touched, shared with the page
+#	cache). "KB w/msg": what x400d wrote to the disk per message
+#	(/proc/PID/io write_bytes: the store's pages its commits wrote).
 set -u
 export LC_ALL=C
 BUILD=${BUILD:-build}
@@ -110,6 +116,12 @@ hwm() { awk '/^VmHWM/ { print $2 }' /proc/$1/status 2>/dev/null; }
 # anon PID - its anonymous resident memory now (KB): the heap and stacks,
 #	without the store's file pages that the kernel maps in and may drop
 anon() { awk '/^RssAnon/ { print $2 }' /proc/$1/status 2>/dev/null; }
+# rssfile PID - its resident file pages now (KB): the store's map
+rssfile() { awk '/^RssFile/ { print $2 }' /proc/$1/status 2>/dev/null; }
+# wbytes PID - octets it has caused to be written to disk (its pwrites
+#	of the store's pages, counted when dirtied)
+wbytes() { awk '/^write_bytes/ { print $2 }' /proc/$1/io 2>/dev/null ||
+	   echo 0; }
 
 # first_line FILE PID - wait (10 s at most) for the first line a
 #	starting program prints (its port)
@@ -176,7 +188,7 @@ relay_start() {
 # ours SIZE ASSOCS N [QUEUE] - one relay run; sets R_* for the table
 ours() {
 	local size=$1 c=$2 n=$3 d=$W/ours-$1-$2-$$-$RANDOM spid sport
-	local c0 c1 t0 t1 out
+	local c0 c1 t0 t1 w0 w1 out
 	mkdir -p "$d"
 	"$BB/x400sink" -M "$n" >"$d/sink.out" 2>"$d/sink.err" &
 	spid=$!
@@ -192,6 +204,7 @@ ours() {
 		sleep 0.3
 	fi
 	c0=$(cpu $RELAY_PID)
+	w0=$(wbytes $RELAY_PID)
 	t0=$(now)
 	# shellcheck disable=SC2086 # SEND_TLS: words
 	out=$(timeout "$TMO" "$BIN/x400send" \
@@ -206,6 +219,7 @@ ours() {
 		R_RATE=timeout
 	fi
 	c1=$(cpu $RELAY_PID)
+	w1=$(wbytes $RELAY_PID)
 	if [ -n "${PERF_PID:-}" ]; then
 		kill -INT $PERF_PID 2>/dev/null
 		wait $PERF_PID 2>/dev/null
@@ -214,7 +228,10 @@ ours() {
 	fi
 	R_CPU=$(calc %.3f "($c1 - $c0) / $HZ / $n * 1000")
 	R_RSS=$(( $(hwm $RELAY_PID) / 1024 ))
-	R_ANON=$(( $(anon $RELAY_PID) / 1024 ))
+	R_ANON_KB=$(anon $RELAY_PID)
+	R_ANON=$(( R_ANON_KB / 1024 ))
+	R_FILE=$(( $(rssfile $RELAY_PID) / 1024 ))
+	R_WKB=$(calc %.1f "(${w1:-0} - ${w0:-0}) / 1024 / $n")
 	R_P50=$(echo "$out" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
 	R_P99=$(echo "$out" | sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p')
 	R_SEND=$(echo "$out" | sed -n 's/.* s: \([0-9.]*\) msg\/s.*/\1/p')
@@ -369,9 +386,7 @@ assoc_part() {
 	[ "$n" -ge 1000 ] || n=1000	# one message at least on each
 	log "1,000 associations, $n messages"
 	ours 4096 1000 $n
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' \
-	    '1,000 inbound associations' $n "$R_RATE" "$R_P50" "$R_P99" \
-	    "$R_CPU" "$R_RSS" "$R_ANON")"
+	scale_row '1,000 inbound associations' $n
 	[ "${BENCH_BIG_ASSOCS:-0}" -gt 0 ] || return 0
 	# BENCH_BIG_ASSOCS=10000: as many associations at once, one message
 	# each at least (descriptors: ulimit -n above)
@@ -380,51 +395,83 @@ assoc_part() {
 	log "$BENCH_BIG_ASSOCS associations, $n messages"
 	RELAY_MAXIN=$((BENCH_BIG_ASSOCS + 100)) RELAY_LOADMAX=$BENCH_BIG_ASSOCS \
 	    ours 4096 "$BENCH_BIG_ASSOCS" $n
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' \
-	    "$BENCH_BIG_ASSOCS inbound associations" $n "$R_RATE" "$R_P50" \
-	    "$R_P99" "$R_CPU" "$R_RSS" "$R_ANON")"
+	scale_row "$BENCH_BIG_ASSOCS inbound associations" $n
 }
 
 # queued_part - the same load on an empty queue and on one holding
-#	100,000 messages (deferred a day on the same link: the scheduler's
-#	index must pass them by at no cost per message)
+#	BENCH_QUEUED messages (default 100,000; deferred a day on the same
+#	link: the scheduler's index must pass them by at no cost per
+#	message). BENCH_REPEAT=N: N pairs of runs (empty, full) over the
+#	one fill, since a single pair moves with the machine's load; the
+#	ratios are of the means over the pairs.
 queued_part() {
-	local n base_rate base_cpu q=$W/queued/queue t0 t1 nq
+	local n q=$W/queued/queue t0 t1 nq i reps
+	local er=0 ec=0 fr=0 fc=0 ea=0 fa=0 ok=0
 	n=$(count 5000)
 	nq=${BENCH_QUEUED:-$(count 100000)}
-	log "10 associations on an empty queue, $n messages"
-	BENCH_PERF="${BENCH_PERF_QUEUED:+$BENCH_PERF}" ours 4096 10 $n
-	base_rate=$R_RATE base_cpu=$R_CPU
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' \
-	    'empty queue, 10 associations' $n "$R_RATE" "$R_P50" "$R_P99" \
-	    "$R_CPU" "$R_RSS" "$R_ANON")"
+	reps=${BENCH_REPEAT:-1}
 	rm -rf "$W/queued"
 	mkdir -p "$W/queued"
-	log "filling a queue with $nq messages"
-	t0=$(now)
-	"$BB/qfill" -d "$q" -n "$nq" -z 4096 >"$W/queued/fill.out" ||
-	    { say "qfill failed: $(cat "$W/queued/fill.out")"; return; }
-	t1=$(now)
-	log "filled in $(calc %.1f "$t1 - $t0") s: $(cat "$W/queued/fill.out")"
-	log "10 associations over $nq queued, $n messages"
-	BENCH_KEEP=1 ours 4096 10 $n "$q"
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' \
-	    "$nq queued, 10 associations" $n "$R_RATE" "$R_P50" \
-	    "$R_P99" "$R_CPU" "$R_RSS" "$R_ANON")"
-	case "$base_cpu:$R_CPU" in
-	*-*|*timeout*) ;;
-	*) say "  cost per message with the queue full / empty: cpu $(calc \
-	    %.2f "$R_CPU / $base_cpu")x, msg/s $(calc %.2f \
-	    "$R_RATE / $base_rate")x" ;;
-	esac
+	if [ -n "${BENCH_QUEUE:-}" ]; then	# filled before: kept
+		q=$BENCH_QUEUE
+	else
+		log "filling a queue with $nq messages"
+		t0=$(now)
+		"$BB/qfill" -d "$q" -n "$nq" -z 4096 >"$W/queued/fill.out" ||
+		    { say "qfill failed: $(cat "$W/queued/fill.out")"; return; }
+		t1=$(now)
+		log "filled in $(calc %.1f "$t1 - $t0") s (with its fdatasync): $(cat "$W/queued/fill.out")"
+	fi
+	for i in $(seq 1 "$reps"); do
+		log "10 associations on an empty queue, $n messages"
+		BENCH_PERF="${BENCH_PERF_QUEUED:+$BENCH_PERF-empty}" \
+		    ours 4096 10 $n
+		scale_row 'empty queue, 10 associations' $n
+		queued_sum e
+		log "10 associations over $nq queued, $n messages"
+		BENCH_PERF="${BENCH_PERF_QUEUED:+$BENCH_PERF-queued}" \
+		    BENCH_KEEP=1 ours 4096 10 $n "$q"
+		scale_row "$nq queued, 10 associations" $n
+		queued_sum f
+	done
+	if [ "$ok" = $((2 * reps)) ]; then
+		say "  cost per message with the queue full / empty: cpu $(calc \
+		    %.2fx "$fc / $ec"), msg/s $(calc %.2fx "$fr / $er")$( \
+		    [ "$reps" = 1 ] || echo " (means of $reps pairs)")"
+		say "  x400d's own memory (RssAnon) per queued message: $(calc \
+		    %.1f "($fa - $ea) * 1024 / $reps / $nq") octets"
+	fi
 	rm -rf "$W/queued"
+}
+
+# queued_sum e|f - add the run's rate, CPU and anon KB to the sums
+queued_sum() {
+	case "$R_RATE:$R_CPU" in
+	*-*|*timeout*) return ;;
+	esac
+	ok=$((ok + 1))
+	if [ "$1" = e ]; then
+		er=$(calc %.3f "$er + $R_RATE"); ec=$(calc %.4f "$ec + $R_CPU")
+		ea=$((ea + R_ANON_KB))
+	else
+		fr=$(calc %.3f "$fr + $R_RATE"); fc=$(calc %.4f "$fc + $R_CPU")
+		fa=$((fa + R_ANON_KB))
+	fi
+}
+
+# scale_row LABEL N - one row of the scaling table from the last run
+scale_row() {
+	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s %7s %7s' "$1" $2 \
+	    "$R_RATE" "$R_P50" "$R_P99" "$R_CPU" "$R_RSS" "$R_ANON" \
+	    "$R_FILE" "$R_WKB")"
 }
 
 scale_head() {
 	say ""
 	say "Scaling (x400d, 4 KB messages)"
-	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s' run msgs 'msg/s' \
-	    'p50 ms' 'p99 ms' 'cpu s/1k' 'RSS MB' 'anon MB')"
+	say "$(printf '%-34s %6s | %8s %8s %8s %9s %7s %7s %7s %7s' run msgs \
+	    'msg/s' 'p50 ms' 'p99 ms' 'cpu s/1k' 'RSS MB' 'anon MB' \
+	    'file MB' 'KB w/msg')"
 }
 
 codec_part() {

@@ -167,3 +167,32 @@ void q_count_total(struct q_rd *t, int64_t dmsgs, int64_t drcpts,
 		q_be64(v + 8 * i, c[i]);
 	qt_put(t, QDB_COUNT, "G", 1, v, sizeof(v));
 }
+
+/* q_count_state - recipients in state st on every link, summed from the
+ *	"L" counters (one entry per link and state: no walk of the queue) */
+int q_count_state(struct q_rd *t, enum q_state st, uint64_t *n)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	*n = 0;
+	if (qt_cursor(t, QDB_COUNT, &c))
+		return t->ret;
+	k.mv_data = "L";
+	k.mv_size = 1;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		const unsigned char *p = k.mv_data;
+
+		if (k.mv_size < 1 || p[0] != 'L')
+			break;
+		if (k.mv_size >= 4 && p[k.mv_size - 1] == st &&
+		    v.mv_size == Q_COUNT_LEN)
+			*n += q_get64(v.mv_data);
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return t->ret = q_err(rc);
+	return 0;
+}

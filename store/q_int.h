@@ -150,6 +150,7 @@ void	q_count_diff(struct q_rd *t, const struct q_contribs *old,
 		     const struct q_contribs *new_);
 void	q_count_total(struct q_rd *t, int64_t dmsgs, int64_t drcpts,
 		      int64_t dbytes, int64_t dapdu);
+int	q_count_state(struct q_rd *t, enum q_state st, uint64_t *n);
 
 /* ---- q_journal.c ---------------------------------------------------- */
 

@@ -750,16 +750,21 @@ out:
 	return rc;
 }
 
-/* op_recover - every TRANSFER recipient becomes PENDING again */
+/* op_recover - every TRANSFER recipient becomes PENDING again. The
+ *	counters say whether there is any: after a clean stop there is
+ *	none, and the recipients are not walked (a million queued would
+ *	cost seconds and map in the whole file); after a crash they are */
 static int op_recover(struct q_rd *t, int64_t now, uint64_t *count)
 {
-	uint64_t *ids = NULL, last = 0;
+	uint64_t *ids = NULL, last = 0, owed;
 	size_t nids = 0;
 	MDB_cursor *c;
 	MDB_val k, v;
 	int rc;
 
 	*count = 0;
+	if (q_count_state(t, Q_ST_TRANSFER, &owed) != 0 || owed == 0)
+		return t->ret;
 	if (qt_cursor(t, QDB_RCPT, &c))
 		return t->ret;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
