@@ -5,7 +5,7 @@
 # SYNOPSIS
 #	make bench			(builds, then runs this)
 #	BUILD=build bash bench/run.sh [relay|scale|assoc|queued|codec|store|
-#				       refusal|tls|all]
+#				       refusal|tls|latency|all]
 #
 # DESCRIPTION
 #	Relay: x400send (the load: an originating MTA over N associations)
@@ -36,14 +36,18 @@
 #	BENCH_QUICK=1: a smoke run (BENCH_SCALE 0.02, short codec and store
 #	rows). BENCH_SIZES, BENCH_ASSOCS: the relay table's sizes and
 #	association counts. BENCH_PERF=FILE: perf record -g of x400d during
-#	the relay table's 4 KB x 10 run (BENCH_PERF_QUEUED=1: also the
+#	the first 4 KB run over 10 associations (BENCH_PERF_ASSOCS=N: over
+#	N, e.g. 10000 for the big row) (BENCH_PERF_QUEUED=1: also the
 #	queued runs', into FILE-empty and FILE-queued). BENCH_QUEUED=N: the
 #	queued row with N messages (default 100,000 times BENCH_SCALE;
 #	issue 19 measures 1,000,000); BENCH_REPEAT=N: N pairs of the empty
 #	and the queued run over one fill, the ratios of their means;
 #	BENCH_QUEUE=DIR: over that queue (filled by qfill before, kept).
-#	BENCH_BIG_ASSOCS=N: a row with N inbound associations at once
-#	(issue 19: 10,000) after the 1,000 row. "anon MB" is x400d's
+#	BENCH_BIG_ASSOCS=N: the row with N inbound associations at once
+#	after the 1,000 row (default 10,000, issue 19; 0: none).
+#	BENCH_LAT_ASSOCS: the latency table's association counts (default
+#	10 1000 10000). A run of 1,000 associations or more comes from
+#	several loopback addresses (127.0.1.x, 500 associations each). "anon MB" is x400d's
 #	anonymous resident memory at the end of the run (heap, stacks):
 #	what x400d holds itself, apart from the store's file pages ("file
 #	MB": RssFile, the pages of the map it touched, shared with the page
@@ -70,8 +74,8 @@ RESULTS=$B/bench-results.txt
 HZ=$(getconf CLK_TCK)
 PIDS=""
 
-ulimit -n 65536 2>/dev/null || ulimit -n 8192 2>/dev/null ||
-    ulimit -n 4096 2>/dev/null
+# descriptors: 10,000 associations take as many in x400send and in x400d
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
 
 cleanup() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
@@ -185,6 +189,19 @@ relay_start() {
 	exit 1
 }
 
+# sources ASSOCS - x400send's -l: 1,000 associations or more come from
+#	as many loopback addresses as 500 of them fill (127.0.1.1, .2...),
+#	so that no one address runs short of ports
+sources() {
+	local k
+	[ "$1" -ge 1000 ] || return 0
+	printf -- '-l '
+	for k in $(seq 1 $(( ($1 + 499) / 500 ))); do
+		printf '127.0.1.%d' "$k"
+		[ "$k" = $(( ($1 + 499) / 500 )) ] || printf ','
+	done
+}
+
 # ours SIZE ASSOCS N [QUEUE] - one relay run; sets R_* for the table
 ours() {
 	local size=$1 c=$2 n=$3 d=$W/ours-$1-$2-$$-$RANDOM spid sport
@@ -196,7 +213,8 @@ ours() {
 	sport=$(first_line "$d/sink.out" $spid) || { echo "bench: no sink" >&2;
 						     exit 1; }
 	relay_start "$d" "$sport" "${4:-}"
-	if [ -n "${BENCH_PERF:-}" ] && [ "$size:$c" = 4096:10 ] &&
+	if [ -n "${BENCH_PERF:-}" ] &&
+	   [ "$size:$c" = "4096:${BENCH_PERF_ASSOCS:-10}" ] &&
 	   { [ -z "${4:-}" ] || [ -n "${BENCH_PERF_QUEUED:-}" ]; }; then
 		perf record -g -q -o "$BENCH_PERF" -p $RELAY_PID \
 		    >"$d/perf.out" 2>&1 &
@@ -206,17 +224,20 @@ ours() {
 	c0=$(cpu $RELAY_PID)
 	w0=$(wbytes $RELAY_PID)
 	t0=$(now)
-	# shellcheck disable=SC2086 # SEND_TLS: words
-	out=$(timeout "$TMO" "$BIN/x400send" \
-	    -a "127.0.0.1:${SEND_PORT:-$RELAY_PORT}" ${SEND_TLS:-} -n load -w load-pass -g "C=XX;A=ADMD;P=LOAD" \
+	# shellcheck disable=SC2086 # SEND_TLS, SEND_ARGS: words
+	out=$(timeout "$TMO" "$BIN/x400send" $(sources "$c") \
+	    -a "127.0.0.1:${SEND_PORT:-$RELAY_PORT}" ${SEND_TLS:-} ${SEND_ARGS:-} -n load -w load-pass -g "C=XX;A=ADMD;P=LOAD" \
 	    -f "C=XX;A=ADMD;P=LOAD;O=gen;S=sender" \
 	    -r "C=XX;A=ADMD;P=SINK;O=dst;S=user" -R none \
 	    -z "$size" -N "$n" -c "$c" -q 2>"$d/send.err")
+	R_BIND=$(echo "$out" | sed -n 's/.* bound in \([0-9.]*\) s.*/\1/p')
 	if wait_gone $spid "$TMO"; then
 		t1=$(now)
 		R_RATE=$(calc %.0f "$n / ($t1 - $t0)")
+		# after the binds (--bind-first, --rate): to the sink's last
+		R_E2E=$(calc %.0f "$n / ($t1 - $t0 - ${R_BIND:-0})")
 	else
-		R_RATE=timeout
+		R_RATE=timeout R_E2E=timeout
 	fi
 	c1=$(cpu $RELAY_PID)
 	w1=$(wbytes $RELAY_PID)
@@ -381,21 +402,66 @@ relay_part() {
 }
 
 assoc_part() {
-	local n
+	local n big=${BENCH_BIG_ASSOCS:-10000}
 	n=$(count 10000)
 	[ "$n" -ge 1000 ] || n=1000	# one message at least on each
 	log "1,000 associations, $n messages"
 	ours 4096 1000 $n
 	scale_row '1,000 inbound associations' $n
-	[ "${BENCH_BIG_ASSOCS:-0}" -gt 0 ] || return 0
-	# BENCH_BIG_ASSOCS=10000: as many associations at once, one message
-	# each at least (descriptors: ulimit -n above)
-	n=$(count 10000)
-	[ "$n" -ge "$BENCH_BIG_ASSOCS" ] || n=$BENCH_BIG_ASSOCS
-	log "$BENCH_BIG_ASSOCS associations, $n messages"
-	RELAY_MAXIN=$((BENCH_BIG_ASSOCS + 100)) RELAY_LOADMAX=$BENCH_BIG_ASSOCS \
-	    ours 4096 "$BENCH_BIG_ASSOCS" $n
-	scale_row "$BENCH_BIG_ASSOCS inbound associations" $n
+	[ "$big" -gt 0 ] || return 0
+	# BENCH_BIG_ASSOCS (10,000; 0: none): as many associations at once,
+	# one message each at least, from 20 loopback addresses (sources)
+	if [ "$(ulimit -n)" -lt $((big + 200)) ]; then
+		say "$big inbound associations: skipped, $(ulimit -n) descriptors allowed"
+		return 0
+	fi
+	n=$(count 30000)
+	[ "$n" -ge "$big" ] || n=$big
+	log "$big associations, $n messages"
+	RELAY_MAXIN=$((big + 100)) RELAY_LOADMAX=$big \
+	    ours 4096 "$big" $n
+	scale_row "$big inbound associations" $n
+}
+
+# latency_part - p99 latency at half of peak load (issue 19), for 10,
+#	1,000 and 10,000 associations (BENCH_LAT_ASSOCS). First the peak:
+#	a closed loop (x400send --bind-first: every association bound, then
+#	each sends its next message when the last is confirmed): the lower
+#	of x400send's confirmed msg/s and the end-to-end rate, both from the
+#	first message on (the relay confirms faster than it forwards for a
+#	while, which is not a rate it keeps). Then an open loop at half
+#	of it (--rate): messages due at an even pace whether or not the relay
+#	keeps up, each latency counted from when the message was due.
+latency_part() {
+	local c n peak half b50 b99 bind fmt
+	fmt='%-6s %6s %7s | %8s %8s %8s | %8s %8s %8s %9s %7s'
+	say ""
+	say "Latency at half of peak load (4 KB; the peak is a closed loop after the binds, then an open loop at half of it; latency from when each message was due)"
+	say "$(printf "$fmt" assocs msgs 'binds s' 'peak/s' 'p50 ms' 'p99 ms' \
+	    'half/s' 'p50 ms' 'p99 ms' 'cpu s/1k' 'RSS MB')"
+	for c in ${BENCH_LAT_ASSOCS:-10 1000 10000}; do
+		n=$(count 10000)
+		[ "$n" -ge $((2 * c)) ] || n=$((2 * c))
+		if [ "$(ulimit -n)" -lt $((c + 200)) ]; then
+			say "$(printf '%-6s skipped: %s descriptors allowed' "$c" \
+			    "$(ulimit -n)")"
+			continue
+		fi
+		log "$c associations, closed loop after the binds, $n messages"
+		RELAY_MAXIN=$((c + 100)) RELAY_LOADMAX=$c \
+		    SEND_ARGS=--bind-first ours 4096 "$c" "$n"
+		peak=$R_SEND b50=$R_P50 b99=$R_P99 bind=$R_BIND
+		case "$peak:$R_E2E" in
+		:*|-*|0*|*timeout*) say "$c: no peak ($R_RATE)"; continue ;;
+		esac
+		peak=$(awk -v a="$peak" -v b="$R_E2E" 'BEGIN { print a < b ? a : b }')
+		half=$(calc %.0f "$peak / 2")
+		log "$c associations at $half msg/s, $n messages"
+		RELAY_MAXIN=$((c + 100)) RELAY_LOADMAX=$c \
+		    SEND_ARGS="--rate $half" ours 4096 "$c" "$n"
+		say "$(printf "$fmt" "$c" "$n" "${bind:--}" "$(calc %.0f "$peak")" \
+		    "$b50" "$b99" "$half" "$R_P50" "$R_P99" "$R_CPU" "$R_RSS")"
+	done
 }
 
 # queued_part - the same load on an empty queue and on one holding
@@ -584,10 +650,11 @@ codec) codec_part ;;
 store) store_part ;;
 refusal) refusal_part ;;
 tls) tls_part ;;
+latency) latency_part ;;
 all) codec_part; store_part; refusal_part; pf_setup; relay_part; tls_part;
      scale_head;
-     assoc_part; queued_part ;;
-*) echo "usage: run.sh [relay|scale|assoc|queued|codec|store|refusal|tls|all]" >&2
+     assoc_part; queued_part; latency_part ;;
+*) echo "usage: run.sh [relay|scale|assoc|queued|codec|store|refusal|tls|latency|all]" >&2
    exit 2 ;;
 esac
 say ""

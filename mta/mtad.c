@@ -582,6 +582,7 @@ void mtad_free(struct mtad *m)
 	rl_free(m->rl);
 	free(m->links);
 	free(m->listeners);
+	free(m->waits);
 	if (m->cfg) {
 		cfg_free(m->cfg);
 		free(m->cfg);

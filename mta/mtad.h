@@ -76,6 +76,7 @@ struct mtad_out;
 struct mtad_ctl;
 struct mtad_ping;
 struct in_assoc;
+struct in_wait;
 
 #define MTAD_ERR_MAX	700	/* a link's last error text */
 #define MTAD_OLDEST_SCAN 4096	/* queue entries read per link for its
@@ -182,6 +183,14 @@ struct mtad {
 	int		stopping;
 	int		local_busy;	/* a local delivery pass is running */
 	struct in_assoc	*ins;		/* inbound associations */
+	/* the front door's counts (mtad_in.c admit), kept as associations
+	 * come, bind and end, so that a connection is admitted at a cost
+	 * that does not grow with the associations open (issue 19) */
+	struct in_wait	*waits;		/* unbound, by reserve; nwaits */
+	size_t		nwaits;
+	struct in_assoc	*pool;		/* unbound and unreserved (at most
+					 * prebind_max) */
+	unsigned	npool;
 	uv_timer_t	drain;		/* stopping: wait for them to end */
 	int64_t		stop_at;
 	int		report_busy;

@@ -29,7 +29,8 @@
  * arrival is waiting for its commit and no password is being hashed for
  * it. */
 struct in_assoc {
-	struct in_assoc	*next;		/* m->ins */
+	struct in_assoc	*next, **pprev;	/* m->ins */
+	struct in_assoc	*pnext, **ppprev; /* m->pool, while in it */
 	struct mtad	*m;
 	struct assoc	*a;		/* NULL once ended */
 	struct mtad_link *link;		/* once bound */
@@ -50,6 +51,7 @@ struct in_assoc {
 	 * in the reserve of the link named here, or ("") in the pool of
 	 * unreserved callers (admit) */
 	char		reserve[CFG_NAME_MAX + 1];
+	int		waiting;	/* counted in the reserve or pool */
 	int		bound;
 	int		pcap_held;	/* capture held until the bind is
 					 * judged (mtad_pcap.c) */
@@ -69,19 +71,74 @@ struct in_verify {
 	uint64_t	queued_us;	/* when it was queued */
 };
 
+/* Unbound associations waiting in one link's reserve (admit). */
+struct in_wait {
+	char		name[CFG_NAME_MAX + 1];
+	unsigned	n;
+};
+
 static void decide(struct in_assoc *ia);
+
+/* ---- the front door's counts -------------------------------------------- */
+
+/* wait_count - the count of the reserve named name, made if new (the
+ *	reserves are the receiving links with an allow list: a few) */
+static unsigned *wait_count(struct mtad *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nwaits; i++)
+		if (strcmp(m->waits[i].name, name) == 0)
+			return &m->waits[i].n;
+	m->waits = xrealloc(m->waits, (m->nwaits + 1) * sizeof(*m->waits));
+	snprintf(m->waits[i].name, sizeof(m->waits[i].name), "%s", name);
+	m->waits[i].n = 0;
+	m->nwaits++;
+	return &m->waits[i].n;
+}
+
+/* wait_enter - a new connection waits for its bind in its reserve, or
+ *	in the pool */
+static void wait_enter(struct in_assoc *ia)
+{
+	struct mtad *m = ia->m;
+
+	ia->waiting = 1;
+	if (ia->reserve[0]) {
+		(*wait_count(m, ia->reserve))++;
+		return;
+	}
+	if ((ia->pnext = m->pool) != NULL)
+		m->pool->ppprev = &ia->pnext;
+	m->pool = ia;
+	ia->ppprev = &m->pool;
+	m->npool++;
+}
+
+/* wait_leave - bound, or ended: it no longer waits */
+static void wait_leave(struct in_assoc *ia)
+{
+	struct mtad *m = ia->m;
+
+	if (!ia->waiting)
+		return;
+	ia->waiting = 0;
+	if (ia->reserve[0]) {
+		(*wait_count(m, ia->reserve))--;
+		return;
+	}
+	if ((*ia->ppprev = ia->pnext) != NULL)
+		ia->pnext->ppprev = ia->ppprev;
+	m->npool--;
+}
 
 static void in_maybe_free(struct in_assoc *ia)
 {
-	struct in_assoc **pp;
-
 	if (ia->a != NULL || ia->pending != 0)
 		return;
-	for (pp = &ia->m->ins; *pp; pp = &(*pp)->next)
-		if (*pp == ia) {
-			*pp = ia->next;
-			break;
-		}
+	wait_leave(ia);
+	if ((*ia->pprev = ia->next) != NULL)
+		ia->next->pprev = ia->pprev;
 	auth_verifier_free(ia->hashed);
 	p1_bind_clear(&ia->bind);
 	free(ia);
@@ -480,6 +537,7 @@ static void accept_bind(struct in_assoc *ia, const struct cfg_link *l)
 		rl_success(m->rl, (struct sockaddr *)&ss, ia->bind.name);
 	ia->link = ml;
 	ia->bound = 1;
+	wait_leave(ia);
 	m->nin_bound++;
 	snprintf(ia->link_name, sizeof(ia->link_name), "%s", l->name);
 	if (ml) {
@@ -615,6 +673,7 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	m->nin--;
 	if (ia->bound)
 		m->nin_bound--;
+	wait_leave(ia);
 	if (!ia->bound && how != ASSOC_REFUSED)	/* counted, not logged */
 		mtad_gate_count(m, how == ASSOC_TIMEOUT ? GATE_NO_BIND :
 				assoc_tls_failed(a) ? GATE_TLS_FAILED :
@@ -645,35 +704,27 @@ static enum mtad_gate_why admit(struct mtad *m, const char *addr,
 {
 	const struct cfg *cfg = m->cfg;
 	const struct in_assoc *ia;
-	unsigned pool = 0, same = 0;
+	unsigned same = 0;
 
 	reserve[0] = 0;
 	if (m->stopping)
 		return GATE_STOPPING;
 	for (size_t i = 0; i < cfg->nlinks; i++) {
 		const struct cfg_link *l = &cfg->links[i];
-		unsigned used = 0;
 
 		if (!(l->dir & CFG_IN) || l->allow == NULL ||
 		    !acl_match_text(l->allow, addr))
 			continue;
-		for (ia = m->ins; ia; ia = ia->next)
-			if (ia->a && !ia->bound &&
-			    strcmp(ia->reserve, l->name) == 0)
-				used++;
-		if (used < l->max_assoc) {
+		if (*wait_count(m, l->name) < l->max_assoc) {
 			snprintf(reserve, n, "%s", l->name);
 			return GATE_MAX;
 		}
 	}
-	for (ia = m->ins; ia; ia = ia->next)
-		if (ia->a && !ia->bound && ia->reserve[0] == 0) {
-			pool++;
-			same += strcmp(ia->peer_addr, addr) == 0;
-		}
+	for (ia = m->pool; ia; ia = ia->pnext)	/* prebind_max at most */
+		same += strcmp(ia->peer_addr, addr) == 0;
 	if (same >= cfg->prebind_per_source)
 		return GATE_PER_SOURCE;
-	if (pool >= cfg->prebind_max)
+	if (m->npool >= cfg->prebind_max)
 		return GATE_PREBIND_FULL;
 	return GATE_MAX;
 }
@@ -711,8 +762,11 @@ void mtad_in_accept(struct conn *c, void *arg)
 	ac.idle_ms = IN_IDLE_DEFAULT_MS;	/* the link's, once bound */
 	m->nin++;
 	m->assoc_in_total++;
-	ia->next = m->ins;
+	if ((ia->next = m->ins) != NULL)
+		m->ins->pprev = &ia->next;
 	m->ins = ia;
+	ia->pprev = &m->ins;
+	wait_enter(ia);
 	ia->pcap_held = mtad_pcap_in_hold(m, c);
 	ia->a = assoc_accept(c, &ac, &in_cbs, ia);
 }

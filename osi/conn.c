@@ -179,12 +179,17 @@ static void deliver_eof(struct conn *c, int status)
 
 /* ---- reading ------------------------------------------------------------ */
 
+/* One read buffer per thread (per loop), not per connection: read() gets
+ * the bytes valid only during the call (conn.h), and TLS copies them into
+ * its BIO, so no connection holds on to them past on_read(). With 64 KB
+ * in each struct conn, 10,000 idle associations held 640 MB (issue 19). */
+static _Thread_local unsigned char rbuf[65536];
+
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
 {
-	struct conn *c = container_of(h, struct conn, tcp);
-
+	(void)h;
 	(void)hint;
-	*b = uv_buf_init((char *)c->rbuf, sizeof(c->rbuf));
+	*b = uv_buf_init((char *)rbuf, sizeof(rbuf));
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
@@ -198,12 +203,12 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 		c->bytes_in += (uint64_t)nread;
 		if (c->tls) {
 			if (c->state == CS_OPEN)
-				ctls_input(c->tls, c->rbuf, (size_t)nread);
+				ctls_input(c->tls, rbuf, (size_t)nread);
 			return;
 		}
-		conn_pcap_data(c, PCAPW_FROM_PEER, c->rbuf, (size_t)nread);
+		conn_pcap_data(c, PCAPW_FROM_PEER, rbuf, (size_t)nread);
 		if (c->state == CS_OPEN && c->cbs.read)
-			c->cbs.read(c, c->rbuf, (size_t)nread, c->arg);
+			c->cbs.read(c, rbuf, (size_t)nread, c->arg);
 		return;
 	}
 	/* end of input */

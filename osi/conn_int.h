@@ -19,8 +19,6 @@
 
 struct conn_tls;
 
-#define RBUF_LEN	65536
-
 enum conn_state {
 	CS_CONNECTING, CS_WAIT_START, CS_OPEN, CS_CLOSING, CS_CLOSED
 };
@@ -63,7 +61,6 @@ struct conn {
 	int		tls_failed;	/* reported through the defer timer */
 	conn_tls_check_fn *tls_check;	/* accepted: the listener's */
 	void		*tls_check_arg;
-	unsigned char	rbuf[RBUF_LEN];
 };
 
 struct wreq {

@@ -15,7 +15,8 @@
  *	with throughput and latency printed at the end.
  *
  *	-a ADDR[:PORT]	the MTA (port 102 by default; [v6]:port for IPv6)
- *	-l SRC		our source address
+ *	-l SRC[,SRC...]	our source address; with several, the associations
+ *			take them in turn (a load spread over addresses)
  *	-t TSEL		its transport selector, as text (default "x400")
  *	-x		X.410-1984 mode (default: 1988 normal mode); the
  *			bind argument goes bare, as X.410-1984 MTAs send it
@@ -48,6 +49,12 @@
  *			(for tests of MTAs: hand-built or damaged PDUs)
  *	-N COUNT	messages to send (default 1)
  *	-c ASSOCS	concurrent associations (default 1)
+ *	--bind-first	send no message before every association is bound;
+ *			the rate printed counts from then
+ *	--rate R	an open loop: R messages a second in all, due at an
+ *			even pace after the binds, each on a free
+ *			association; latency counts from when each was
+ *			due (x400send.h)
  *	-k KB -y WIN	RTSE checkpoint size and window
  *	-q		quiet: print only the summary
  *	-P FILE		capture the association (both directions) to a
@@ -76,248 +83,16 @@
 #include <uv.h>
 
 #include "assoc.h"
-#include "codec.h"
-#include "p1_id.h"
 #include "log.h"
 #include "p1_ext.h"
 #include "p1_msg.h"
-
-#include "MTS-APDU.h"
 #include "pwread.h"
 #include "tlsid.h"
+#include "x400send.h"
 #include "xalloc.h"
 #include "x400_version.h"
 
 #define PW_BUF	(ASSOC_PW_MAX + 2)	/* a password, its end, a spare */
-
-struct sender {
-	uv_loop_t	*loop;
-	struct assoc_cfg cfg;
-	struct p1_msg_spec spec;
-	const char	*peer_pw;
-	long		total, started, confirmed, failed;
-	int		assocs, live, broken;
-	int		refused;	/* the peer refused a bind */
-	int		quiet;
-	uint64_t	*lat;		/* microseconds, one per message */
-	uint64_t	t0;
-	uint64_t	seq;
-	const unsigned char *raw;	/* -A: this APDU, as it is */
-	size_t		raw_len;
-	uint64_t	hold_ms;	/* --hold: silent after the bind */
-	uv_timer_t	hold;
-	struct slot	*held;		/* the association being held */
-	uint64_t	held_at;	/* us */
-};
-
-struct slot {
-	struct sender	*s;
-	struct assoc	*a;
-	uint64_t	sent_at;
-	uint64_t	opened_at;	/* us */
-	int		busy;
-	unsigned char	*apdu;
-	char		mtsid[160];
-};
-
-static uint64_t now_us(void)
-{
-	return uv_hrtime() / 1000;
-}
-
-static void start_assoc(struct sender *s);
-
-/* send_one - build and send the next message on this association */
-static void send_one(struct slot *sl)
-{
-	struct sender *s = sl->s;
-	unsigned char *der;
-	size_t len;
-	char why[300];
-
-	if (s->started >= s->total) {
-		assoc_release(sl->a);
-		return;
-	}
-	s->spec.seq = ++s->seq;
-	s->spec.now = time(NULL);
-	if (s->raw) {
-		der = xmalloc(s->raw_len);
-		memcpy(der, s->raw, s->raw_len);
-		len = s->raw_len;
-	} else if (p1_msg_build(&s->spec, &der, &len, why, sizeof(why)) != 0) {
-		fprintf(stderr, "x400send: %s\n", why);
-		exit(2);
-	}
-	s->started++;
-	if (!s->quiet && s->total <= 20) {
-		void *v = NULL;
-
-		if (codec_decode(&asn_DEF_MTS_APDU, der, len, 0, &v, NULL) == 0) {
-			char *id = p1_mtsid_format(p1_env_id(v));
-
-			snprintf(sl->mtsid, sizeof(sl->mtsid), "%s", id);
-			free(id);
-			codec_free(&asn_DEF_MTS_APDU, v);
-		}
-	}
-	sl->sent_at = now_us();
-	sl->busy = 1;
-	if (assoc_send(sl->a, der, len, sl) != 0) {
-		fprintf(stderr, "x400send: cannot send on the association\n");
-		s->failed++;
-		sl->busy = 0;
-		assoc_abort(sl->a);
-	}
-	free(der);
-}
-
-/* on_hold - --hold is over: the messages now */
-static void on_hold(uv_timer_t *t)
-{
-	struct sender *s = t->data;
-	struct slot *sl = s->held;
-
-	s->held = NULL;
-	if (sl)
-		send_one(sl);
-}
-
-static void on_bind_ind(struct assoc *a, const struct assoc_bind *p,
-			void *arg)
-{
-	(void)p;
-	(void)arg;
-	assoc_abort(a);
-}
-
-static void on_bound(struct assoc *a, const struct assoc_bind *peer,
-		     void *arg)
-{
-	struct slot *sl = arg;
-
-	if (sl->s->peer_pw && (peer->password_len != strlen(sl->s->peer_pw) ||
-	    memcmp(peer->password, sl->s->peer_pw, peer->password_len))) {
-		fprintf(stderr, "x400send: MTA \"%s\" gave the wrong "
-			"password\n", peer->name);
-		assoc_abort(a);
-		return;
-	}
-	if (!sl->s->quiet)
-		printf("bound to MTA \"%s\" at %s from %s in %.1f ms\n",
-		       peer->name, assoc_peer(a), assoc_local(a),
-		       (double)(now_us() - sl->opened_at) / 1000.0);
-	if (sl->s->hold_ms) {	/* --hold: say nothing for a while */
-		printf("holding the association silent for %.1f s\n",
-		       (double)sl->s->hold_ms / 1000.0);
-		fflush(stdout);
-		sl->s->held = sl;
-		sl->s->held_at = now_us();
-		uv_timer_start(&sl->s->hold, on_hold, sl->s->hold_ms, 0);
-		return;
-	}
-	send_one(sl);
-}
-
-static void on_apdu_ind(struct assoc *a, const unsigned char *p, size_t n,
-			void *arg)
-{
-	(void)p;
-	(void)n;
-	(void)arg;
-	assoc_apdu_rsp(a, ASSOC_OK);	/* not expected from a submission peer */
-}
-
-static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
-{
-	struct slot *sl = arg;
-	struct sender *s = sl->s;
-
-	(void)a;
-	(void)tag;
-	sl->busy = 0;
-	if (ok == ASSOC_OK) {
-		s->lat[s->confirmed++] = now_us() - sl->sent_at;
-		if (!s->quiet && s->total <= 20)
-			printf("%s %s confirmed\n", s->spec.probe ? "probe" :
-			       "message", sl->mtsid);
-		send_one(sl);
-	} else {
-		s->failed++;
-		fprintf(stderr, "x400send: a transfer was %s\n",
-			ok == ASSOC_PERMANENT ? "refused for good by the MTA "
-			"(RTAB permanentProblem)" : "not confirmed");
-		assoc_abort(a);
-	}
-}
-
-static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
-		     void *arg)
-{
-	struct slot *sl = arg;
-	struct sender *s = sl->s;
-
-	(void)a;
-	if (sl->busy)
-		s->failed++;
-	if (s->held == sl) {
-		fprintf(stderr, "x400send: the MTA ended the association "
-			"after %.1f s of silence\n",
-			(double)(now_us() - s->held_at) / 1e6);
-		uv_timer_stop(&s->hold);
-		s->held = NULL;
-	}
-	if (s->hold_ms && s->live == 1)
-		uv_close((uv_handle_t *)&s->hold, NULL);
-	if (how != ASSOC_RELEASED) {
-		fprintf(stderr, "x400send: association %s: %s\n",
-			assoc_end_name(how), why);
-		s->broken++;
-	}
-	s->live--;
-	free(sl);
-	/* an association that died early: the rest go on the others, or a
-	 * new one if none is left and messages remain, at most 3 per
-	 * association asked for (a peer that refuses every connection must
-	 * not keep us looping). A refused bind is the peer's answer, not an
-	 * accident: asking again would only feed its back-off (issue 6). */
-	if (how == ASSOC_REFUSED)
-		s->refused = 1;
-	if (how != ASSOC_RELEASED && s->live == 0 && s->started < s->total &&
-	    s->broken < 3 * s->assocs && !s->refused && !s->hold_ms)
-		start_assoc(s);
-	else if (how != ASSOC_RELEASED && s->live == 0)
-		s->failed += s->total - s->started, s->started = s->total;
-}
-
-static const struct assoc_cbs cbs = {
-	on_bind_ind, on_bound, on_apdu_ind, on_apdu_conf, on_ended
-};
-
-static void start_assoc(struct sender *s)
-{
-	struct slot *sl = XNEW(struct slot);
-	struct assoc *a;
-	int rc;
-
-	sl->s = s;
-	sl->opened_at = now_us();
-	rc = assoc_open(s->loop, &s->cfg, &cbs, sl, &a);
-	if (rc != 0) {
-		fprintf(stderr, "x400send: %s: %s\n", s->cfg.addr,
-			uv_strerror(rc));
-		exit(1);
-	}
-	sl->a = a;
-	s->live++;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static const char synopsis[] =
 "usage: x400send -a ADDR[:PORT] -n MTA [--password-file FILE] -g GDI\n"
@@ -332,7 +107,8 @@ static const char usage_text[] =
 "\n"
 "The association:\n"
 "  -a, --address ADDR[:PORT]  the MTA (port 102 by default; [v6]:port)\n"
-"  -l, --source SRC           our source address\n"
+"  -l, --source SRC[,SRC...]  our source address; several: the\n"
+"                             associations take them in turn\n"
 "  -t, --tsel TSEL            the called transport selector (default x400)\n"
 "  -x, --x410                 X.410-1984 mode (default: 1988 normal mode)\n"
 "  -e, --edition 1988|1992    the X.411 edition of the extensions we write\n"
@@ -374,6 +150,11 @@ static const char usage_text[] =
 "The run:\n"
 "  -N, --count N              messages to send (default 1)\n"
 "  -c, --assocs N             concurrent associations (default 1)\n"
+"      --bind-first           no message before every association is bound\n"
+"                             (the rate printed counts from then)\n"
+"      --rate R               R messages a second in all, at an even pace\n"
+"                             after the binds, whether or not the MTA keeps\n"
+"                             up; latency counts from when each was due\n"
 "  -q, --quiet                print only the summary\n"
 "  -h, --help                 this text\n"
 "      --version              the version\n"
@@ -537,6 +318,25 @@ static char *slurp(const char *path, size_t *len)
 	return b;
 }
 
+/* sources - -l A[,B...]: the associations' source addresses, in turn */
+static void sources(struct sender *s, char *arg)
+{
+	char *p;
+
+	free(s->srcs);
+	s->srcs = NULL;
+	s->nsrc = 0;
+	for (p = strtok(arg, ","); p; p = strtok(NULL, ",")) {
+		s->srcs = xrealloc(s->srcs, (size_t)(s->nsrc + 1) *
+				   sizeof(*s->srcs));
+		s->srcs[s->nsrc++] = p;
+	}
+	if (s->nsrc == 0)
+		usage();
+	s->cfg.src = s->srcs[0];
+	s->cfg.enforce = 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct sender s;
@@ -547,7 +347,8 @@ int main(int argc, char **argv)
 	const char *pw = NULL, *pw_file = NULL, *peer_pw_file = NULL;
 	static char peer_pw[PW_BUF];
 	enum { O_VERSION = 256, O_PW_FILE, O_PEER_PW_FILE, O_HOLD, O_TLS,
-	       O_TLS_PIN, O_TLS_CA, O_TLS_NAME, O_TLS_CERT, O_TLS_KEY };
+	       O_TLS_PIN, O_TLS_CA, O_TLS_NAME, O_TLS_CERT, O_TLS_KEY,
+	       O_RATE, O_BIND_FIRST };
 	struct tls_opts tls = { 0, NULL, NULL, NULL, NULL, NULL };
 	static struct tlsid tls_id = TLSID_INIT;
 	static const struct option lo[] = {
@@ -570,6 +371,8 @@ int main(int argc, char **argv)
 		{ "quiet", 0, NULL, 'q' }, { "pcap", 1, NULL, 'P' },
 		{ "help", 0, NULL, 'h' }, { "version", 0, NULL, O_VERSION },
 		{ "hold", 1, NULL, O_HOLD }, { "tls", 0, NULL, O_TLS },
+		{ "rate", 1, NULL, O_RATE },
+		{ "bind-first", 0, NULL, O_BIND_FIRST },
 		{ "tls-pin", 1, NULL, O_TLS_PIN },
 		{ "tls-ca", 1, NULL, O_TLS_CA },
 		{ "tls-name", 1, NULL, O_TLS_NAME },
@@ -578,9 +381,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	uv_loop_t loop;
-	uint64_t t1;
-	double secs;
-	int c, i;
+	int c, rc;
 
 	memset(&s, 0, sizeof(s));
 	s.total = 1;
@@ -600,7 +401,7 @@ int main(int argc, char **argv)
 			printf("x400send %s\n", X400_VERSION);
 			return 0;
 		case 'a': addrarg = optarg; break;
-		case 'l': s.cfg.src = optarg; s.cfg.enforce = 1; break;
+		case 'l': sources(&s, optarg); break;
 		case 't': tsel = optarg; break;
 		case 'x':
 			s.cfg.osi.rtse.mode = RTSE_X410;
@@ -660,6 +461,8 @@ int main(int argc, char **argv)
 		case 'P': s.cfg.pcap = optarg; break;
 		case O_HOLD: s.hold_ms = (uint64_t)(atof(optarg) * 1000);
 			break;
+		case O_RATE: s.rate = atof(optarg); break;
+		case O_BIND_FIRST: s.bind_first = 1; break;
 		case O_TLS: tls.on = 1; break;
 		case O_TLS_PIN: tls.pin = optarg; break;
 		case O_TLS_CA: tls.ca = optarg; break;
@@ -671,7 +474,8 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || addrarg == NULL || !s.cfg.ours.name[0] ||
 	    s.spec.gdi == NULL || s.spec.originator == NULL || nr == 0 ||
-	    s.total < 1 || s.assocs < 1 || (s.hold_ms && s.assocs != 1))
+	    s.total < 1 || s.assocs < 1 || s.rate < 0 ||
+	    (s.hold_ms && (s.assocs != 1 || s.rate > 0 || s.bind_first)))
 		usage();
 	if ((pw && pw_file) || (s.peer_pw && peer_pw_file)) {
 		fprintf(stderr, "x400send: a password on the command line "
@@ -695,37 +499,20 @@ int main(int argc, char **argv)
 	s.cfg.osi.called_tsel.len = strlen(tsel);
 	memcpy(s.cfg.osi.called_tsel.sel, tsel, s.cfg.osi.called_tsel.len);
 	s.cfg.link = "x400send";
-	s.lat = xcalloc((size_t)s.total, sizeof(*s.lat));
 	/* MTS identifiers must differ between runs in the same second */
 	s.seq = ((uint64_t)getpid() << 24) ^ (uv_hrtime() / 1000 % 1000000);
 	log_open(NULL, LOG_WARNING);
 	log_quiet(1);		/* failures are printed below, plainly */
 	uv_loop_init(&loop);
 	s.loop = &loop;
-	uv_timer_init(&loop, &s.hold);
-	s.hold.data = &s;
-	if (!s.hold_ms)
-		uv_close((uv_handle_t *)&s.hold, NULL);
-	s.t0 = now_us();
-	for (i = 0; i < s.assocs && i < s.total; i++)
-		start_assoc(&s);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	t1 = now_us();
+	rc = xs_run(&s);
 	uv_loop_close(&loop);
-	secs = (double)(t1 - s.t0) / 1e6;
-	qsort(s.lat, (size_t)s.confirmed, sizeof(*s.lat), cmp_u64);
-	printf("%ld sent, %ld confirmed, %ld failed in %.3f s: %.1f msg/s, "
-	       "latency p50 %.2f ms p99 %.2f ms\n", s.started, s.confirmed,
-	       s.failed, secs, secs > 0 ? (double)s.confirmed / secs : 0.0,
-	       s.confirmed ? (double)s.lat[s.confirmed / 2] / 1000.0 : 0.0,
-	       s.confirmed ? (double)s.lat[(s.confirmed * 99) / 100 -
-		   (s.confirmed >= 100 ? 0 : 0)] / 1000.0 : 0.0);
-	free(s.lat);
 	free(rcpts);
 	conn_tls_ctx_free(s.cfg.tls);
 	tlsid_free(&tls_id);
 	if (body_file)
 		free((char *)s.spec.body);
 	free((void *)s.raw);
-	return s.confirmed == s.total && s.failed == 0 ? 0 : 1;
+	free(s.srcs);
+	return rc;
 }
