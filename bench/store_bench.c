@@ -23,6 +23,20 @@
  *			C = 1, 10, 100. Printed with commits per second
  *			and operations per commit (q_commits()).
  *
+ *	LMDB alone, one BYTES-octet put per commit, three ways (issue
+ *	19: would one sync per commit raise one association's rate?):
+ *	  2 syncs	LMDB's default, what the store does: fdatasync of
+ *			the data pages, then the meta page written O_DSYNC
+ *	  1 sync, not durable	MDB_NOMETASYNC: the meta page written
+ *			without a sync, so a power cut may undo the last
+ *			commit; the bound of any one-sync design
+ *	  NOMETASYNC + sync	the same, made durable before the caller
+ *			is told (mdb_env_sync): what a confirmation needs
+ *	  log + nosync	a write-ahead log: the put committed with
+ *			MDB_NOSYNC, and the op's octets written over a
+ *			preallocated log file and fdatasync'ed (one
+ *			sync, durable; LMDB synced at checkpoints)
+ *
  *	Each row runs for SECONDS (default 2) on a fresh store in DIR.
  *
  * DIAGNOSTICS
@@ -31,6 +45,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +178,88 @@ static double single(void)
 	return (double)n / (t - t0);
 }
 
+/* ---- LMDB alone ----------------------------------------------------- */
+
+enum lm_way { LM_TWO, LM_META_LAZY, LM_META_SYNC, LM_LOG };
+
+static void lm_check(int rc, const char *what)
+{
+	if (rc != 0) {
+		fprintf(stderr, "store_bench: %s: %s\n", what,
+			mdb_strerror(rc));
+		exit(1);
+	}
+}
+
+/* lmdb_way - puts per second, one per commit, the way asked */
+static double lmdb_way(enum lm_way way)
+{
+	static const unsigned flags[] = { 0, MDB_NOMETASYNC, MDB_NOMETASYNC,
+					  MDB_NOSYNC | MDB_NOMETASYNC };
+	char path[1200];
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val k, v;
+	uint64_t n = 0;
+	double t0, t;
+	int fd = -1;
+
+	fresh(dir);
+	lm_check(mdb_env_create(&env), "mdb_env_create");
+	lm_check(mdb_env_set_mapsize(env, (size_t)1 << 32), "mapsize");
+	lm_check(mdb_env_open(env, dir, flags[way], 0640), "mdb_env_open");
+	if (way == LM_LOG) {	/* a log file written over, not grown */
+		snprintf(path, sizeof(path), "%s/log", dir);
+		fd = open(path, O_WRONLY | O_CREAT, 0640);
+		if (fd < 0 || posix_fallocate(fd, 0, 64 << 20) != 0 ||
+		    fsync(fd) != 0) {
+			perror(path);
+			exit(1);
+		}
+	}
+	lm_check(mdb_txn_begin(env, NULL, 0, &txn), "mdb_txn_begin");
+	lm_check(mdb_dbi_open(txn, NULL, 0, &dbi), "mdb_dbi_open");
+	lm_check(mdb_txn_commit(txn), "mdb_txn_commit");
+	t0 = now_s();
+	do {
+		k.mv_size = sizeof(n);
+		k.mv_data = &n;
+		v.mv_size = apdu_len;
+		v.mv_data = apdu;
+		lm_check(mdb_txn_begin(env, NULL, 0, &txn), "mdb_txn_begin");
+		lm_check(mdb_put(txn, dbi, &k, &v, 0), "mdb_put");
+		lm_check(mdb_txn_commit(txn), "mdb_txn_commit");
+		if (way == LM_META_SYNC)
+			lm_check(mdb_env_sync(env, 1), "mdb_env_sync");
+		if (way == LM_LOG &&
+		    (pwrite(fd, apdu, apdu_len, (off_t)((n * apdu_len) %
+		     (64u << 20))) != (ssize_t)apdu_len || fdatasync(fd))) {
+			perror(path);
+			exit(1);
+		}
+		n++;
+	} while ((t = now_s()) - t0 < seconds);
+	if (fd >= 0)
+		close(fd);
+	mdb_env_close(env);
+	return (double)n / (t - t0);
+}
+
+static void lmdb_rows(void)
+{
+	static const char *const name[] = {
+		"LMDB, 2 syncs (the store's)", "LMDB, 1 sync, not durable",
+		"LMDB, NOMETASYNC + sync", "LMDB nosync + log fdatasync" };
+	double r;
+	int w;
+
+	for (w = LM_TWO; w <= LM_LOG; w++) {
+		r = lmdb_way((enum lm_way)w);
+		printf("  %-28s %10.0f %10.0f %10.1f\n", name[w], r, r, 1.0);
+	}
+}
+
 /* ---- group commit ---------------------------------------------------- */
 
 struct group {
@@ -279,6 +376,7 @@ int main(int argc, char **argv)
 	group(1);
 	group(10);
 	group(100);
+	lmdb_rows();
 	fresh(dir);
 	rmdir(dir);
 	free(apdu);

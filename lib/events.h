@@ -43,6 +43,8 @@
 	/* e.g. listen addresses, queue_dir, user: restart x400d to apply them */ \
 	EVENT(1007, EV_CONFIG_SECRETS_KEPT, "config-secrets-kept", "on SIGHUP the run user may not read the secrets file: the passwords read at start are used") \
 	/* x400d reads global.secrets_file as root at start; after the drop to global.user a reload keeps those passwords, so a changed secrets file needs a restart */ \
+	EVENT(1008, EV_FD_LIMIT, "fd-limit", "the descriptor limit was raised for the association limits, or is below what they need") \
+	/* notice when raised (from, to, the keys that need it); warning when the hard limit stops it: raise LimitNOFILE or lower max_associations_in */ \
 	EVENT(1010, EV_CTL_LISTEN, "ctl-listen", "the control socket is open for x400q; names its path") \
 	/* queue_dir/x400d.ctl, mode 0660, owned by the user x400d runs as */ \
 	EVENT(1011, EV_CTL_ERROR, "ctl-error", "the control socket cannot be opened (x400d runs without it), or a client's request was refused") \

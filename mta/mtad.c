@@ -379,6 +379,8 @@ int mtad_start(struct mtad *m, uv_loop_t *loop, struct cfg *cfg, char *err,
 	if (root_refused(cfg, err, errlen) != 0 ||
 	    lock_queue(m, err, errlen) != 0)
 		return -1;
+	(void)mtad_fd_limit(m, cfg);	/* before the drop: root may raise
+					 * the hard limit */
 	m->here.gdi = cfg->gdi;
 	m->here.mta = cfg->mta_name;
 	m->seq = (uint64_t)mtad_now_ms();
@@ -461,6 +463,7 @@ int mtad_reload(struct mtad *m, struct cfg *cfg, char *err, size_t errlen)
 
 	if (t == NULL)
 		return -1;
+	(void)mtad_fd_limit(m, cfg);	/* larger limits: the soft one up */
 	if (mtad_strong_reload(m, cfg, err, errlen) != 0) {
 		route_table_free(t);
 		return -1;

@@ -36,6 +36,8 @@
  *			once an interval
  *	mtad_check.c	x400d -t: what start-up and later would meet on
  *			this machine (users, directories, addresses)
+ *	mtad_fdlim.c	the descriptor limit raised to what the
+ *			association limits need
  *	mtad_ctl.c	the control socket queue_dir/x400d.ctl: x400q
  *			asks the running daemon (links, status, retry,
  *			ping), one JSON line each way
@@ -222,6 +224,16 @@ int	mtad_reload(struct mtad *m, struct cfg *cfg, char *err,
 		    size_t errlen);
 /* mtad_stop - stop listening, end associations, flush the queue */
 void	mtad_stop(struct mtad *m);
+/* mtad_fd_limit - raise the descriptor limit to what cfg's association
+ *	limits need (mtad_fd_need; mtad_fdlim.c): the soft limit up to the
+ *	hard one, and the hard one too when root. 0 enough (1008 logged
+ *	when raised), 1 short (1008 warning), -1 getrlimit failed.
+ * mtad_fd_check - x400d -t: 1 and a sentence in buf when start-up could
+ *	not raise it far enough */
+unsigned long mtad_fd_need(const struct cfg *c);
+int	mtad_fd_limit(struct mtad *m, const struct cfg *c);
+int	mtad_fd_check(const struct cfg *c, char *buf, size_t n);
+
 /* mtad_check - x400d -t's checks of this machine (mtad_check.c): the
  *	users, directories, secrets and listen addresses; one line each to
  *	out; returns how many problems (start-up would fail, or mail

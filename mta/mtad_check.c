@@ -285,6 +285,8 @@ int mtad_check(const struct cfg *c, FILE *out)
 	listen_ok(&k, c);
 	if (mtad_tls_files_ok(c, tls, sizeof(tls)) < 0)
 		say(&k, 1, "TLS: %s", tls);
+	if (mtad_fd_check(c, tls, sizeof(tls)))
+		say(&k, 0, "%s", tls);
 	if (c->queue_dir)	/* made by root, then given to the run user */
 		dir_ok(&k, "global.queue_dir", c->queue_dir, &self, &self);
 	dir_ok(&k, "routing.local_dir", c->local_dir ? c->local_dir :

@@ -74,6 +74,7 @@
  *	is told apart from one it could not take now.
  */
 #include <getopt.h>
+#include <sys/resource.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,6 +319,21 @@ static char *slurp(const char *path, size_t *len)
 	return b;
 }
 
+/* fd_room - a descriptor for each association: the soft limit raised
+ *	(up to the hard one) when -c asks for more than it allows */
+static void fd_room(int assocs)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)assocs + 32;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY
+	    || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ?
+		      rl.rlim_max : want;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 /* sources - -l A[,B...]: the associations' source addresses, in turn */
 static void sources(struct sender *s, char *arg)
 {
@@ -484,6 +500,7 @@ int main(int argc, char **argv)
 	}
 	our_password(&s.cfg.ours, pw, pw_file);
 	tls_setup(&tls, &s.cfg, &tls_id);
+	fd_room(s.assocs);
 	if (peer_pw_file) {
 		password_file("--peer-password-file", peer_pw_file, peer_pw,
 			      sizeof(peer_pw));

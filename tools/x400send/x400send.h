@@ -65,6 +65,7 @@ struct sender {
 	int		bind_first;	/* --bind-first, or implied by rate */
 	double		rate;		/* --rate: messages per second, or 0 */
 	int		nbound;		/* live associations bound */
+	int		nbegan;		/* of them, bound when messages began */
 	int		sending;	/* the binds are over: messages go */
 	uint64_t	t_send;		/* us: when they began */
 	struct slot	**idle;		/* bound, free, waiting for a message */

@@ -140,6 +140,7 @@ static void begin(struct sender *s)
 {
 	s->sending = 1;
 	s->t_send = now_us();
+	s->nbegan = s->nbound;
 	if (s->rate > 0) {
 		pump(s);
 		return;
@@ -342,7 +343,7 @@ static void summary(struct sender *s, uint64_t t1)
 	long n = s->confirmed;
 
 	if (s->bind_first)
-		printf("%d associations bound in %.3f s%s\n", s->assocs,
+		printf("%d associations bound in %.3f s%s\n", s->nbegan,
 		       s->sending ? (double)(s->t_send - s->t0) / 1e6 : 0.0,
 		       s->rate > 0 ? "; messages then due at an even pace, "
 		       "latency from when each was due" : "");
