@@ -28,6 +28,7 @@
 #include "pcapw.h"
 #include "xalloc.h"
 
+static void tls_failed(struct conn *c);
 static void on_defer(uv_timer_t *t);
 
 /* ---- names and events -------------------------------------------------- */
@@ -45,9 +46,9 @@ const char *conn_strerror(int err)
 	return uv_strerror(err);
 }
 
-/* sa_name - "addr" and "addr:port" ("[addr]:port" for IPv6) */
-static void sa_name(const struct sockaddr *sa, char *addr, char *both,
-		    unsigned *port)
+/* conni_sa_name - "addr" and "addr:port" ("[addr]:port" for IPv6) */
+void conni_sa_name(const struct sockaddr *sa, char *addr, char *both,
+		   unsigned *port)
 {
 	char a[INET6_ADDRSTRLEN] = "?";	/* so that "[a]:port" fits in
 					 * CONN_ADDRSTRLEN at any -O */
@@ -75,9 +76,9 @@ static void sa_name(const struct sockaddr *sa, char *addr, char *both,
 		*port = p;
 }
 
-/* parse_addr - a numeric IPv4 or IPv6 address and a port */
-static int parse_addr(const char *s, unsigned port,
-		      struct sockaddr_storage *ss)
+/* conni_parse_addr - a numeric IPv4 or IPv6 address and a port */
+int conni_parse_addr(const char *s, unsigned port,
+		     struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (port > 65535)
@@ -89,8 +90,8 @@ static int parse_addr(const char *s, unsigned port,
 	return UV_EINVAL;
 }
 
-/* who - the log_who of a connection */
-static struct log_who who(const struct conn *c)
+/* conni_who - the log_who of a connection */
+struct log_who conni_who(const struct conn *c)
 {
 	struct log_who w = { .peer = c->peer, .link = c->link,
 			     .layer = "conn" };
@@ -100,8 +101,8 @@ static struct log_who who(const struct conn *c)
 
 /* ---- life and death ---------------------------------------------------- */
 
-/* conn_new - a conn with its timers; the socket is initialised later */
-static struct conn *conn_new(uv_loop_t *loop)
+/* conni_new - a conn with its timers; the socket is initialised later */
+struct conn *conni_new(uv_loop_t *loop)
 {
 	struct conn *c = XNEW(struct conn);
 
@@ -117,7 +118,7 @@ static struct conn *conn_new(uv_loop_t *loop)
 /* conn_free - the last close callback: tell the user, then free */
 static void conn_free(struct conn *c)
 {
-	struct log_who w = who(c);
+	struct log_who w = conni_who(c);
 
 	if (c->state == CS_CLOSED && c->local[0])
 		log_ev(c->quiet ? LOG_DEBUG : LOG_INFO, EV_CONN_CLOSED, &w, "%s; local %s; %llu "
@@ -135,7 +136,7 @@ static void conn_free(struct conn *c)
 	free(c);
 }
 
-static void on_hclose(uv_handle_t *h)
+void conni_hclose(uv_handle_t *h)
 {
 	struct conn *c = h->data;
 
@@ -143,8 +144,8 @@ static void on_hclose(uv_handle_t *h)
 		conn_free(c);
 }
 
-/* close_handles - close everything; reset sends a RST (SO_LINGER 0) */
-static void close_handles(struct conn *c, int reset)
+/* conni_close_handles - close everything; reset sends a RST (SO_LINGER 0) */
+void conni_close_handles(struct conn *c, int reset)
 {
 	if (c->state == CS_CLOSED)
 		return;
@@ -162,9 +163,9 @@ static void close_handles(struct conn *c, int reset)
 	c->nclose = 3;
 	c->tcp.data = c->timer.data = c->defer.data = c;
 	if (!c->reopening)
-		uv_close((uv_handle_t *)&c->tcp, on_hclose);
-	uv_close((uv_handle_t *)&c->timer, on_hclose);
-	uv_close((uv_handle_t *)&c->defer, on_hclose);
+		uv_close((uv_handle_t *)&c->tcp, conni_hclose);
+	uv_close((uv_handle_t *)&c->timer, conni_hclose);
+	uv_close((uv_handle_t *)&c->defer, conni_hclose);
 }
 
 /* deliver_eof - tell the user once that input ended */
@@ -222,10 +223,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 	if (c->state == CS_CLOSING) {
 		if (nread != UV_EOF) {
 			c->how = "reset by the peer while closing";
-			close_handles(c, 0);
+			conni_close_handles(c, 0);
 		} else if (c->shutdown_done) {
 			c->how = "orderly close";
-			close_handles(c, 0);
+			conni_close_handles(c, 0);
 		}
 		return;
 	}
@@ -236,8 +237,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
 	deliver_eof(c, (int)nread);
 }
 
-/* read_start - read unless paused, at end of input or closed */
-static void read_start(struct conn *c)
+/* conni_read_start - read unless paused, at end of input or closed */
+void conni_read_start(struct conn *c)
 {
 	if (c->reading || c->eof_seen || c->state == CS_CLOSED)
 		return;
@@ -260,7 +261,7 @@ void conn_resume(struct conn *c)
 {
 	c->paused = 0;
 	if (c->state == CS_OPEN)
-		read_start(c);
+		conni_read_start(c);
 	/* plaintext TLS may hold already: delivered from the loop */
 	if (c->tls && c->state == CS_OPEN)
 		uv_timer_start(&c->defer, on_defer, 0, 0);
@@ -284,7 +285,7 @@ static void on_write(uv_write_t *req, int status)
 		c->werr = 1;
 		c->how = "write failed";
 		if (c->state == CS_CLOSING)
-			close_handles(c, 1);
+			conni_close_handles(c, 1);
 		else
 			deliver_eof(c, status);
 		return;
@@ -387,14 +388,14 @@ static void on_timer(uv_timer_t *t)
 	struct conn *c = container_of(t, struct conn, timer);
 
 	if (c->state == CS_CLOSING) {
-		struct log_who w = who(c);
+		struct log_who w = conni_who(c);
 
 		log_ev(LOG_NOTICE, EV_CONN_CLOSED, &w, "peer did not close "
 		       "within %llu ms of our FIN; resetting",
 		       (unsigned long long)c->linger_ms);
 		c->how = "reset after the linger time";
 		conn_pcap_rst(c, PCAPW_FROM_LOCAL);
-		close_handles(c, 1);
+		conni_close_handles(c, 1);
 		return;
 	}
 	if (c->cbs.timeout)
@@ -427,10 +428,10 @@ static void on_shutdown(uv_shutdown_t *req, int status)
 		return;
 	if (status < 0) {
 		c->how = "shutdown failed";
-		close_handles(c, 1);
+		conni_close_handles(c, 1);
 	} else if (c->eof_seen) {
 		c->how = "orderly close";
-		close_handles(c, 0);
+		conni_close_handles(c, 0);
 	}
 	/* else wait for the peer's FIN (on_read) or the linger timer */
 }
@@ -441,7 +442,7 @@ static void do_shutdown(struct conn *c)
 	conn_pcap_fin(c, PCAPW_FROM_LOCAL);
 	if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, on_shutdown) < 0) {
 		c->how = "shutdown failed";
-		close_handles(c, 1);
+		conni_close_handles(c, 1);
 	}
 }
 
@@ -451,7 +452,7 @@ void conn_close(struct conn *c)
 		return;
 	if (c->state == CS_CONNECTING) {
 		c->how = "closed while connecting";
-		close_handles(c, 0);
+		conni_close_handles(c, 0);
 		return;
 	}
 	c->state = CS_CLOSING;
@@ -459,7 +460,7 @@ void conn_close(struct conn *c)
 	if (c->tls && !c->werr)
 		ctls_close_notify(c->tls);
 	uv_timer_start(&c->timer, on_timer, c->linger_ms, 0);
-	read_start(c);			/* drain the peer until its FIN */
+	conni_read_start(c);			/* drain the peer until its FIN */
 	if (c->pending == 0)
 		do_shutdown(c);
 }
@@ -474,7 +475,37 @@ void conn_abort(struct conn *c)
 	} else {
 		c->how = "aborted while connecting";
 	}
-	close_handles(c, 1);
+	conni_close_handles(c, 1);
+}
+
+/* ---- a connect that failed ---------------------------------------------- */
+
+/* conni_fail_connect - tell the user, then close (from a callback only) */
+void conni_fail_connect(struct conn *c, int status)
+{
+	c->how = "connect failed";
+	if (c->cbs.connected)
+		c->cbs.connected(c, status, c->arg);
+	conni_close_handles(c, 0);
+}
+
+static void on_defer(uv_timer_t *t)
+{
+	struct conn *c = container_of(t, struct conn, defer);
+
+	if (c->state == CS_CONNECTING)
+		conni_fail_connect(c, c->deferred_status);
+	else if (c->tls && c->tls_failed)
+		tls_failed(c);
+	else if (c->tls && c->state == CS_OPEN && !c->paused)
+		ctls_input(c->tls, NULL, 0);
+}
+
+/* conni_defer_fail - a failure found inside conn_connect, reported later */
+void conni_defer_fail(struct conn *c, int status)
+{
+	c->deferred_status = status;
+	uv_timer_start(&c->defer, on_defer, 0, 0);
 }
 
 /* ---- TLS (conn_tls.h) ----------------------------------------------------- */
@@ -488,14 +519,14 @@ static void tls_failed(struct conn *c)
 		c->how = "TLS handshake failed";
 		if (c->cbs.connected)
 			c->cbs.connected(c, CONN_E_TLS, c->arg);
-		close_handles(c, 1);
+		conni_close_handles(c, 1);
 		return;
 	}
 	c->how = ctls_up(c->tls) ? "TLS failed" : "TLS handshake failed";
 	if (c->state == CS_OPEN)
 		deliver_eof(c, CONN_E_TLS);
 	else
-		close_handles(c, 1);
+		conni_close_handles(c, 1);
 }
 
 int conni_plain(struct conn *c, const uint8_t *p, size_t n)
@@ -524,7 +555,7 @@ void conni_tls_up(struct conn *c)
 		if (c->tls_check && c->tls_check(c, c->tls_check_arg) != 0) {
 			c->werr = 1;
 			c->how = "TLS caller refused";
-			close_handles(c, 1);
+			conni_close_handles(c, 1);
 		}
 		return;
 	}
@@ -533,7 +564,7 @@ void conni_tls_up(struct conn *c)
 		c->how = "TLS peer refused";
 		if (c->cbs.connected)
 			c->cbs.connected(c, CONN_E_TLS_PEER, c->arg);
-		close_handles(c, 1);
+		conni_close_handles(c, 1);
 		return;
 	}
 	if (c->cbs.connected)
@@ -559,7 +590,7 @@ void conni_tls_eof(struct conn *c)
 	if (c->state == CS_CLOSING) {
 		if (c->shutdown_done) {
 			c->how = "orderly close";
-			close_handles(c, 0);
+			conni_close_handles(c, 0);
 		}
 		return;		/* else on_shutdown closes */
 	}
@@ -573,332 +604,6 @@ void conni_tls_failed(struct conn *c)
 	uv_timer_start(&c->defer, on_defer, 0, 0);
 }
 
-
-/* ---- outbound ---------------------------------------------------------- */
-
-static void start_connect(struct conn *c);
-
-/* names - both addresses of a connected or accepted socket */
-static void names(struct conn *c)
-{
-	int len = sizeof(c->lsa);
-
-	uv_tcp_getsockname(&c->tcp, (struct sockaddr *)&c->lsa, &len);
-	len = sizeof(c->psa);
-	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->psa, &len);
-	sa_name((struct sockaddr *)&c->lsa, c->local_addr, c->local,
-		&c->local_port);
-	sa_name((struct sockaddr *)&c->psa, c->peer_addr, c->peer, NULL);
-}
-
-/* fail_connect - tell the user, then close (from a callback only) */
-static void fail_connect(struct conn *c, int status)
-{
-	c->how = "connect failed";
-	if (c->cbs.connected)
-		c->cbs.connected(c, status, c->arg);
-	close_handles(c, 0);
-}
-
-static void on_defer(uv_timer_t *t)
-{
-	struct conn *c = container_of(t, struct conn, defer);
-
-	if (c->state == CS_CONNECTING)
-		fail_connect(c, c->deferred_status);
-	else if (c->tls && c->tls_failed)
-		tls_failed(c);
-	else if (c->tls && c->state == CS_OPEN && !c->paused)
-		ctls_input(c->tls, NULL, 0);
-}
-
-/* defer_fail - a failure found inside conn_connect, reported later */
-static void defer_fail(struct conn *c, int status)
-{
-	c->deferred_status = status;
-	uv_timer_start(&c->defer, on_defer, 0, 0);
-}
-
-/* srcaddr_unusable - the enforce rule (issue 6): log, and return 1 if
- *	the attempt goes on from the address the OS chooses */
-static int srcaddr_unusable(struct conn *c, int rc)
-{
-	struct log_who w = who(c);
-
-	if (c->enforce) {
-		log_ev(LOG_ERR, EV_SRCADDR_UNAVAILABLE, &w, "source address "
-		       "%s cannot be used (%s): not connecting to %s; this is "
-		       "a local configuration error, not the peer's fault",
-		       c->src_str, uv_strerror(rc), c->peer);
-		return 0;
-	}
-	log_ev(LOG_WARNING, EV_SRCADDR_FALLBACK, &w, "source address %s "
-	       "cannot be used (%s); connecting to %s from the address the "
-	       "OS chooses", c->src_str, uv_strerror(rc), c->peer);
-	c->fallback = 1;
-	return 1;
-}
-
-static void on_reopened(uv_handle_t *h)
-{
-	struct conn *c = container_of(h, struct conn, tcp);
-
-	c->reopening = 0;
-	if (c->state == CS_CLOSED) {	/* aborted meanwhile */
-		on_hclose(h);
-		return;
-	}
-	uv_tcp_init(c->loop, &c->tcp);
-	start_connect(c);
-}
-
-static void on_connect(uv_connect_t *req, int status)
-{
-	struct conn *c = container_of(req, struct conn, creq);
-	struct log_who w;
-
-	if (c->state != CS_CONNECTING)
-		return;			/* closed by the user meanwhile */
-	if (status == UV_EADDRNOTAVAIL && c->have_src && !c->fallback) {
-		/* the source address failed late, in connect() */
-		if (!srcaddr_unusable(c, status)) {
-			fail_connect(c, CONN_E_SRCADDR);
-			return;
-		}
-		c->reopening = 1;
-		uv_close((uv_handle_t *)&c->tcp, on_reopened);
-		return;
-	}
-	if (status < 0) {
-		w = who(c);
-		log_ev(LOG_NOTICE, EV_CONN_FAILED, &w, "connect to %s%s%s "
-		       "failed: %s", c->peer, c->have_src && !c->fallback ?
-		       " from " : "", c->have_src && !c->fallback ?
-		       c->src_str : "", uv_strerror(status));
-		fail_connect(c, status);
-		return;
-	}
-	names(c);
-	w = who(c);
-	log_ev(LOG_INFO, EV_CONN_CONNECTED, &w, "connected to %s from local "
-	       "address %s (%s%s%s)", c->peer, c->local,
-	       !c->have_src ? "chosen by the OS" :
-	       c->fallback ? "chosen by the OS; configured source " :
-	       "configured source ", c->have_src ? c->src_str : "",
-	       c->have_src && c->fallback ? " unavailable" : "");
-	c->state = CS_OPEN;
-	/* every TPKT goes out at once: a small confirmation must not wait
-	 * for the ACK of the previous segment (Nagle) */
-	(void)uv_tcp_nodelay(&c->tcp, 1);
-	if (c->pcap_path)
-		(void)conn_pcap(c, c->pcap_path);
-	read_start(c);
-	if (c->tls) {			/* connected() once it is up */
-		ctls_start(c->tls);
-		return;
-	}
-	if (c->cbs.connected)
-		c->cbs.connected(c, 0, c->arg);
-}
-
-/* start_connect - bind the source (unless falling back), connect */
-static void start_connect(struct conn *c)
-{
-	int rc;
-
-	if (c->have_src && !c->fallback) {
-		if (c->src.ss_family != c->dst.ss_family)
-			rc = UV_EAFNOSUPPORT;
-		else
-			rc = uv_tcp_bind(&c->tcp, (struct sockaddr *)&c->src,
-					 0);
-		if (rc < 0 && !srcaddr_unusable(c, rc)) {
-			defer_fail(c, CONN_E_SRCADDR);
-			return;
-		}
-	}
-	rc = uv_tcp_connect(&c->creq, &c->tcp, (struct sockaddr *)&c->dst,
-			    on_connect);
-	if (rc < 0) {
-		struct log_who w = who(c);
-
-		log_ev(LOG_NOTICE, EV_CONN_FAILED, &w, "connect to %s "
-		       "failed: %s", c->peer, uv_strerror(rc));
-		defer_fail(c, rc);
-	}
-}
-
-int conn_connect(uv_loop_t *loop, const char *addr, unsigned port,
-		 const struct conn_opts *o, const struct conn_cbs *cbs,
-		 void *arg, struct conn **out)
-{
-	struct sockaddr_storage dst, src;
-	struct conn *c;
-
-	if (parse_addr(addr, port, &dst))
-		return UV_EINVAL;
-	if (o && o->src && parse_addr(o->src, 0, &src))
-		return UV_EINVAL;
-	c = conn_new(loop);
-	c->outbound = 1;
-	c->state = CS_CONNECTING;
-	c->dst = dst;
-	if (cbs)
-		c->cbs = *cbs;
-	c->arg = arg;
-	sa_name((struct sockaddr *)&dst, c->peer_addr, c->peer, NULL);
-	if (o) {
-		if (o->src) {
-			c->src = src;
-			c->have_src = 1;
-			snprintf(c->src_str, sizeof(c->src_str), "%s", o->src);
-		}
-		c->enforce = o->enforce;
-		c->link = o->link ? xstrdup(o->link) : NULL;
-		c->pcap_path = o->pcap ? xstrdup(o->pcap) : NULL;
-		if (o->tls)
-			c->tls = ctls_new(c, o->tls, o->tls_id);
-	}
-	uv_tcp_init(loop, &c->tcp);
-	start_connect(c);
-	*out = c;
-	return 0;
-}
-
-/* ---- inbound ----------------------------------------------------------- */
-
-static void on_connection(uv_stream_t *server, int status)
-{
-	struct lsock *ls = container_of(server, struct lsock, tcp);
-	struct conn_listener *l = ls->l;
-	struct log_who w = { .peer = NULL, .layer = "conn" };
-	struct conn *c;
-	int rc;
-
-	if (status < 0) {
-		log_ev(LOG_WARNING, EV_CONN_LISTEN_FAILED, &w, "accept on %s "
-		       "failed: %s", ls->name, uv_strerror(status));
-		return;
-	}
-	c = conn_new(l->loop);
-	c->state = CS_WAIT_START;
-	uv_tcp_init(l->loop, &c->tcp);
-	if ((rc = uv_accept(server, (uv_stream_t *)&c->tcp)) < 0) {
-		log_ev(LOG_WARNING, EV_CONN_LISTEN_FAILED, &w, "accept on %s "
-		       "failed: %s", ls->name, uv_strerror(rc));
-		close_handles(c, 0);
-		return;
-	}
-	(void)uv_tcp_nodelay(&c->tcp, 1);	/* as in on_connect() */
-	names(c);
-	w = who(c);
-	/* at debug: the listener's user logs what matters (an accepted
-	 * bind, or a count of refusals) */
-	log_ev(LOG_DEBUG, EV_CONN_ACCEPTED, &w, "connection from %s to %s%s",
-	       c->peer, c->local, l->tls ? " (TLS)" : "");
-	if (l->tls) {
-		c->tls = ctls_new(c, l->tls, NULL);
-		c->tls_check = l->tls_check;
-		c->tls_check_arg = l->tls_check_arg;
-	}
-	l->fn(c, l->arg);
-}
-
-void conn_start(struct conn *c, const struct conn_cbs *cbs, void *arg)
-{
-	if (c->state != CS_WAIT_START)
-		panic("conn_start: connection not waiting to start");
-	if (cbs)
-		c->cbs = *cbs;
-	c->arg = arg;
-	c->state = CS_OPEN;
-	read_start(c);
-}
-
-void conn_set_quiet(struct conn *c, int quiet)
-{
-	c->quiet = quiet;
-}
-
-void conn_set_link(struct conn *c, const char *link)
-{
-	free(c->link);
-	c->link = link ? xstrdup(link) : NULL;
-}
-
-static void on_lclose(uv_handle_t *h)
-{
-	struct lsock *ls = container_of(h, struct lsock, tcp);
-	struct conn_listener *l = ls->l;
-
-	if (--l->nclose == 0) {
-		free(l->socks);
-		free(l);
-	}
-}
-
-void conn_listener_close(struct conn_listener *l)
-{
-	size_t i;
-
-	l->nclose = (int)l->n;
-	for (i = 0; i < l->n; i++)
-		uv_close((uv_handle_t *)&l->socks[i].tcp, on_lclose);
-}
-
-int conn_listen(uv_loop_t *loop, const char *const *addrs, size_t n,
-		unsigned port, conn_accept_fn *fn, void *arg,
-		struct conn_listener **out)
-{
-	struct conn_listener *l;
-	struct log_who w = { .layer = "conn" };
-	size_t i;
-	int rc = 0;
-
-	if (n == 0)
-		return UV_EINVAL;
-	l = XNEW(struct conn_listener);
-	l->loop = loop;
-	l->fn = fn;
-	l->arg = arg;
-	l->socks = xcalloc(n, sizeof(*l->socks));
-	for (i = 0; i < n; i++) {
-		struct lsock *ls = &l->socks[i];
-		struct sockaddr_storage ss;
-		int len = sizeof(ss);
-
-		ls->l = l;
-		uv_tcp_init(loop, &ls->tcp);
-		l->n++;
-		if ((rc = parse_addr(addrs[i], port, &ss)) == 0)
-			rc = uv_tcp_bind(&ls->tcp, (struct sockaddr *)&ss,
-					 ss.ss_family == AF_INET6 ?
-					 UV_TCP_IPV6ONLY : 0);
-		if (rc == 0)
-			rc = uv_listen((uv_stream_t *)&ls->tcp, 128,
-				       on_connection);
-		if (rc == 0)
-			rc = uv_tcp_getsockname(&ls->tcp,
-						(struct sockaddr *)&ss, &len);
-		if (rc < 0) {
-			log_ev(LOG_ERR, EV_CONN_LISTEN_FAILED, &w, "cannot "
-			       "listen on %s port %u: %s", addrs[i], port,
-			       uv_strerror(rc));
-			conn_listener_close(l);
-			return rc;
-		}
-		sa_name((struct sockaddr *)&ss, NULL, ls->name, &ls->port);
-		log_ev(LOG_INFO, EV_CONN_LISTEN, &w, "listening on %s",
-		       ls->name);
-	}
-	*out = l;
-	return 0;
-}
-
-unsigned conn_listener_port(const struct conn_listener *l, size_t i)
-{
-	return i < l->n ? l->socks[i].port : 0;
-}
 
 /* ---- accessors --------------------------------------------------------- */
 

@@ -1,10 +1,11 @@
 /*
  * conn_int.h - struct conn and its listener, private to osi/conn.c,
- *	osi/conn_tls.c and osi/conn_pcap.c
+ *	osi/conn_open.c, osi/conn_tls.c and osi/conn_pcap.c
  *
  * OWNERSHIP
- *	As conn.h says: conn.c allocates and frees them; conn_tls.c reads
- *	and sets the TLS fields only.
+ *	As conn.h says: conn.c allocates and frees a conn (conni_new, the
+ *	last close callback), conn_open.c a listener; conn_tls.c reads and
+ *	sets the TLS fields only.
  */
 #ifndef X400_CONN_INT_H
 #define X400_CONN_INT_H
@@ -88,6 +89,21 @@ struct conn_listener {
 	conn_tls_check_fn *tls_check;	/* NULL: none */
 	void		*tls_check_arg;
 };
+
+/* conn.c: what conn_open.c uses */
+void	conni_sa_name(const struct sockaddr *sa, char *addr, char *both,
+		      unsigned *port);
+int	conni_parse_addr(const char *s, unsigned port,
+			 struct sockaddr_storage *ss);
+struct log_who conni_who(const struct conn *c);
+struct conn *conni_new(uv_loop_t *loop);
+void	conni_hclose(uv_handle_t *h);		/* a handle's close callback */
+void	conni_close_handles(struct conn *c, int reset);
+void	conni_read_start(struct conn *c);
+/* conni_fail_connect - tell the user, then close (from a callback only);
+ * conni_defer_fail - a failure found inside conn_connect, told later */
+void	conni_fail_connect(struct conn *c, int status);
+void	conni_defer_fail(struct conn *c, int status);
 
 /* conn_pcap.c: what conn.c and conn_tls.c capture */
 void	conn_pcap_data(struct conn *c, int from, const void *p, size_t n);
