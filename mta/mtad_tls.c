@@ -36,18 +36,21 @@
 #include "p1_strong.h"
 #include "tlsid.h"
 
-/* ctx - one context, or -1 with the event logged and err set */
+/* ctx - one context, or -1 with err set, and at start (!reload) the
+ *	event logged: on SIGHUP the caller's 2048 says the old one stays */
 static int ctx(int server, const char *cert, const char *key,
-	       const char *ca, struct conn_tls_ctx **out, char *err,
-	       size_t errlen)
+	       const char *ca, struct conn_tls_ctx **out, int reload,
+	       char *err, size_t errlen)
 {
 	struct log_who w = { .layer = "tls" };
 	char e[400];
 
 	if (conn_tls_ctx_new(server, cert, key, ca, out, e, sizeof(e)) == 0)
 		return 0;
-	log_ev(LOG_ERR, EV_TLS_CONFIG, &w, "TLS %s context: %s",
-	       server ? "server (listen.tls_*)" : "client (global.tls_*)", e);
+	if (!reload)
+		log_ev(LOG_ERR, EV_TLS_CONFIG, &w, "TLS %s context: %s",
+		       server ? "server (listen.tls_*)" :
+		       "client (global.tls_*)", e);
 	snprintf(err, errlen, "TLS: %s", e);
 	return -1;
 }
@@ -56,15 +59,15 @@ static int ctx(int server, const char *cert, const char *key,
  *	the client one from cfg's files; 0, or -1 (none made) */
 static int contexts(const struct cfg *cfg, int any,
 		    struct conn_tls_ctx **server, struct conn_tls_ctx **client,
-		    char *err, size_t errlen)
+		    int reload, char *err, size_t errlen)
 {
 	*server = *client = NULL;
 	if (any && ctx(1, cfg->listen_tls_cert ? cfg->listen_tls_cert :
 		       cfg->tls_cert, cfg->listen_tls_cert ?
 		       cfg->listen_tls_key : cfg->tls_key,
-		       cfg->listen_tls_ca, server, err, errlen) < 0)
+		       cfg->listen_tls_ca, server, reload, err, errlen) < 0)
 		return -1;
-	if (ctx(0, cfg->tls_cert, cfg->tls_key, NULL, client, err,
+	if (ctx(0, cfg->tls_cert, cfg->tls_key, NULL, client, reload, err,
 		errlen) < 0) {
 		conn_tls_ctx_free(*server);
 		*server = NULL;
@@ -121,7 +124,7 @@ int mtad_tls_start(struct mtad *m, char *err, size_t errlen)
 		any |= cfg->listen[i].tls;
 	if (mtad_tls_cas(m, m->cfg, NULL, err, errlen) != 0)
 		return -1;
-	return contexts(cfg, any, &m->tls_server, &m->tls_client, err,
+	return contexts(cfg, any, &m->tls_server, &m->tls_client, 0, err,
 			errlen);
 }
 
@@ -134,7 +137,7 @@ int mtad_tls_reload(struct mtad *m, const struct cfg *cfg, char *err,
 	/* the listeners are the start's (new addresses need a restart) */
 	for (size_t i = 0; i < m->nlisteners; i++)
 		any |= m->cfg->listen[i].tls;
-	if (contexts(cfg, any, &server, &client, err, errlen) < 0)
+	if (contexts(cfg, any, &server, &client, 1, err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < m->nlisteners; i++)
 		mtad_tls_listener(m, m->listeners[i], m->cfg->listen[i].tls ?
@@ -165,12 +168,19 @@ int mtad_tls_files_ok(const struct cfg *c, char *err, size_t errlen)
 	conn_tls_ctx_free(t);
 	for (size_t i = 0; i < c->nlinks; i++) {
 		const struct cfg_link *l = &c->links[i];
+		struct tlsid id = TLSID_INIT;
+		char e[400];
+		int rc;
 
-		if (l->tls_id.ca && conn_tls_ctx_new(0, NULL, NULL,
-		    l->tls_id.ca, &t, err, errlen) < 0)
+		if (l->tls_id.ca == NULL)
+			continue;
+		id.ca = l->tls_id.ca;		/* borrowed: not freed below */
+		rc = tlsid_load_ca(&id, e, sizeof(e));	/* as start-up reads it */
+		X509_STORE_free(id.store);
+		if (rc != 0) {
+			snprintf(err, errlen, "link %s: tls_ca %s", l->name, e);
 			return -1;
-		if (l->tls_id.ca)
-			conn_tls_ctx_free(t);
+		}
 	}
 	for (size_t i = 0; i < c->nlinks; i++) {
 		struct p1_strong_key *k;

@@ -167,4 +167,16 @@ is "$?" 0 "x400d -n does not check the machine (no such user, queue, address)"
 n -t -n -c "$D/n.conf"
 is "$?" 2 "-t with -n: a usage error"
 
+# a link's tls_ca that is not a CA file: -t says what start-up says
+conf "" "$D/caq" "$D/ca.secrets" "\"127.0.0.1:$((PORT + 3))\"" "$(root_ok)"
+: >"$D/ca.secrets"
+sed 's|peer_password = "pw"; allow|peer_password = "pw"; tls = "required"; tls_ca = "'"$D"'/x400d.conf"; tls_name = "ua.example"; allow|' \
+    "$D/x400d.conf" >"$D/ca.conf"
+"$X400_BIN/x400d" -t -c "$D/ca.conf" >/dev/null 2>"$WORK/t.err"
+is "$?:$(grep -c problem "$WORK/t.err")" "1:1" "x400d -t: a link's tls_ca that holds no certificate is the one problem"
+"$X400_BIN/x400d" -c "$D/ca.conf" >/dev/null 2>"$WORK/start.err"
+is $? 1 "... and x400d does not start with it"
+m=$(sed -n 's/^x400d -t: problem: TLS: //p' "$WORK/t.err")
+is "$(cat "$WORK/start.err")" "x400d: TLS: $m" "x400d -t reads the tls_ca as start-up does, with the same message"
+
 done_testing

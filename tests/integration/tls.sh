@@ -263,6 +263,8 @@ echo "not a key" >"$K/live.key"
 hup b
 wait_until 10 grep -q '"event":2048,.*not read again' "$WORK/b/x400d.log"
 ok $? "a key that does not load on SIGHUP: 2048 says the certificate read before stays"
+is "$(grep -c '"event":2048,.*context:' "$WORK/b/x400d.log")" 0 \
+    "... once for TLS: no second line for the context that was not made"
 send a -r "$B;S=Brown" -s "after a bad reload" -b "still TLS"
 wait_files "$WORK/b/mailboxes" 2 40
 ok $? "and B still takes mail over TLS with it"
