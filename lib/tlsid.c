@@ -126,29 +126,58 @@ static unsigned check_pin(const struct tlsid *id, const X509 *cert,
 
 /* ca_store - the store to check with, one reference the caller's: the
  *	one read before, else the CA file read now; NULL if it cannot be */
-static X509_STORE *ca_store(const struct tlsid *id)
+/* load_store - the CA file read into a new store; NULL with err (the
+ *	reason: the file's, else OpenSSL's) */
+static X509_STORE *load_store(const char *ca, char *err, size_t errlen)
 {
 	X509_STORE *st;
+	FILE *f;
 
+	if ((f = fopen(ca, "r")) == NULL) {	/* the reason, not OpenSSL's */
+		snprintf(err, errlen, "%s: cannot open: %s", ca,
+			 strerror(errno));
+		return NULL;
+	}
+	fclose(f);
+	if ((st = X509_STORE_new()) == NULL)
+		panic("tlsid: out of memory");
+	if (X509_STORE_load_file(st, ca) != 1) {
+		snprintf(err, errlen, "%s: no CA certificate read from it (%s)",
+			 ca, ERR_reason_error_string(ERR_peek_last_error()));
+		ERR_clear_error();
+		X509_STORE_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* ca_store - the store read before (a reference), else the file read
+ *	now; NULL with err when it cannot be */
+static X509_STORE *ca_store(const struct tlsid *id, char *err, size_t errlen)
+{
 	if (id->store)
 		return X509_STORE_up_ref(id->store) == 1 ? id->store : NULL;
-	if ((st = X509_STORE_new()) && X509_STORE_load_file(st, id->ca) == 1)
-		return st;
-	X509_STORE_free(st);
-	ERR_clear_error();
-	return NULL;
+	return load_store(id->ca, err, errlen);
 }
 
 /* verify_chain - cert and chain against the CA */
 static unsigned verify_chain(const struct tlsid *id, const X509 *cert,
 			     STACK_OF(X509) *chain, char *why, size_t len)
 {
-	X509_STORE *st = ca_store(id);
+	char subj[256], cant[400] = "";
+	X509_STORE *st = ca_store(id, cant, sizeof(cant));
 	X509_STORE_CTX *x = X509_STORE_CTX_new();
 	int ok = 0, e = X509_V_ERR_UNSPECIFIED;
 	unsigned ev;
-	char subj[256];
 
+	if (st == NULL && cant[0]) {	/* not the peer's fault */
+		X509_STORE_CTX_free(x);
+		subject(cert, subj, sizeof(subj));
+		snprintf(why, len, "the link's tls_ca cannot be read (%s), so "
+			 "the peer's certificate %s cannot be verified", cant,
+			 subj);
+		return EV_TLS_UNKNOWN_CA;
+	}
 	if (st && x && X509_STORE_CTX_init(x, st, (X509 *)cert, chain) == 1) {
 		ok = X509_verify_cert(x) == 1;
 		e = X509_STORE_CTX_get_error(x);
@@ -206,25 +235,11 @@ unsigned tlsid_check(const struct tlsid *id, const X509 *cert,
 int tlsid_load_ca(struct tlsid *id, char *err, size_t errlen)
 {
 	X509_STORE *st;
-	FILE *f;
 
 	if (id->ca == NULL)
 		return 0;
-	if ((f = fopen(id->ca, "r")) == NULL) {	/* the reason, not OpenSSL's */
-		snprintf(err, errlen, "%s: cannot open: %s", id->ca,
-			 strerror(errno));
+	if ((st = load_store(id->ca, err, errlen)) == NULL)
 		return -1;
-	}
-	fclose(f);
-	if ((st = X509_STORE_new()) == NULL)
-		panic("tlsid_load_ca: out of memory");
-	if (X509_STORE_load_file(st, id->ca) != 1) {
-		snprintf(err, errlen, "%s: no CA certificate read from it (%s)",
-			 id->ca, ERR_reason_error_string(ERR_peek_last_error()));
-		ERR_clear_error();
-		X509_STORE_free(st);
-		return -1;
-	}
 	X509_STORE_free(id->store);
 	id->store = st;
 	return 0;

@@ -29,7 +29,11 @@
 #      nobody may read none of them: 2048 says, for the TLS contexts,
 #      the strong-credential key and the link's tls_ca, that what was
 #      read before stays; the configuration is reloaded (1005), and
-#      test binds (x400q ping) both ways and mail still go through.
+#      test binds (x400q ping) both ways and mail still go through. A
+#      link added by the next SIGHUP with the same tls_ca has nothing
+#      read before to keep: 2048 says its peer cannot be verified, and
+#      its test bind fails with 2043 naming the unreadable file, not
+#      the peer's certificate.
 set -u
 . tests/support/sites.sh
 sites_init root
@@ -208,6 +212,19 @@ check "TLS as nobody: and E's to D" \
 send d -r "$E;S=Brown" -s "d to e" -b "after the reload"
 wait_files "$WORK/e/mailboxes" 2 20
 ok $? "TLS as nobody: and D's next message reaches E"
+# a link added on SIGHUP whose tls_ca nobody cannot read: no CA read
+# before to keep, so its peer cannot be verified, and 2048 says so
+awk '/^links = \(/ { print; getline; blk = $0; while (blk !~ /idle_timeout/) { getline; blk = blk "\n" $0 }
+	print blk; gsub(/name = "to-e";/, "name = \"to-e2\"; direction = \"outbound\";", blk); print blk; next } { print }' \
+    "$WORK/d/x400d.conf" >"$WORK/d/x400d.conf.new" && mv "$WORK/d/x400d.conf.new" "$WORK/d/x400d.conf"
+hup d
+wait_until 10 test "$(events d 1005)" -ge 2
+event_texts d 2048 | grep -q "link to-e2: the tls_ca cannot be read ($K/ca.pem: cannot open: Permission denied): its peer's certificate cannot be verified until it can"
+ok $? "TLS as nobody: a link added on SIGHUP with an unreadable tls_ca: 2048 says its peer cannot be verified"
+"$X400_BIN/x400q" -c "$WORK/d/x400d.conf" ping to-e2 >"$WORK/ping-e2.out" 2>&1
+is "$?" 1 "TLS as nobody: and D's test bind on it fails"
+event_texts d 2043 | grep -q "link's tls_ca cannot be read ($K/ca.pem: cannot open: Permission denied), so the peer's certificate /CN=mta-e.example cannot be verified"
+ok $? "TLS as nobody: 2043 says the tls_ca cannot be read, not that the peer's certificate is wrong"
 stop d
 stop e
 
