@@ -25,6 +25,8 @@
  *			responsibility set for that link's recipients,
  *			downgraded for X.410-1984 links; retries,
  *			alternates, failures
+ *	mtad_out_open.c	the outbound associations opened (the scheduler's
+ *			pass over the links) and ended
  *	mtad_local.c	local delivery to mailbox directories, reports
  *			(delivery and non-delivery, and probe answers),
  *			expiry
@@ -297,7 +299,7 @@ int	mtad_arrive(struct mtad *m, const unsigned char *apdu, size_t n,
 		    const struct q_op *extra, size_t nextra,
 		    mtad_arrive_fn *cb, void *arg);
 
-/* mtad_out.c */
+/* mtad_out_open.c (and mtad_out.c: mtad_out_check_peer) */
 void	mtad_out_schedule(struct mtad *m);
 void	mtad_out_stop(struct mtad *m);
 void	mtad_out_abort_all(struct mtad *m);

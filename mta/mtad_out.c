@@ -14,8 +14,9 @@
  * once. Until the result is durable the queue may still show the
  * message due, so a note of it (struct out_settling, on the mtad: it
  * outlives the association, which may end meanwhile) keeps every
- * association of the link off it (in_flight()); the association's
- * memory lives until its last note is committed.
+ * association of the link off it (mtad_out_in_flight()); the
+ * association's memory lives until its last note is committed.
+ * mtad_out_open.c opens the associations and ends them (mtad_out.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,8 @@
 #include "codec.h"
 #include "log.h"
 #include "mtad.h"
+#include "mtad_out.h"
 #include "mtad_strong.h"
-#include "mtad_tls.h"
 #include "p1_addr.h"
 #include "p1_asn.h"
 #include "p1_downgrade.h"
@@ -37,47 +38,11 @@
 
 #include "MTS-APDU.h"
 
-#define MAX_TAKE	256	/* recipients of one message per transfer */
-#define NDD_UNABLE_TO_COMPLETE 48	/* X.411 unable-to-complete-transfer */
 
-/* A transfer's result on its way to the disk. */
-struct out_settling {
-	struct out_settling *next;
-	struct mtad_out	*o;
-	uint64_t	id;
-	char		link[CFG_NAME_MAX + 1];
-	char		mtsid[Q_MAX_MTSID];
-};
-
-struct mtad_out {
-	struct mtad_out	*next;
-	struct mtad	*m;
-	char		link[CFG_NAME_MAX + 1];
-	struct assoc	*a;		/* NULL once ended */
-	int		bound;
-	int		releasing;
-	unsigned	transfers;	/* begun on this association */
-	char		src[CONN_ADDRSTRLEN];	/* the source it was opened from,
-					 * "" the OS chooses */
-	/* the transfer in flight */
-	int		busy;		/* any phase below but idle */
-	enum { OUT_IDLE, OUT_TAKING, OUT_SENDING, OUT_SETTLING } phase;
-	int		pending;	/* arrivals (TWA) not yet committed */
-	unsigned	settling;	/* its results not yet committed */
-	uint64_t	id;
-	uint32_t	idx[MAX_TAKE];
-	size_t		nidx;
-	uint32_t	attempts;	/* the most any of them had */
-	int64_t		started;	/* ms */
-	size_t		octets;		/* as sent */
-	char		mtsid[Q_MAX_MTSID];
-};
-
-static void out_next(struct mtad_out *o);
-
-/* in_flight - another association of the link already took this one */
-static int in_flight(struct mtad_link *l, uint64_t id,
-		     const struct mtad_out *except)
+/* mtad_out_in_flight - another association of the link already took
+ *	this one */
+int mtad_out_in_flight(struct mtad_link *l, uint64_t id,
+		       const struct mtad_out *except)
 {
 	const struct mtad_out *o;
 
@@ -330,7 +295,7 @@ static void on_begun(void *arg, int err, uint64_t id)
 		if (o->a == NULL)
 			out_gone(o);
 		else
-			out_next(o);
+			mtad_out_next(o);
 		return;
 	}
 	if (o->a == NULL) {		/* gone meanwhile: try again later */
@@ -400,8 +365,9 @@ static void begin_done(void *arg, int err, uint64_t id)
 	free(n);
 }
 
-/* out_next - start the next transfer on a bound, idle association */
-static void out_next(struct mtad_out *o)
+/* mtad_out_next - start the next transfer on a bound, idle
+ *	association */
+void mtad_out_next(struct mtad_out *o)
 {
 	struct mtad *m = o->m;
 	struct mtad_link *l = mtad_link(m, o->link);
@@ -430,7 +396,7 @@ static void out_next(struct mtad_out *o)
 		return;
 	if (q_iter_due(rd, &it, o->link, now) == 0) {
 		while ((rc = q_next_due(&it, &d)) == 1)
-			if (!in_flight(l, d.id, o)) {
+			if (!mtad_out_in_flight(l, d.id, o)) {
 				found = 1;
 				break;
 			}
@@ -493,7 +459,7 @@ static void out_next(struct mtad_out *o)
 		/* The transfer does not wait for BEGIN to be durable: after
 		 * a crash q_recover() makes every TRANSFER recipient PENDING
 		 * again, so a restart sees the same either way; meanwhile
-		 * in_flight() keeps the link's other associations off this
+		 * mtad_out_in_flight() keeps the link's other associations off this
 		 * message, and the result (DONE, DEFER, FAIL), submitted
 		 * later, is applied after the BEGIN (one writer, in order).
 		 * This saves a commit per message on each association, and
@@ -567,7 +533,7 @@ static void on_bound(struct assoc *a, const struct assoc_bind *peer,
 		l->next_open = 0;
 		l->last_bound_at = mtad_now_ms();
 	}
-	out_next(o);
+	mtad_out_next(o);
 }
 
 /* twa_arrived - an APDU the peer sent us on our association (TWA) is
@@ -612,21 +578,21 @@ static void on_apdu_conf(struct assoc *a, void *tag, int ok, void *arg)
 	       "the next MTA did not confirm the transfer");
 }
 
-/* hold_link - no association could be opened: the link waits
+/* mtad_out_hold_link - no association could be opened: the link waits
  *	open_interval, and the router uses alternates meanwhile */
-static void hold_link(struct mtad *m, struct mtad_link *l)
+void mtad_out_hold_link(struct mtad *m, struct mtad_link *l)
 {
 	l->failing = 1;
 	l->next_open = mtad_now_ms() + (int64_t)l->cfg->open_interval_ms;
 	mtad_kick_at(m, l->next_open);
 }
 
-/* reroute_away - link l has just failed: move the recipients waiting on
- *	it to the next route that is up (the router's alternates), due at
+/* mtad_out_reroute_away - link l has just failed: move the recipients
+ *	waiting on it to the next route that is up (the router's alternates), due at
  *	once, rather than leave them behind a peer that does not answer.
  *	Recipients whose only route is l stay; so do held ones (the
  *	operator's hold outranks routing). */
-static void reroute_away(struct mtad *m, struct mtad_link *l)
+void mtad_out_reroute_away(struct mtad *m, struct mtad_link *l)
 {
 	enum { MAX_MOVE = 1000 };	/* per failure; the next one moves more */
 	struct q_op *ops;
@@ -704,7 +670,7 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 		/* our own source address is unusable (source_enforce): held
 		 * as for any failure, but the event says whose fault it is;
 		 * conn.c logged EV_SRCADDR_UNAVAILABLE with the cause */
-		hold_link(m, l);
+		mtad_out_hold_link(m, l);
 		mtad_link_fail(l, LOG_ERR, EV_SRCADDR_HELD, NULL, "conn",
 			 "link %s held: its source address %s is not usable "
 			 "on this host; a local configuration error, %s is "
@@ -713,15 +679,15 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 			 "next attempt in %lu ms", o->link, o->src,
 			 l->cfg->peer_mta, o->link,
 			 (unsigned long)l->cfg->open_interval_ms);
-		reroute_away(m, l);
+		mtad_out_reroute_away(m, l);
 	} else if (!o->bound && l && !m->stopping) {
 		/* could not reach the peer, or it refused our bind */
-		hold_link(m, l);
+		mtad_out_hold_link(m, l);
 		mtad_link_fail(l, LOG_WARNING, EV_CONN_FAILED, NULL, "p1",
 			 "association to %s %s: %s; next attempt in %lu ms",
 			 l->cfg->peer_mta, assoc_end_name(how), why,
 			 (unsigned long)l->cfg->open_interval_ms);
-		reroute_away(m, l);
+		mtad_out_reroute_away(m, l);
 	} else if (how != ASSOC_RELEASED && l) {
 		mtad_link_fail(l, LOG_NOTICE, EV_CONN_CLOSED, NULL, "p1",
 			 "outbound association %s: %s", assoc_end_name(how),
@@ -744,195 +710,6 @@ static void on_ended(struct assoc *a, enum assoc_end how, const char *why,
 	/* else: on_begun, result_done or twa_arrived frees it */
 }
 
-static const struct assoc_cbs out_cbs = {
+const struct assoc_cbs mtad_out_cbs = {
 	on_bind_ind, on_bound, on_apdu_ind, on_apdu_conf, on_ended
 };
-
-/* mtad_out_assoc_cfg - the settings of a call on link l to its address
- *	number which: the link's mode, selectors, source address, our name
- *	and password, timers, capture */
-const struct cfg_addr *mtad_out_assoc_cfg(struct mtad *m,
-					  struct mtad_link *l,
-					  unsigned which, struct assoc_cfg *ac,
-					  char *pcap, size_t n)
-{
-	const struct cfg_link *c = l->cfg;
-	const struct cfg_addr *ad;
-	const char *ip;
-
-	if (c->naddr == 0)
-		return NULL;
-	ad = &c->addr[which % c->naddr];
-	ip = ad->nip ? ad->ip[0] : ad->host;
-	memset(ac, 0, sizeof(*ac));
-	ac->osi.role = RTSE_INITIATOR;
-	ac->osi.rtse.mode = c->mode;
-	ac->osi.rtse.application_protocol = c->x410_app_protocol;
-	ac->osi.rtse.dialogue = c->dialogue;
-	ac->osi.rtse.checkpoint = c->checkpoint;
-	ac->osi.rtse.window = c->window;
-	ac->osi.rtse.recovery = c->recovery;
-	ac->osi.rtse.max_apdu = m->cfg->max_message_size + (1u << 20);
-	ac->osi.calling_tsel.len = c->our_sel.t.len;
-	memcpy(ac->osi.calling_tsel.sel, c->our_sel.t.v, c->our_sel.t.len);
-	ac->osi.called_tsel.len = ad->sel.t.len;
-	memcpy(ac->osi.called_tsel.sel, ad->sel.t.v, ad->sel.t.len);
-	ac->osi.rtse.calling_ssel_len = c->our_sel.s.len;
-	memcpy(ac->osi.rtse.calling_ssel, c->our_sel.s.v, c->our_sel.s.len);
-	ac->osi.rtse.called_ssel_len = ad->sel.s.len;
-	memcpy(ac->osi.rtse.called_ssel, ad->sel.s.v, ad->sel.s.len);
-	ac->osi.rtse.calling_psel_len = c->our_sel.p.len;
-	memcpy(ac->osi.rtse.calling_psel, c->our_sel.p.v, c->our_sel.p.len);
-	ac->osi.rtse.called_psel_len = ad->sel.p.len;
-	memcpy(ac->osi.rtse.called_psel, ad->sel.p.v, ad->sel.p.len);
-	ac->addr = ip;
-	ac->port = ad->port;
-	ac->src = cfg_link_source(c, strchr(ip, ':') ? AF_INET6 : AF_INET);
-	ac->enforce = c->src.enforce || (c->src.v4 == NULL &&
-	    c->src.v6 == NULL && m->cfg->src.enforce);
-	ac->link = c->name;
-	if (c->pcap)
-		ac->pcap = mtad_pcap_path(m, c->name, 0, pcap, n);
-	ac->pcap_secrets = c->pcap_secrets;
-	snprintf(ac->ours.name, sizeof(ac->ours.name), "%s", c->our_mta ?
-		 c->our_mta : m->cfg->mta_name);
-	ac->ours.password_len = strlen(l->our_pw) > ASSOC_PW_MAX ?
-	    ASSOC_PW_MAX : strlen(l->our_pw);
-	memcpy(ac->ours.password, l->our_pw, ac->ours.password_len);
-	mtad_strong_ours(m, c, 0, c->peer_mta, &ac->ours);
-	ac->open_ms = (unsigned)(c->connect_timeout_ms ?
-				 c->connect_timeout_ms : 60000);
-	ac->idle_ms = (unsigned)c->idle_timeout_ms;
-	ac->bind_bare = c->mode == RTSE_X410 && !c->x410_bind_wrapped;
-	mtad_tls_assoc(m, c, ac);
-	ac->edition = p1_edition_name(c->edition);
-	return ad;
-}
-
-/* mtad_out_bound - outbound associations of l that are bound now */
-unsigned mtad_out_bound(const struct mtad_link *l)
-{
-	const struct mtad_out *o;
-	unsigned n = 0;
-
-	for (o = l->outs; o; o = o->next)
-		n += o->a && o->bound;
-	return n;
-}
-
-/* open_link - one more association to the link's peer */
-static void open_link(struct mtad *m, struct mtad_link *l)
-{
-	const struct cfg_addr *ad;
-	struct assoc_cfg ac;
-	struct mtad_out *o;
-	char pcap[600];
-	int rc;
-
-	if ((ad = mtad_out_assoc_cfg(m, l, l->addr_next, &ac, pcap,
-				     sizeof(pcap))) == NULL)
-		return;
-	l->addr_next++;
-	o = XNEW(struct mtad_out);
-	o->m = m;
-	snprintf(o->src, sizeof(o->src), "%s", ac.src ? ac.src : "");
-	snprintf(o->link, sizeof(o->link), "%s", l->cfg->name);
-	rc = assoc_open(m->loop, &ac, &out_cbs, o, &o->a);
-	if (rc != 0) {
-		mtad_link_fail(l, LOG_WARNING, EV_CONN_FAILED, NULL, "conn",
-			       "cannot connect to %s port %u: %s", ac.addr,
-			       ad->port, uv_strerror(rc));
-		hold_link(m, l);
-		free(o);
-		reroute_away(m, l);
-		return;
-	}
-	o->next = l->outs;
-	l->outs = o;
-	l->nout++;
-	l->assoc_out_total++;
-	m->nout++;
-	m->assoc_out_total++;
-}
-
-void mtad_out_schedule(struct mtad *m)
-{
-	int64_t now_ms = mtad_now_ms(), now = time(NULL);
-	size_t i;
-
-	for (i = 0; i < m->nlinks; i++) {
-		struct mtad_link *l = &m->links[i];
-		struct mtad_out *o, *next;
-		struct q_rd *rd;
-		struct q_iter it;
-		int due = 0, idle = 0;
-
-		if (!(l->cfg->dir & CFG_OUT))
-			continue;
-		for (o = l->outs; o; o = next) {
-			next = o->next;
-			if (o->bound && !o->busy && !o->releasing) {
-				idle++;
-				out_next(o);
-			}
-		}
-		if (idle || l->nout >= l->cfg->max_assoc ||
-		    m->nout >= m->cfg->max_assoc_out || now_ms < l->next_open)
-			continue;
-		if (l->nout > 0) {
-			int connecting = 0;
-
-			for (o = l->outs; o; o = o->next)
-				connecting += !o->bound;
-			if (connecting)
-				continue;	/* one at a time */
-		}
-		if (q_rd_begin(m->q, &rd) != 0)
-			continue;
-		memset(&it, 0, sizeof(it));
-		/* due work that no association has taken already (a message
-		 * whose result is still settling is not work: an association
-		 * opened for it would have nothing to send) */
-		if (q_iter_due(rd, &it, l->cfg->name, now) == 0) {
-			struct q_due d;
-			int k = 0;
-
-			while (!due && k++ < 32 && q_next_due(&it, &d) == 1)
-				due = !in_flight(l, d.id, NULL);
-		}
-		q_iter_end(&it);
-		q_rd_end(rd);
-		if (due)
-			open_link(m, l);
-	}
-}
-
-void mtad_out_abort_all(struct mtad *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nlinks; i++) {
-		struct mtad_out *o;
-
-		for (o = m->links[i].outs; o; o = o->next)
-			if (o->a)
-				assoc_abort(o->a);
-	}
-}
-
-void mtad_out_stop(struct mtad *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nlinks; i++) {
-		struct mtad_out *o;
-
-		for (o = m->links[i].outs; o; o = o->next)
-			if (o->a && !o->releasing) {
-				o->releasing = 1;
-				if (o->busy)
-					continue;	/* after the transfer */
-				assoc_release(o->a);
-			}
-	}
-}
