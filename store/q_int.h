@@ -163,13 +163,35 @@ int	q_dup_prune(struct q_rd *t, int64_t before, size_t max, uint64_t *n);
 void	q_key_tomb(unsigned char *k, int64_t time, uint64_t id);
 #define Q_KEY_TOMB	17
 
-/* ---- q_msg.c: one message in a write txn ----------------------------- */
+/* ---- q_qm.c: a message loaded for change ------------------------------ */
+
+/* A message loaded for change. */
+struct qm {
+	struct q_msg	m, m0;		/* as changed, as loaded */
+	struct q_rcpt	*r, *r0;
+	uint32_t	n;
+	int		exists;		/* loaded (0: arriving) */
+	int		removed;
+	uint64_t	apdu_len, apdu_len0;
+	void		**blocks;	/* record copies the strings live in */
+	size_t		nblocks;
+};
+
+
+/* q_qm_load - message id with its recipients, copied out twice (as
+ *	loaded, to be changed); q_qm_store - every write the difference
+ *	implies (t->ret on a disk error); q_qm_free - release it */
+int	q_qm_load(struct q_rd *t, uint64_t id, struct qm *qm);
+void	q_qm_store(struct q_rd *t, struct qm *qm, int64_t now);
+void	q_qm_free(struct qm *qm);
 
 /* The queue and expiry keys a message's state implies. */
 int	q_rcpt_queued(const struct q_msg *m, const struct q_rcpt *r,
 		      const char **queue, int64_t *due);
 int64_t	q_msg_expiry_key(const struct q_msg *m, const struct q_rcpt *r,
 			 size_t n);
+
+/* ---- q_msg.c: one message in a write txn ----------------------------- */
 int	q_apply_op(struct q_rd *t, const struct q_op *op, uint64_t *id);
 
 #endif
