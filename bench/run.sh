@@ -516,6 +516,7 @@ queued_part() {
 		    %.1f "($fa - $ea) * 1024 / $reps / $nq") octets"
 	fi
 	rm -rf "$W/queued"
+	sync			# its blocks freed (and discarded) before what follows
 }
 
 # queued_sum e|f - add the run's rate, CPU and anon KB to the sums
@@ -661,7 +662,8 @@ tls) tls_part ;;
 latency) latency_part ;;
 all) codec_part; store_part; refusal_part; pf_setup; relay_part; tls_part;
      scale_head;
-     assoc_part; queued_part; latency_part ;;
+     assoc_part; latency_part; queued_part ;;	# queued last: deleting
+						# its 9 GB store stalls the disk
 *) echo "usage: run.sh [relay|scale|assoc|queued|codec|store|refusal|tls|latency|all]" >&2
    exit 2 ;;
 esac
