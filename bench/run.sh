@@ -306,7 +306,7 @@ pf_setup() {
 	done
 	(exec 3<>/dev/tcp/127.0.0.1/$PF_PORT) 2>/dev/null || {
 		log "Postfix did not start (see $PF/start.log)"; return 1; }
-	log "Postfix $(postconf -h mail_version) on 127.0.0.1:$PF_PORT"
+	log "Postfix $(postconf -d -h mail_version 2>/dev/null) on 127.0.0.1:$PF_PORT"
 	PF_OK=1
 }
 
@@ -372,7 +372,7 @@ relay_part() {
 	local size c n ratio
 	say ""
 	say "Relay, durable (x400d sync=full) vs Postfix $( [ $PF_OK = 1 ] &&
-	    postconf -h mail_version || echo '(absent)'), end to end through a sink"
+	    postconf -d -h mail_version 2>/dev/null || echo '(absent)'), end to end through a sink"
 	say "$(printf '%-6s %4s %6s | %8s %8s %8s %9s %7s | %8s %9s %7s | %6s' \
 	    size assc msgs 'msg/s' 'p50 ms' 'p99 ms' 'cpu s/1k' 'RSS MB' \
 	    'msg/s' 'cpu s/1k' 'RSS MB' ratio)"
@@ -662,8 +662,8 @@ tls) tls_part ;;
 latency) latency_part ;;
 all) codec_part; store_part; refusal_part; pf_setup; relay_part; tls_part;
      scale_head;
-     assoc_part; latency_part; queued_part ;;	# queued last: deleting
-						# its 9 GB store stalls the disk
+     assoc_part; latency_part;
+     scale_head; queued_part ;;	# last: deleting its 9 GB store stalls the disk
 *) echo "usage: run.sh [relay|scale|assoc|queued|codec|store|refusal|tls|latency|all]" >&2
    exit 2 ;;
 esac
