@@ -10,11 +10,14 @@
  * anything else gets 400, 404 or 405 and the connection closes. No
  * threads, no blocking: the queue is read in one short snapshot.
  */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "log.h"
@@ -140,6 +143,48 @@ static void totals(struct mtad *m, struct buf *b)
 	     "(Unix time)");
 	buf_printf(b, "x400_start_time_seconds %lld\n",
 		   (long long)(m->started_at / 1000));
+}
+
+/* process - the process's descriptors (open, and the soft limit) and
+ *	resident memory, under the names of Prometheus' own process
+ *	collector, so that the usual dashboards and alerts find them: with
+ *	thousands of associations, each a socket, the headroom below
+ *	process_max_fds is what runs out first (mtad_fdlim.c) */
+static void process(struct buf *b)
+{
+	struct rlimit rl;
+	struct dirent *e;
+	unsigned long pages, rss;
+	DIR *d;
+	FILE *f;
+	long n = -1;	/* the listing's own descriptor is not counted */
+
+	if ((d = opendir("/proc/self/fd")) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			n += e->d_name[0] != '.';
+		closedir(d);
+		head(b, "process_open_fds", "gauge", "open file descriptors "
+		     "(sockets, the store, the log)");
+		buf_printf(b, "process_open_fds %ld\n", n);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY) {
+		head(b, "process_max_fds", "gauge", "the descriptor limit (soft; "
+		     "x400d raises it for max_associations_in, event 1008)");
+		buf_printf(b, "process_max_fds %llu\n",
+			   (unsigned long long)rl.rlim_cur);
+	}
+	if ((f = fopen("/proc/self/statm", "r")) != NULL) {
+		if (fscanf(f, "%lu %lu", &pages, &rss) == 2) {
+			head(b, "process_resident_memory_bytes", "gauge",
+			     "resident memory, the store's mapped pages "
+			     "included");
+			buf_printf(b, "process_resident_memory_bytes %llu\n",
+				   (unsigned long long)rss *
+				   (unsigned long long)sysconf(_SC_PAGESIZE));
+		}
+		fclose(f);
+	}
 }
 
 /* refusals - what was refused, by reason (mtaRejectedMessages), in
@@ -360,6 +405,7 @@ static void request(struct mclient *c)
 		return;
 	}
 	totals(c->mx->m, &body);
+	process(&body);
 	refusals(c->mx->m, &body);
 	links(c->mx->m, &body);
 	queue(c->mx->m, &body);

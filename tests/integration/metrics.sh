@@ -43,6 +43,15 @@ bad=$(grep -Ev '^# (HELP|TYPE) [a-z0-9_]+ |^[a-z0-9_]+(\{[a-z_]+="[^"]*"(,[a-z_]
 is "$bad" "" "every line is in Prometheus' text format"
 grep -q '^# TYPE x400_messages_received_total counter$' "$WORK/m.txt"
 ok $? "counters are typed"
+fds=$(ls "/proc/$SITE_PID_a/fd" | wc -l)
+soft=$(awk '/^Max open files/ { print $4 }' "/proc/$SITE_PID_a/limits")
+o=$(val process_open_fds)
+[ "$o" -gt 5 ] && [ "$o" -le $((fds + 2)) ] && [ "$o" -ge $((fds - 3)) ]
+ok $? "process_open_fds: x400d's open descriptors ($o; /proc says $fds)"
+is "$(val process_max_fds)" "$soft" "process_max_fds: its soft descriptor limit"
+r=$(val process_resident_memory_bytes)
+[ "$r" -gt 1000000 ] && [ "$r" -lt $((4096 * 1024 * 1024)) ]
+ok $? "process_resident_memory_bytes: between 1 MB and 4 GB ($r)"
 
 send a -r "$A;S=Jones" -s "one" -b "x"
 ok $? "a message for a local recipient accepted"
