@@ -36,7 +36,8 @@
 set -u
 . tests/support/sites.sh
 sites_init package
-PORT=$((49000 + ($$ % 90) * 10))	# 49000..49899: this port + 1 and + 2
+PORT=$((10000 + ($$ % 90) * 10))	# 10000..10899, below the ephemeral
+					# range: this port + 1 and + 2
 ADDR=127.0.0.61 PEER_ADDR=127.0.0.62
 CONF=/etc/x400/x400d.conf
 UNIT=/lib/systemd/system/x400.service

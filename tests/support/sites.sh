@@ -122,12 +122,15 @@ sites_cleanup() {
 }
 trap sites_cleanup EXIT INT TERM
 
-# sites_init NAME - work directory, and a port base of 10 ports from pid
+# sites_init NAME - work directory, and a port base of 10 ports from pid,
+#	20000 to 32699: below Linux's ephemeral range (32768 up), where a
+#	connection's own port could already hold the one a site listens on
+#	(srcaddr_kb.sh once met "address already in use" at 38617 so)
 sites_init() {
 	WORK=$(pwd)/build/itest/$1
 	rm -rf "$WORK"
 	mkdir -p "$WORK"
-	PORT=$((20000 + ($$ % 2000) * 10))
+	PORT=$((20000 + ($$ % 1270) * 10))
 }
 
 # link NAME PEER ADDR PORT MODE [EXTRA] - the text of one link; the peer's
